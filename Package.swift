@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Retouch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "retouch", targets: ["retouch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
+        // No pkgConfig: SwiftPM would drop its -D flags with a warning; shim.h defines what is needed.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // libpng and libjpeg report errors by longjmp, which must never cross Swift frames: these
+        // C targets keep setjmp/longjmp inside C and return status codes (apt: libpng-dev,
+        // libjpeg62-turbo-dev).
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+
+        .target(name: "Raster"),
+        .target(name: "ImageCodecs", dependencies: ["Raster", "CPNG", "CJPEG", "CWebP"]),
+        .target(name: "ImageEditAPI", dependencies: ["Raster"]),
+        .executableTarget(
+            name: "retouch",
+            dependencies: [
+                "Raster", "ImageCodecs", "ImageEditAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
+        .testTarget(name: "ImageEditAPITests", dependencies: ["ImageEditAPI", "Raster"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

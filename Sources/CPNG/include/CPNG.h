@@ -1,0 +1,39 @@
+#ifndef RETOUCH_CPNG_H
+#define RETOUCH_CPNG_H
+#include <stddef.h>
+#include <stdint.h>
+#include <libpng16/png.h>
+
+// Decoding uses libpng's full API behind this bridge: errors longjmp inside C only and come back
+// as status codes. (The simplified API's png_image_finish_read scales Adam7-interlaced 16-bit
+// images wrongly in libpng 1.6.39, pnggroup/libpng#853.)
+typedef enum {
+    RETOUCH_PNG_OK = 0,
+    RETOUCH_PNG_CORRUPT = 1,
+    RETOUCH_PNG_TRUNCATED = 2,
+    RETOUCH_PNG_BAD_ARGUMENT = 3
+} retouch_png_status;
+
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int32_t bit_depth;
+    int32_t color_type;
+    int32_t interlaced;
+    int32_t has_transparency_chunk; // tRNS present
+    char message[200];
+} retouch_png_info;
+
+int retouch_png_read_header(const uint8_t *data, size_t size, retouch_png_info *info);
+
+// Decodes into straight 8-bit RGBA; `rgba` holds width * height * 4 bytes.
+int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size,
+                            retouch_png_info *info);
+
+// Encoding uses the simplified API, which catches its own errors. Composite macros Swift does
+// not import:
+static inline png_uint_32 retouch_png_image_version(void) { return PNG_IMAGE_VERSION; }
+static inline png_uint_32 retouch_png_format_rgba(void) { return PNG_FORMAT_RGBA; }
+static inline png_uint_32 retouch_png_format_rgb(void) { return PNG_FORMAT_RGB; }
+static inline const char *retouch_png_image_message(const png_image *image) { return image->message; }
+#endif

@@ -1,0 +1,115 @@
+import CPNG
+import Raster
+
+/// PNG through libpng: decoding behind the CPNG bridge (every colour type and bit depth, tRNS
+/// and Adam7 come out as 8-bit straight RGBA), encoding with the simplified API.
+enum PNGCodec {
+    /// The header fields libpng's simplified API does not report.
+    struct Header {
+        var width: Int, height: Int, bitDepth: Int, colorType: Int, interlaced: Bool
+    }
+
+    /// Reads IHDR, which the PNG signature must be followed by.
+    static func header(_ bytes: [UInt8]) throws(ImageDecodingError) -> Header {
+        guard bytes.count >= 33 else {
+            throw .truncated(.png, detail: "\(bytes.count) bytes, the header alone takes 33")
+        }
+        guard Array(bytes[12..<16]) == Array("IHDR".utf8) else {
+            throw .corrupt(.png, detail: "the first chunk is not IHDR")
+        }
+        func u32(_ at: Int) -> Int {
+            Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+        }
+        return Header(width: u32(16), height: u32(20), bitDepth: Int(bytes[24]), colorType: Int(bytes[25]),
+                      interlaced: bytes[28] == 1)
+    }
+
+    static func decode(_ bytes: [UInt8], pixelLimit: Int) throws(ImageDecodingError) -> DecodedImage {
+        let header = try header(bytes)
+        try ImageDecoder.checkDimensions(.png, width: header.width, height: header.height, limit: pixelLimit)
+
+        var info = retouch_png_info()
+        var pixels = [UInt8](repeating: 0, count: header.width * header.height * 4)
+        let status = bytes.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                retouch_png_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
+            }
+        }
+        let message = withUnsafeBytes(of: &info.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch status {
+        case Int32(RETOUCH_PNG_OK.rawValue): break
+        case Int32(RETOUCH_PNG_TRUNCATED.rawValue): throw .truncated(.png, detail: message)
+        default: throw .corrupt(.png, detail: message.isEmpty ? "libpng gave no reason" : message)
+        }
+
+        let hasAlpha = header.colorType & 4 != 0 || info.has_transparency_chunk != 0
+        let description = ImageDescription(
+            format: .png, width: header.width, height: header.height,
+            colorType: "\(colorTypeName(header.colorType)) \(header.bitDepth)-bit",
+            channels: channels(header.colorType, hasAlpha: hasAlpha), hasAlpha: hasAlpha,
+            notes: header.interlaced ? ["interlaced"] : [])
+        return DecodedImage(image: RGBAImage(width: header.width, height: header.height, pixels: pixels),
+                            description: description)
+    }
+
+    static func channels(_ colorType: Int, hasAlpha: Bool) -> ChannelLayout {
+        switch colorType {
+        case 0: hasAlpha ? .greyAlpha : .grey
+        case 3: hasAlpha ? .paletteAlpha : .palette
+        case 4: .greyAlpha
+        case 6: .rgba
+        default: hasAlpha ? .rgba : .rgb
+        }
+    }
+
+    static func colorTypeName(_ colorType: Int) -> String {
+        switch colorType {
+        case 0: "greyscale"
+        case 2: "RGB"
+        case 3: "palette"
+        case 4: "greyscale+alpha"
+        case 6: "RGBA"
+        default: "colour type \(colorType)"
+        }
+    }
+
+    static func encode(_ source: RGBAImage, withAlpha: Bool) throws(ImageEncodingError) -> [UInt8] {
+        guard source.width > 0, source.height > 0 else {
+            throw ImageEncodingError(format: .png, reason: "the image is empty (\(source.width)x\(source.height))")
+        }
+        var image = png_image()
+        image.version = retouch_png_image_version()
+        image.width = UInt32(source.width)
+        image.height = UInt32(source.height)
+        let pixels: [UInt8]
+        if withAlpha {
+            image.format = retouch_png_format_rgba()
+            pixels = source.pixels
+        } else {
+            image.format = retouch_png_format_rgb()
+            var rgb = [UInt8](repeating: 0, count: source.width * source.height * 3)
+            for i in 0..<source.width * source.height {
+                rgb[i * 3] = source.pixels[i * 4]
+                rgb[i * 3 + 1] = source.pixels[i * 4 + 1]
+                rgb[i * 3 + 2] = source.pixels[i * 4 + 2]
+            }
+            pixels = rgb
+        }
+        defer { png_image_free(&image) }
+        var size = 0
+        let sized = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard sized != 0 else {
+            throw ImageEncodingError(format: .png, reason: String(cString: retouch_png_image_message(&image)))
+        }
+        var output = [UInt8](repeating: 0, count: size)
+        let written = pixels.withUnsafeBytes { src in
+            output.withUnsafeMutableBytes { dst in
+                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, src.baseAddress, 0, nil)
+            }
+        }
+        guard written != 0 else {
+            throw ImageEncodingError(format: .png, reason: String(cString: retouch_png_image_message(&image)))
+        }
+        return Array(output.prefix(size))
+    }
+}

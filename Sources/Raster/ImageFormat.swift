@@ -1,0 +1,61 @@
+/// The encoded formats Retouch reads and writes: the ones the image-edit API accepts and returns.
+public enum ImageFormat: String, Sendable, CaseIterable, Codable {
+    case png, jpeg, webp
+
+    public var mimeType: String {
+        switch self {
+        case .png: "image/png"
+        case .jpeg: "image/jpeg"
+        case .webp: "image/webp"
+        }
+    }
+
+    public var fileExtension: String {
+        switch self {
+        case .png: "png"
+        case .jpeg: "jpg"
+        case .webp: "webp"
+        }
+    }
+
+    public var displayName: String {
+        switch self {
+        case .png: "PNG"
+        case .jpeg: "JPEG"
+        case .webp: "WebP"
+        }
+    }
+}
+
+/// What the leading bytes of a file say it is. Decided by content only, never by file name.
+public enum SniffedFormat: Equatable, Sendable {
+    case supported(ImageFormat)
+    /// A recognised image format the API does not take (GIF, BMP, TIFF, HEIC, AVIF …).
+    case unsupported(name: String)
+    case unknown
+}
+
+public enum FormatSniffer {
+    public static func sniff<Bytes: Collection>(_ bytes: Bytes) -> SniffedFormat where Bytes.Element == UInt8 {
+        let head = Array(bytes.prefix(16))
+        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
+            head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
+        }
+        let ascii = { (s: String) in Array(s.utf8) }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .supported(.png) }
+        if starts([0xFF, 0xD8, 0xFF]) { return .supported(.jpeg) }
+        if starts(ascii("RIFF")) && starts(ascii("WEBP"), at: 8) { return .supported(.webp) }
+        if starts(ascii("GIF87a")) || starts(ascii("GIF89a")) { return .unsupported(name: "GIF") }
+        if starts(ascii("BM")) && head.count >= 14 { return .unsupported(name: "BMP") }
+        if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .unsupported(name: "TIFF") }
+        if starts(ascii("ftyp"), at: 4) {
+            let brand = head.count >= 12 ? String(decoding: head[8..<12], as: UTF8.self) : ""
+            if brand.hasPrefix("avi") { return .unsupported(name: "AVIF") }
+            if ["heic", "heix", "mif1", "msf1", "hevc"].contains(brand) { return .unsupported(name: "HEIC") }
+        }
+        if starts([0xFF, 0x0A]) || starts([0x00, 0x00, 0x00, 0x0C, 0x4A, 0x58, 0x4C, 0x20]) {
+            return .unsupported(name: "JPEG XL")
+        }
+        return .unknown
+    }
+}

@@ -1,0 +1,37 @@
+/// The area to edit, as rectangles in the source image's pixel coordinates.
+///
+/// The API reads a mask as a PNG the size of the first image whose fully transparent pixels
+/// mark where to edit, so `image()` is opaque white everywhere except inside the rectangles.
+public struct Mask: Equatable, Sendable, Codable {
+    public var width: Int
+    public var height: Int
+    public var rects: [PixelRect]
+
+    public init(width: Int, height: Int, rects: [PixelRect] = []) {
+        self.width = width
+        self.height = height
+        self.rects = rects
+    }
+
+    public var bounds: PixelRect { PixelRect(x: 0, y: 0, width: width, height: height) }
+
+    /// True when pixel (x, y) is to be edited.
+    public func isEditable(x: Int, y: Int) -> Bool {
+        rects.contains { $0.contains(x: x, y: y) }
+    }
+
+    /// The mask as RGBA pixels: alpha 0 (and black) inside any rectangle, opaque white elsewhere.
+    public func image() -> RGBAImage {
+        var image = RGBAImage(width: width, height: height, fill: .white)
+        image.pixels.withUnsafeMutableBufferPointer { px in
+            for rect in rects {
+                let r = rect.clipped(to: bounds)
+                for y in r.y..<r.maxY {
+                    let start = (y * width + r.x) * 4
+                    for i in start..<start + r.width * 4 { px[i] = 0 }
+                }
+            }
+        }
+        return image
+    }
+}

@@ -1,0 +1,106 @@
+import Testing
+import Raster
+@testable import ImageCodecs
+
+/// Four flat quadrants, 16x8 pixels each: red, green / blue, yellow.
+let quadrants = RGBAImage(width: 32, height: 16) { x, y in
+    switch (x < 16, y < 8) {
+    case (true, true): RGBA(255, 0, 0)
+    case (false, true): RGBA(0, 255, 0)
+    case (true, false): RGBA(0, 0, 255)
+    case (false, false): RGBA(255, 255, 0)
+    }
+}
+
+/// A JPEG with an EXIF APP1 segment carrying `orientation`, inserted right after SOI.
+func jpegWithOrientation(_ orientation: Int, littleEndian: Bool) throws -> [UInt8] {
+    let jpeg = try ImageEncoder.jpeg(quadrants, quality: 95)
+    func u16(_ v: Int) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
+    func u32(_ v: Int) -> [UInt8] { littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF) }
+    let tiff = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)
+        + u16(1) + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0) + u32(0)
+    let body = Array("Exif".utf8) + [0, 0] + tiff
+    let length = body.count + 2
+    return [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + body + jpeg.dropFirst(2)
+}
+
+func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
+    abs(Int(a.r) - Int(b.r)) <= within && abs(Int(a.g) - Int(b.g)) <= within && abs(Int(a.b) - Int(b.b)) <= within
+}
+
+@Suite struct JPEGTests {
+    static let r = RGBA(255, 0, 0), g = RGBA(0, 255, 0), b = RGBA(0, 0, 255), y = RGBA(255, 255, 0)
+    /// Displayed corners (top-left, top-right, bottom-left, bottom-right) for each EXIF orientation.
+    static let expectedCorners: [Int: [RGBA]] = [
+        1: [r, g, b, y], 2: [g, r, y, b], 3: [y, b, g, r], 4: [b, y, r, g],
+        5: [r, b, g, y], 6: [b, r, y, g], 7: [y, g, b, r], 8: [g, y, r, b],
+    ]
+
+    @Test(arguments: 1...8, [true, false])
+    func appliesEXIFOrientation(orientation: Int, littleEndian: Bool) throws {
+        let decoded = try ImageDecoder().decode(try jpegWithOrientation(orientation, littleEndian: littleEndian))
+        let image = decoded.image
+        let swapped = orientation >= 5
+        #expect(image.width == (swapped ? 16 : 32) && image.height == (swapped ? 32 : 16))
+        #expect(decoded.description.width == image.width)
+        let w = image.width, h = image.height
+        let corners = [image[w / 4, h / 4], image[3 * w / 4, h / 4], image[w / 4, 3 * h / 4], image[3 * w / 4, 3 * h / 4]]
+        for (actual, expected) in zip(corners, Self.expectedCorners[orientation]!) {
+            #expect(near(actual, expected), "orientation \(orientation): \(actual) should be \(expected)")
+        }
+        #expect(decoded.description.notes.contains("EXIF orientation \(orientation)") == (orientation != 1))
+    }
+
+    @Test(arguments: [false, true])
+    func decodesBaselineAndProgressive(progressive: Bool) throws {
+        let image = RGBAImage(width: 40, height: 24) { x, y in RGBA(UInt8(x * 6), UInt8(y * 10), 128) }
+        let decoded = try ImageDecoder().decode(try ImageEncoder.jpeg(image, quality: 95, progressive: progressive))
+        #expect(decoded.description.notes.contains("progressive") == progressive)
+        #expect(decoded.description.colorType == "YCbCr")
+        #expect(!decoded.description.hasAlpha)
+        for (x, y) in [(5, 5), (20, 12), (35, 20)] {
+            #expect(near(decoded.image[x, y], image[x, y], within: 8))
+        }
+    }
+
+    @Test func malformedEXIFIsIgnored() throws {
+        var bytes = try jpegWithOrientation(6, littleEndian: false)
+        bytes[12] = 0x00  // break the TIFF byte-order mark
+        let decoded = try ImageDecoder().decode(bytes)
+        #expect(decoded.image.width == 32)
+    }
+}
+
+@Suite struct WebPTests {
+    let translucent = RGBAImage(width: 33, height: 17) { x, y in
+        RGBA(UInt8(x * 7), UInt8(y * 15), UInt8((x + y) * 5), UInt8(x * 255 / 32))
+    }
+
+    @Test func losslessWithAlphaRoundTripsExactly() throws {
+        let decoded = try ImageDecoder().decode(try ImageEncoder.webp(translucent, lossless: true))
+        #expect(decoded.description.format == .webp)
+        #expect(decoded.description.hasAlpha)
+        #expect(decoded.description.colorType == "lossless with alpha")
+        // libwebp may change the colour of fully transparent pixels; alpha and visible colour stay exact.
+        for y in 0..<translucent.height {
+            for x in 0..<translucent.width where translucent[x, y].a > 0 {
+                #expect(decoded.image[x, y] == translucent[x, y])
+            }
+        }
+    }
+
+    @Test func lossyKeepsAlpha() throws {
+        let decoded = try ImageDecoder().decode(try ImageEncoder.webp(translucent, quality: 90))
+        #expect(decoded.description.hasAlpha)
+        #expect(decoded.description.colorType.hasPrefix("lossy"))
+        #expect(decoded.image[0, 5].a < 20)
+        #expect(decoded.image[32, 5].a > 235)
+    }
+
+    @Test func opaqueLossyHasNoAlpha() throws {
+        let opaque = RGBAImage(width: 16, height: 16, fill: RGBA(10, 200, 30))
+        let decoded = try ImageDecoder().decode(try ImageEncoder.webp(opaque, quality: 80))
+        #expect(!decoded.description.hasAlpha)
+        #expect(near(decoded.image[8, 8], RGBA(10, 200, 30), within: 6))
+    }
+}
