@@ -88,3 +88,25 @@ import Raster
         #expect(help.stdout.contains("info"))
     }
 }
+
+@Suite struct SampleAssetTests {
+    static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../assets").standardized
+
+    @Test func everySampleDecodesAndTheAPIWouldTakeIt() throws {
+        let names = ["lakeside.png", "dusk.jpg", "bricks.webp", "badge.png"]
+        var total = 0
+        for name in names {
+            let path = Self.assets.appendingPathComponent(name).path
+            let (bytes, decoded) = try ImageFile.load(path: path)
+            total += bytes.count
+            #expect(decoded.image.width >= 512, "\(name)")
+            let result = try CLI.run(["info", path])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("GPT image models: accepted"), "\(name)")
+        }
+        #expect(total < 2 * 1024 * 1024, "the samples stay under 2 MB")
+        let badge = try ImageFile.load(path: Self.assets.appendingPathComponent("badge.png").path).decoded
+        #expect(badge.description.hasAlpha && badge.image.hasTransparency)
+    }
+}
