@@ -9,6 +9,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
@@ -23,7 +26,25 @@ let package = Package(
 
         .target(name: "Raster"),
         .target(name: "ImageCodecs", dependencies: ["Raster", "CPNG", "CJPEG", "CWebP"]),
-        .target(name: "ImageEditAPI", dependencies: ["Raster"]),
+        .target(
+            name: "ImageEditAPI",
+            dependencies: [
+                "Raster",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
+        .target(
+            name: "ScriptedServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "retouch",
             dependencies: [
@@ -34,7 +55,13 @@ let package = Package(
 
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
-        .testTarget(name: "ImageEditAPITests", dependencies: ["ImageEditAPI", "Raster"]),
+        .testTarget(
+            name: "ImageEditAPITests",
+            dependencies: [
+                "ImageEditAPI", "Raster", "ImageCodecs", "ScriptedServer",
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ]
+        ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster"]),
     ],

@@ -4,29 +4,16 @@ import Raster
 /// PNG through libpng: decoding behind the CPNG bridge (every colour type and bit depth, tRNS
 /// and Adam7 come out as 8-bit straight RGBA), encoding with the simplified API.
 enum PNGCodec {
-    /// The header fields libpng's simplified API does not report.
-    struct Header {
-        var width: Int, height: Int, bitDepth: Int, colorType: Int, interlaced: Bool
-    }
-
-    /// Reads IHDR, which the PNG signature must be followed by.
-    static func header(_ bytes: [UInt8]) throws(ImageDecodingError) -> Header {
-        guard bytes.count >= 33 else {
-            throw .truncated(.png, detail: "\(bytes.count) bytes, the header alone takes 33")
-        }
-        guard Array(bytes[12..<16]) == Array("IHDR".utf8) else {
-            throw .corrupt(.png, detail: "the first chunk is not IHDR")
-        }
-        func u32(_ at: Int) -> Int {
-            Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
-        }
-        return Header(width: u32(16), height: u32(20), bitDepth: Int(bytes[24]), colorType: Int(bytes[25]),
-                      interlaced: bytes[28] == 1)
-    }
-
     static func decode(_ bytes: [UInt8], pixelLimit: Int) throws(ImageDecodingError) -> DecodedImage {
-        let header = try header(bytes)
+        let header: ImageHeader
+        switch ImageHeader.read(bytes) {
+        case .success(let read): header = read
+        case .failure(.truncated): throw .truncated(.png, detail: "\(bytes.count) bytes, shorter than a PNG header")
+        case .failure(.malformed(_, let why)): throw .corrupt(.png, detail: why)
+        case .failure: throw .corrupt(.png, detail: "unreadable header")
+        }
         try ImageDecoder.checkDimensions(.png, width: header.width, height: header.height, limit: pixelLimit)
+        let colorType = header.pngColorType ?? 6, bitDepth = header.pngBitDepth ?? 8
 
         var info = retouch_png_info()
         var pixels = [UInt8](repeating: 0, count: header.width * header.height * 4)
@@ -42,24 +29,13 @@ enum PNGCodec {
         default: throw .corrupt(.png, detail: message.isEmpty ? "libpng gave no reason" : message)
         }
 
-        let hasAlpha = header.colorType & 4 != 0 || info.has_transparency_chunk != 0
         let description = ImageDescription(
             format: .png, width: header.width, height: header.height,
-            colorType: "\(colorTypeName(header.colorType)) \(header.bitDepth)-bit",
-            channels: channels(header.colorType, hasAlpha: hasAlpha), hasAlpha: hasAlpha,
-            notes: header.interlaced ? ["interlaced"] : [])
+            colorType: "\(colorTypeName(colorType)) \(bitDepth)-bit",
+            channels: header.channels, hasAlpha: header.hasAlpha,
+            notes: header.pngInterlaced == true ? ["interlaced"] : [])
         return DecodedImage(image: RGBAImage(width: header.width, height: header.height, pixels: pixels),
                             description: description)
-    }
-
-    static func channels(_ colorType: Int, hasAlpha: Bool) -> ChannelLayout {
-        switch colorType {
-        case 0: hasAlpha ? .greyAlpha : .grey
-        case 3: hasAlpha ? .paletteAlpha : .palette
-        case 4: .greyAlpha
-        case 6: .rgba
-        default: hasAlpha ? .rgba : .rgb
-        }
     }
 
     static func colorTypeName(_ colorType: Int) -> String {

@@ -1,0 +1,97 @@
+import Foundation
+
+/// How to reach the server: where, with which credentials, and how patiently.
+public struct ClientConfiguration: Equatable, Sendable {
+    public static let openAIBaseURL = "https://api.openai.com/v1"
+
+    public var baseURL: String
+    public var apiKey: String?
+    public var organization: String?
+    public var project: String?
+    /// The whole request, streamed body included.
+    public var timeout: Double
+    public var connectTimeout: Double
+    public var maxRetries: Int
+    /// An HTTP CONNECT proxy, from HTTPS_PROXY unless NO_PROXY covers the host.
+    public var proxy: Proxy?
+    public var userAgent: String
+
+    public struct Proxy: Equatable, Sendable {
+        public var host: String
+        public var port: Int
+        public var authorization: String?
+    }
+
+    public init(baseURL: String = ClientConfiguration.openAIBaseURL, apiKey: String? = nil, organization: String? = nil,
+                project: String? = nil, timeout: Double = 600, connectTimeout: Double = 5, maxRetries: Int = 2,
+                proxy: Proxy? = nil) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.organization = organization
+        self.project = project
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxRetries = maxRetries
+        self.proxy = proxy
+        self.userAgent = "retouch/\(RetouchVersion.string)"
+    }
+
+    /// True when the base URL is OpenAI's own server, which needs a key.
+    public var isOpenAI: Bool { host(of: baseURL) == "api.openai.com" }
+
+    /// Settings from, in order of precedence: the command line, the environment
+    /// (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY, NO_PROXY),
+    /// the config file's `base_url`, and the defaults.
+    public static func resolve(baseURLFlag: String?, environment: [String: String], configBaseURL: String?) -> ClientConfiguration {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name] ?? environment[name.lowercased()], !v.isEmpty else { return nil }
+            return v
+        }
+        var base = baseURLFlag ?? value("OPENAI_BASE_URL") ?? configBaseURL ?? openAIBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        var configuration = ClientConfiguration(baseURL: base, apiKey: value("OPENAI_API_KEY"),
+                                                organization: value("OPENAI_ORG_ID"), project: value("OPENAI_PROJECT_ID"))
+        if let proxyURL = value("HTTPS_PROXY"), !noProxy(value("NO_PROXY"), covers: host(of: base)) {
+            configuration.proxy = parseProxy(proxyURL)
+        }
+        return configuration
+    }
+
+    /// NO_PROXY: comma-separated hosts or domain suffixes (".example.com" or "example.com"), or "*".
+    static func noProxy(_ list: String?, covers host: String) -> Bool {
+        guard let list else { return false }
+        for raw in list.split(separator: ",") {
+            var entry = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if entry == "*" { return true }
+            if let colon = entry.lastIndex(of: ":"), !entry.contains("]") { entry = String(entry[..<colon]) }
+            if entry.hasPrefix(".") { entry.removeFirst() }
+            if host == entry || host.hasSuffix("." + entry) { return true }
+        }
+        return false
+    }
+
+    static func parseProxy(_ url: String) -> Proxy? {
+        var rest = Substring(url)
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        var authorization: String?
+        if let at = rest.lastIndex(of: "@") {
+            authorization = String(rest[..<at])
+            rest = rest[rest.index(after: at)...]
+        }
+        let parts = rest.split(separator: ":")
+        guard let host = parts.first, !host.isEmpty else { return nil }
+        let port = parts.count > 1 ? Int(parts[1]) ?? 8080 : 8080
+        return Proxy(host: String(host), port: port, authorization: authorization)
+    }
+}
+
+func host(of url: String) -> String {
+    var rest = Substring(url)
+    if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+    if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) { rest = rest[..<end] }
+    if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+    if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") { return String(rest[rest.index(after: rest.startIndex)..<close]) }
+    if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
+    return rest.lowercased()
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// Token usage as the API reports it.
+public struct Usage: Codable, Equatable, Sendable {
+    public struct Details: Codable, Equatable, Sendable {
+        public var textTokens: Int?
+        public var imageTokens: Int?
+
+        public init(textTokens: Int?, imageTokens: Int?) {
+            self.textTokens = textTokens
+            self.imageTokens = imageTokens
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case textTokens = "text_tokens", imageTokens = "image_tokens"
+        }
+    }
+
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var totalTokens: Int?
+    public var inputTokensDetails: Details?
+    public var outputTokensDetails: Details?
+
+    public init(inputTokens: Int?, outputTokens: Int?, totalTokens: Int?,
+                inputTokensDetails: Details? = nil, outputTokensDetails: Details? = nil) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.totalTokens = totalTokens
+        self.inputTokensDetails = inputTokensDetails
+        self.outputTokensDetails = outputTokensDetails
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
+        case inputTokensDetails = "input_tokens_details", outputTokensDetails = "output_tokens_details"
+    }
+
+    /// Usage of several images added up (one completed event per image when n > 1).
+    public static func + (a: Usage, b: Usage) -> Usage {
+        func sum(_ x: Int?, _ y: Int?) -> Int? { x == nil && y == nil ? nil : (x ?? 0) + (y ?? 0) }
+        func sum(_ x: Details?, _ y: Details?) -> Details? {
+            x == nil && y == nil ? nil : Details(textTokens: sum(x?.textTokens, y?.textTokens),
+                                                 imageTokens: sum(x?.imageTokens, y?.imageTokens))
+        }
+        return Usage(inputTokens: sum(a.inputTokens, b.inputTokens), outputTokens: sum(a.outputTokens, b.outputTokens),
+                     totalTokens: sum(a.totalTokens, b.totalTokens),
+                     inputTokensDetails: sum(a.inputTokensDetails, b.inputTokensDetails),
+                     outputTokensDetails: sum(a.outputTokensDetails, b.outputTokensDetails))
+    }
+}
+
+/// What the server says it produced; open strings, as new values may appear.
+public struct OutputSettings: Codable, Equatable, Sendable {
+    public var size: String?
+    public var quality: String?
+    public var background: String?
+    public var outputFormat: String?
+
+    public init(size: String? = nil, quality: String? = nil, background: String? = nil, outputFormat: String? = nil) {
+        self.size = size
+        self.quality = quality
+        self.background = background
+        self.outputFormat = outputFormat
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case size, quality, background, outputFormat = "output_format"
+    }
+}
+
+/// An intermediate image of a streamed edit.
+public struct PartialImage: Equatable, Sendable {
+    public var index: Int
+    public var bytes: [UInt8]
+    public var createdAt: Int?
+    public var settings: OutputSettings
+}
+
+/// A finished image.
+public struct EditedImage: Equatable, Sendable {
+    /// Position among the images of this edit, from 0.
+    public var index: Int
+    public var bytes: [UInt8]
+    public var revisedPrompt: String?
+    public var createdAt: Int?
+    public var settings: OutputSettings
+    /// Per-image usage when streamed; the response's usage otherwise.
+    public var usage: Usage?
+}
+
+/// Progress of one edit, reported while it runs.
+public enum EditProgress: Sendable {
+    /// An attempt is starting (1 for the first, more after retries).
+    case attempt(Int, of: Int)
+    /// The server answered 2xx; `requestID` is its x-request-id.
+    case responseStarted(status: Int, requestID: String?)
+    /// Bytes of the answer received so far.
+    case received(bytes: Int)
+    case partialImage(PartialImage)
+    case image(EditedImage)
+    /// Waiting before the next attempt, and why.
+    case retrying(after: Double, reason: String)
+}
+
+/// Everything an edit produced.
+public struct EditResult: Equatable, Sendable {
+    public var images: [EditedImage]
+    public var partialImageCount: Int
+    public var created: Int?
+    public var usage: Usage?
+    public var settings: OutputSettings
+    public var requestID: String?
+}
+
+// MARK: - Wire forms
+
+struct ImagesResponseWire: Decodable {
+    struct Image: Decodable {
+        var b64_json: String?
+        var url: String?
+        var revised_prompt: String?
+    }
+
+    var created: Int?
+    var background: String?
+    var output_format: String?
+    var quality: String?
+    var size: String?
+    var usage: Usage?
+    var data: [Image]?
+
+    var settings: OutputSettings {
+        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
+    }
+}
+
+struct StreamEventWire: Decodable {
+    var type: String?
+    var b64_json: String?
+    var partial_image_index: Int?
+    var created_at: Int?
+    var size: String?
+    var quality: String?
+    var background: String?
+    var output_format: String?
+    var usage: Usage?
+    var revised_prompt: String?
+    var error: APIErrorBody?
+
+    var settings: OutputSettings {
+        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
+    }
+}
+
+/// `{"error": {message, type, param, code}}`; every field may be missing or null.
+struct APIErrorBody: Decodable, Equatable {
+    var message: String?
+    var type: String?
+    var param: String?
+    var code: String?
+
+    enum CodingKeys: String, CodingKey { case message, type, param, code }
+
+    init(message: String?, type: String?, param: String?, code: String?) {
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        message = try? c.decodeIfPresent(String.self, forKey: .message)
+        type = try? c.decodeIfPresent(String.self, forKey: .type)
+        param = try? c.decodeIfPresent(String.self, forKey: .param)
+        // Some servers send the code as a number.
+        code = (try? c.decodeIfPresent(String.self, forKey: .code)) ?? (try? c.decodeIfPresent(Int.self, forKey: .code)).flatMap { $0.map(String.init) }
+    }
+}
+
+struct APIErrorEnvelope: Decodable {
+    var error: APIErrorBody?
+}

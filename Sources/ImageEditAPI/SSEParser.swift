@@ -1,0 +1,117 @@
+/// One server-sent event: its `event:` name (nil when absent) and its joined `data:` lines.
+public struct ServerSentEvent: Equatable, Sendable {
+    public var event: String?
+    public var data: [UInt8]
+    public var id: String?
+
+    public init(event: String? = nil, data: [UInt8], id: String? = nil) {
+        self.event = event
+        self.data = data
+        self.id = id
+    }
+
+    public var dataText: String { String(decoding: data, as: UTF8.self) }
+}
+
+/// An incremental `text/event-stream` parser following the WHATWG rules: `\r\n`, `\n` or `\r`
+/// line ends (also split across chunks), `:` comments, several `data:` lines joined with `\n`,
+/// a blank line dispatching the event. Lines have no length limit, and each byte is looked at a
+/// bounded number of times, so a several-megabyte base64 line parses in linear time.
+public struct SSEParser: Sendable {
+    private var line: [UInt8] = []
+    private var lastWasCR = false
+    private var eventName: String?
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var lastID: String?
+    private var sawAnyByte = false
+
+    public init() {}
+
+    /// Feeds the next chunk; returns the events it completed.
+    public mutating func feed<Bytes: Collection>(_ chunk: Bytes) -> [ServerSentEvent] where Bytes.Element == UInt8 {
+        var events: [ServerSentEvent] = []
+        let contiguous: Void? = chunk.withContiguousStorageIfAvailable { buffer in
+            feed(buffer: UnsafeRawBufferPointer(buffer), into: &events)
+        }
+        if contiguous == nil { Array(chunk).withUnsafeBytes { feed(buffer: $0, into: &events) } }
+        return events
+    }
+
+    /// Ends the stream: a last line without its line end is processed, but an event without
+    /// its blank line is discarded, as WHATWG says.
+    public mutating func finish() -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        if !line.isEmpty { processLine(into: &events) }
+        return events
+    }
+
+    private mutating func feed(buffer: UnsafeRawBufferPointer, into events: inout [ServerSentEvent]) {
+        let bytes = buffer.bindMemory(to: UInt8.self)
+        var start = 0
+        var index = 0
+        let count = bytes.count
+        if count > 0 && !sawAnyByte {
+            sawAnyByte = true
+            // A UTF-8 byte order mark at the very start is ignored.
+            if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3; index = 3 }
+        }
+        if lastWasCR && index < count && bytes[index] == 0x0A {
+            index += 1
+            start = index
+        }
+        lastWasCR = false
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                processLine(into: &events)
+                if byte == 0x0D {
+                    if index + 1 < count {
+                        if bytes[index + 1] == 0x0A { index += 1 }
+                    } else {
+                        lastWasCR = true
+                    }
+                }
+                index += 1
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        if start < count { line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count])) }
+    }
+
+    private mutating func processLine(into events: inout [ServerSentEvent]) {
+        defer { line.removeAll(keepingCapacity: line.count < 1 << 16) }
+        if line.isEmpty {
+            if hasData {
+                events.append(ServerSentEvent(event: eventName, data: data, id: lastID))
+            }
+            eventName = nil
+            data = []
+            hasData = false
+            return
+        }
+        if line[0] == 0x3A { return }  // comment
+        let colon = line.firstIndex(of: 0x3A)
+        let nameEnd = colon ?? line.count
+        var valueStart = colon.map { $0 + 1 } ?? line.count
+        if valueStart < line.count && line[valueStart] == 0x20 { valueStart += 1 }
+        let name = line[0..<nameEnd]
+        if name.elementsEqual("data".utf8) {
+            if hasData { data.append(0x0A) }
+            if data.isEmpty && !hasData {
+                data = Array(line[valueStart...])
+            } else {
+                data.append(contentsOf: line[valueStart...])
+            }
+            hasData = true
+        } else if name.elementsEqual("event".utf8) {
+            eventName = String(decoding: line[valueStart...], as: UTF8.self)
+        } else if name.elementsEqual("id".utf8) {
+            if !line[valueStart...].contains(0) { lastID = String(decoding: line[valueStart...], as: UTF8.self) }
+        }
+        // "retry" and unknown fields are ignored.
+    }
+}

@@ -1,0 +1,83 @@
+import Testing
+@testable import ImageEditAPI
+
+@Suite struct SSEParserTests {
+    static let recording = """
+        : a comment the parser ignores\r
+        event: image_edit.partial_image\r
+        data: {"type":"image_edit.partial_image","partial_image_index":0}\r
+        \r
+        event: image_edit.partial_image
+        data: {"type":"image_edit.partial_image",
+        data: "partial_image_index":1}
+
+        id: 7\rdata:no space after the colon\r\rdata\n\n: keep-alive\n\nevent: image_edit.completed\r\ndata: {"type":"image_edit.completed"}\r\n\r\ndata: [DONE]\n\n
+        """
+
+    static let expected: [ServerSentEvent] = [
+        ServerSentEvent(event: "image_edit.partial_image",
+                        data: Array(#"{"type":"image_edit.partial_image","partial_image_index":0}"#.utf8)),
+        ServerSentEvent(event: "image_edit.partial_image",
+                        data: Array("{\"type\":\"image_edit.partial_image\",\n\"partial_image_index\":1}".utf8)),
+        ServerSentEvent(data: Array("no space after the colon".utf8), id: "7"),
+        ServerSentEvent(data: [], id: "7"),
+        ServerSentEvent(event: "image_edit.completed", data: Array(#"{"type":"image_edit.completed"}"#.utf8), id: "7"),
+        ServerSentEvent(data: Array("[DONE]".utf8), id: "7"),
+    ]
+
+    func parse(_ chunks: [[UInt8]]) -> [ServerSentEvent] {
+        var parser = SSEParser()
+        var events = chunks.flatMap { parser.feed($0) }
+        events += parser.finish()
+        return events
+    }
+
+    @Test func parsesTheWHATWGRules() {
+        #expect(parse([Array(Self.recording.utf8)]) == Self.expected)
+    }
+
+    @Test func everySplitPointGivesTheSameEvents() {
+        let bytes = Array(Self.recording.utf8)
+        for split in 0...bytes.count {
+            #expect(parse([Array(bytes[..<split]), Array(bytes[split...])]) == Self.expected, "split at \(split)")
+        }
+    }
+
+    @Test func byteByByteAndRandomChunks() {
+        let bytes = Array(Self.recording.utf8)
+        #expect(parse(bytes.map { [$0] }) == Self.expected)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var chunks: [[UInt8]] = []
+            var offset = 0
+            while offset < bytes.count {
+                let size = Int.random(in: 1...17, using: &generator)
+                chunks.append(Array(bytes[offset..<min(bytes.count, offset + size)]))
+                offset += size
+            }
+            #expect(parse(chunks) == Self.expected)
+        }
+    }
+
+    @Test func aTwentyMegabyteLineInSmallChunks() {
+        let payload = [UInt8](repeating: UInt8(ascii: "Q"), count: 20 * 1024 * 1024)
+        let stream = Array("event: image_edit.completed\ndata: ".utf8) + payload + Array("\n\n".utf8)
+        var parser = SSEParser()
+        var events: [ServerSentEvent] = []
+        var offset = 0
+        while offset < stream.count {
+            let end = min(stream.count, offset + 65_536)
+            events += parser.feed(stream[offset..<end])
+            offset = end
+        }
+        #expect(events.count == 1)
+        #expect(events.first?.data.count == payload.count)
+        #expect(events.first?.event == "image_edit.completed")
+    }
+
+    @Test func unfinishedEventIsDroppedAndBOMIgnored() {
+        #expect(parse([[0xEF, 0xBB, 0xBF] + Array("data: a\n\ndata: b\n".utf8)]) == [ServerSentEvent(data: Array("a".utf8))])
+        // A BOM split across chunks.
+        #expect(parse([[0xEF, 0xBB, 0xBF], Array("data: x\n\n".utf8)]) == [ServerSentEvent(data: Array("x".utf8))])
+    }
+}
