@@ -94,17 +94,16 @@ public struct InspectedInput: Equatable, Sendable {
     /// Decided by the bytes; a file that is no image still goes as octet-stream when pre-flight
     /// is skipped, and the server says what it thinks of it.
     public var contentType: String {
-        if case .success(let header) = facts.header { return header.format.mimeType }
-        return "application/octet-stream"
+        facts.sniffedFormat?.mimeType ?? "application/octet-stream"
     }
 
     /// The filename with an extension that agrees with the bytes (servers look at both).
     public var sendName: String {
-        guard case .success(let header) = facts.header else { return input.filename }
+        guard let format = facts.sniffedFormat else { return input.filename }
         let lower = input.filename.lowercased()
-        let extensions = header.format == .jpeg ? [".jpg", ".jpeg"] : [".\(header.format.fileExtension)"]
+        let extensions = format == .jpeg ? [".jpg", ".jpeg"] : [".\(format.fileExtension)"]
         if extensions.contains(where: { lower.hasSuffix($0) }) { return input.filename }
-        return input.filename + "." + header.format.fileExtension
+        return input.filename + "." + format.fileExtension
     }
 
     var segment: MultipartBody.Segment {

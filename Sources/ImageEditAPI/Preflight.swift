@@ -26,6 +26,15 @@ public struct InputFacts: Equatable, Sendable {
         self.byteCount = byteCount
         self.header = header
     }
+
+    /// The format the leading bytes announce, even when the rest of the header is unreadable.
+    public var sniffedFormat: ImageFormat? {
+        switch header {
+        case .success(let header): header.format
+        case .failure(.truncated(let format)), .failure(.malformed(let format, _)): format
+        case .failure: nil
+        }
+    }
 }
 
 /// Checks a request against the model's rules before anything is sent, and reports every

@@ -1,0 +1,59 @@
+import Testing
+@testable import ImageEditAPI
+
+@Suite struct RetryPolicyTests {
+    @Test func retryableStatuses() {
+        for status in [408, 409, 429, 500, 502, 503] { #expect(RetryPolicy.shouldRetry(status: status, headers: [])) }
+        for status in [400, 401, 403, 404, 413, 422] { #expect(!RetryPolicy.shouldRetry(status: status, headers: [])) }
+        #expect(!RetryPolicy.shouldRetry(status: 500, headers: [("X-Should-Retry", "false")]))
+        #expect(RetryPolicy.shouldRetry(status: 400, headers: [("x-should-retry", "true")]))
+    }
+
+    @Test func serverSuggestedDelays() {
+        let now = 1_000_000.0
+        #expect(RetryPolicy.delay(retry: 0, headers: [("retry-after-ms", "1500")], now: now, jitter: 0) == 1.5)
+        #expect(RetryPolicy.delay(retry: 0, headers: [("Retry-After", "7")], now: now, jitter: 0) == 7)
+        // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT.
+        #expect(RetryPolicy.delay(retry: 0, headers: [("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT")],
+                                  now: 784_111_777 - 30, jitter: 0) == 30)
+        // Out of range: fall back to exponential backoff.
+        #expect(RetryPolicy.delay(retry: 0, headers: [("Retry-After", "600")], now: now, jitter: 0) == 0.5)
+        #expect(RetryPolicy.delay(retry: 0, headers: [("Retry-After", "-3")], now: now, jitter: 0) == 0.5)
+    }
+
+    @Test func exponentialBackoffWithJitter() {
+        #expect((0..<6).map { RetryPolicy.delay(retry: $0, headers: [], now: 0, jitter: 0) } == [0.5, 1, 2, 4, 8, 8])
+        #expect(RetryPolicy.delay(retry: 2, headers: [], now: 0, jitter: 1) == 1.5)
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func baseURLPrecedence() {
+        let env = ["OPENAI_BASE_URL": "http://env.example/v1/", "OPENAI_API_KEY": "sk-env", "OPENAI_ORG_ID": "org",
+                   "OPENAI_PROJECT_ID": "proj"]
+        #expect(ClientConfiguration.resolve(baseURLFlag: "http://flag/v1", environment: env, configBaseURL: "http://cfg/v1").baseURL == "http://flag/v1")
+        let fromEnv = ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: "http://cfg/v1")
+        #expect(fromEnv.baseURL == "http://env.example/v1")
+        #expect(fromEnv.apiKey == "sk-env" && fromEnv.organization == "org" && fromEnv.project == "proj")
+        #expect(ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: "http://cfg/v1").baseURL == "http://cfg/v1")
+        let defaults = ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: nil)
+        #expect(defaults.baseURL == "https://api.openai.com/v1" && defaults.isOpenAI && defaults.apiKey == nil)
+        #expect(defaults.timeout == 600 && defaults.connectTimeout == 5 && defaults.maxRetries == 2)
+    }
+
+    @Test func proxyFromEnvironmentUnlessNoProxyCoversTheHost() {
+        let env = ["HTTPS_PROXY": "http://user:pw@proxy.corp:3128", "NO_PROXY": "localhost, .internal.example"]
+        let viaProxy = ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: nil)
+        #expect(viaProxy.proxy == ClientConfiguration.Proxy(host: "proxy.corp", port: 3128, authorization: "user:pw"))
+        #expect(ClientConfiguration.resolve(baseURLFlag: "http://localhost:8080/v1", environment: env, configBaseURL: nil).proxy == nil)
+        #expect(ClientConfiguration.resolve(baseURLFlag: "https://api.internal.example/v1", environment: env, configBaseURL: nil).proxy == nil)
+        #expect(ClientConfiguration.resolve(baseURLFlag: nil, environment: ["https_proxy": "proxy:8080"], configBaseURL: nil).proxy?.host == "proxy")
+    }
+
+    @Test func hostParsing() {
+        #expect(host(of: "https://API.openai.com/v1") == "api.openai.com")
+        #expect(host(of: "http://127.0.0.1:8080/v1") == "127.0.0.1")
+        #expect(host(of: "http://[::1]:8080/v1") == "::1")
+        #expect(host(of: "http://user@host.example:1/x?y") == "host.example")
+    }
+}
