@@ -6,7 +6,7 @@ APT_PACKAGES := libncursesw5-dev libpng-dev libjpeg62-turbo-dev libwebp-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLES := assets/lakeside.png assets/dusk.jpg assets/bricks.webp assets/badge.png
 
-.PHONY: deps build test demo samples clean
+.PHONY: deps build test demo samples clean bench
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -36,3 +36,9 @@ samples:
 
 clean:
 	rm -rf .build
+
+# Benchmarks print figures (release build): SSE parsing throughput, upload memory.
+bench: deps
+	swift build -c release --product retouch
+	swift build -c release --product RetouchBench
+	.build/release/RetouchBench

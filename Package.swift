@@ -35,6 +35,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster"]),
         // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
         .target(
             name: "ScriptedServer",
@@ -48,10 +49,12 @@ let package = Package(
         .executableTarget(
             name: "retouch",
             dependencies: [
-                "Raster", "ImageCodecs", "ImageEditAPI",
+                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        .executableTarget(name: "RetouchBench", dependencies: ["ImageEditAPI", "ScriptedServer"]),
 
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
@@ -63,7 +66,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
-        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster"]),
+        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

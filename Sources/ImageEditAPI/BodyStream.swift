@@ -4,7 +4,9 @@ import NIOCore
 /// for more, so memory stays at one chunk per request however large the files are.
 struct BodyChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
-    static let chunkSize = 256 * 1024
+    // Small enough to stay under glibc's mmap threshold, so freed chunks are reused rather than
+    // piling up in per-thread arenas.
+    static let chunkSize = 64 * 1024
 
     let segments: [MultipartBody.Segment]
 
@@ -21,12 +23,12 @@ struct BodyChunks: AsyncSequence, Sendable {
             while true {
                 if let file = reader {
                     if remaining > 0 {
-                        let bytes = try file.read(upTo: Swift.min(BodyChunks.chunkSize, remaining))
-                        guard !bytes.isEmpty else {
+                        let buffer = try file.readBuffer(upTo: Swift.min(BodyChunks.chunkSize, remaining))
+                        guard buffer.readableBytes > 0 else {
                             throw InputFileError(path: file.path, reason: "the file became shorter while it was being sent")
                         }
-                        remaining -= bytes.count
-                        return ByteBuffer(bytes: bytes)
+                        remaining -= buffer.readableBytes
+                        return buffer
                     }
                     file.closeFile()
                     reader = nil
@@ -45,5 +47,24 @@ struct BodyChunks: AsyncSequence, Sendable {
                 }
             }
         }
+    }
+}
+
+extension FileReader {
+    /// Reads straight into a ByteBuffer: one allocation per chunk, no intermediate array.
+    func readBuffer(upTo count: Int) throws(InputFileError) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        var failure: InputFileError?
+        while buffer.readableBytes < count {
+            let wanted = count - buffer.readableBytes
+            let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { space in
+                let n = readSome(into: space.baseAddress!, wanted)
+                if n < 0 { failure = InputFileError(path: path, reason: FileReader.errnoText()) }
+                return max(0, n)
+            }
+            if let failure { throw failure }
+            if got == 0 { break }
+        }
+        return buffer
     }
 }

@@ -72,6 +72,15 @@ final class FileReader {
         return buffer
     }
 
+    /// One read(2), retried on EINTR: the count read, 0 at the end, -1 on error (errno set).
+    func readSome(into buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        while true {
+            let got = readDescriptor(descriptor, buffer, count)
+            if got < 0 && errno == EINTR { continue }
+            return got
+        }
+    }
+
     func closeFile() {
         if descriptor >= 0 { closeDescriptor(descriptor) }
         descriptor = -1

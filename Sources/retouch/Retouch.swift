@@ -1,12 +1,42 @@
 import ArgumentParser
 import ImageEditAPI
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
-struct Retouch: ParsableCommand {
+struct Retouch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retouch",
         abstract: "Edit images with OpenAI's image-edit endpoint from the terminal.",
+        discussion: """
+            Exit status: 0 success, 1 unreadable files (info), 2 usage or pre-flight error, 3 API error, \
+            4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
+            """,
         version: RetouchVersion.string,
-        subcommands: [Info.self]
+        subcommands: [Edit.self, Info.self]
     )
+
+    /// Usage errors exit with 2 (not ArgumentParser's 64), as the exit-status table says.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let first = lines.removeFirst()
+                printError(first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
+                let rest = lines.joined(separator: "\n") + "\n"
+                _ = rest.utf8CString.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -19,10 +19,24 @@ enum CLI {
         return folder.appendingPathComponent("retouch")
     }
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    /// The environment without the user's OpenAI settings or config file.
+    static var cleanEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OPENAI_") && !$0.key.lowercased().hasSuffix("_proxy") }
+        environment["XDG_CONFIG_HOME"] = "/nonexistent-retouch-config"
+        return environment
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = cleanEnvironment, stdin: String? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = environment
+        if let stdin {
+            let input = Pipe()
+            process.standardInput = input
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

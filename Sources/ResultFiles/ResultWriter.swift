@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import ImageEditAPI
+import Raster
+
+/// A result or sidecar that could not be written, with the path and the reason.
+public struct ResultWriteError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// What is recorded beside each result image. Never holds the API key.
+public struct Sidecar: Codable, Equatable, Sendable {
+    public var file: String
+    public var kind: String
+    public var index: Int
+    public var prompt: String
+    public var model: String
+    public var parameters: [String: String]
+    public var images: [String]
+    public var mask: String?
+    public var server: String
+    public var requestID: String?
+    public var created: Int?
+    public var savedAt: String
+    public var usage: Usage?
+    public var output: OutputSettings?
+    public var revisedPrompt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case file, kind, index, prompt, model, parameters, images, mask, server, created, usage, output
+        case requestID = "request_id", savedAt = "saved_at", revisedPrompt = "revised_prompt"
+    }
+
+    public init(file: String, kind: String, index: Int, request: EditRequest, server: String, requestID: String?,
+                created: Int?, usage: Usage?, output: OutputSettings?, revisedPrompt: String?, savedAt: Date = Date()) {
+        self.file = file
+        self.kind = kind
+        self.index = index
+        prompt = request.prompt
+        model = request.effectiveModel
+        var parameters = Dictionary(request.textFields.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        parameters["prompt"] = nil
+        parameters["model"] = nil
+        self.parameters = parameters
+        images = request.images.map(\.displayName)
+        mask = request.mask?.displayName
+        self.server = server
+        self.requestID = requestID
+        self.created = created
+        self.usage = usage
+        self.output = output
+        self.revisedPrompt = revisedPrompt
+        self.savedAt = ISO8601DateFormatter().string(from: savedAt)
+    }
+}
+
+/// Writes results into a folder without ever replacing a file: each file is written under a
+/// temporary name and then hard-linked to a free final name (link fails rather than
+/// overwrite), so a reader never sees half a file and an existing file is never touched.
+public struct ResultWriter: Sendable {
+    public var folder: String
+    /// Name stem shared by one edit's files, e.g. `edit-20261125-130108`.
+    public var stem: String
+
+    public init(folder: String, stem: String) {
+        self.folder = folder
+        self.stem = stem
+    }
+
+    public static func stem(for date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "edit-" + formatter.string(from: date)
+    }
+
+    /// Writes `bytes` as `<stem>[-suffix].<ext>` (ext from the bytes) and its sidecar
+    /// as `<same name>.json`. Returns the image's path.
+    @discardableResult
+    public func write(_ bytes: [UInt8], suffix: String?, sidecar: (String) -> Sidecar) throws(ResultWriteError) -> String {
+        try ensureFolder()
+        let ext: String
+        if case .supported(let format) = FormatSniffer.sniff(bytes) { ext = format.fileExtension } else { ext = "bin" }
+        let base = suffix.map { "\(stem)-\($0)" } ?? stem
+        let temporary = try writeTemporary(bytes)
+        defer { unlink(temporary) }
+        for attempt in 1...10_000 {
+            let name = attempt == 1 ? base : "\(base)-\(attempt)"
+            let imagePath = "\(folder)/\(name).\(ext)"
+            let sidecarPath = "\(folder)/\(name).json"
+            if access(sidecarPath, F_OK) == 0 { continue }
+            if link(temporary, imagePath) != 0 {
+                if errno == EEXIST { continue }
+                throw ResultWriteError(path: imagePath, reason: Self.errnoText())
+            }
+            let record = sidecar("\(name).\(ext)")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoded: Data = (try? encoder.encode(record)) ?? Data()
+            let json = [UInt8](encoded) + [10]
+            let jsonTemporary = try writeTemporary(json)
+            defer { unlink(jsonTemporary) }
+            if link(jsonTemporary, sidecarPath) != 0 {
+                throw ResultWriteError(path: sidecarPath, reason: Self.errnoText())
+            }
+            return imagePath
+        }
+        throw ResultWriteError(path: "\(folder)/\(base).\(ext)", reason: "no free name left")
+    }
+
+    private func ensureFolder() throws(ResultWriteError) {
+        var info = stat()
+        if stat(folder, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw ResultWriteError(path: folder, reason: "it is not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ResultWriteError(path: folder, reason: "cannot create the folder")
+        }
+    }
+
+    private func writeTemporary(_ bytes: [UInt8]) throws(ResultWriteError) -> String {
+        var template = Array("\(folder)/.retouch-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard fd >= 0 else { throw ResultWriteError(path: folder, reason: Self.errnoText()) }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = Self.errnoText()
+                unlink(path)
+                throw ResultWriteError(path: path, reason: reason)
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            let reason = Self.errnoText()
+            unlink(path)
+            throw ResultWriteError(path: path, reason: reason)
+        }
+        return path
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)).lowercased() }
+}

@@ -1,0 +1,337 @@
+import ArgumentParser
+import Foundation
+import ImageEditAPI
+import Raster
+import ResultFiles
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Edit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send one image edit and save the results.",
+        discussion: """
+            Each result is saved in --out under a name that never replaces an existing file \
+            (edit-YYYYMMDD-HHMMSS.png, then -2, -3 …), with a JSON sidecar recording the prompt, \
+            parameters, model, usage and request id. The API key is never written anywhere.
+
+            The server is --base-url, else OPENAI_BASE_URL, else base_url in \
+            $XDG_CONFIG_HOME/retouch/config.toml, else https://api.openai.com/v1, which needs \
+            OPENAI_API_KEY. OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY and NO_PROXY are honoured.
+
+            Exit status: 0 success, 2 usage or pre-flight error, 3 API error, \
+            4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
+            """
+    )
+
+    @Option(name: .customLong("image"), help: ArgumentHelp("Source image (PNG, JPEG or WebP); repeat for up to 16.", valueName: "file"))
+    var images: [String] = []
+
+    @Option(help: ArgumentHelp("PNG mask with alpha, the first image's size; transparent pixels mark the area to edit.", valueName: "file"))
+    var mask: String?
+
+    @Option(help: "The prompt.")
+    var prompt: String?
+
+    @Option(help: ArgumentHelp("Read the prompt from a file; - reads standard input.", valueName: "file"))
+    var promptFile: String?
+
+    @Option(help: "Model (default gpt-image-1.5): gpt-image-1.5, gpt-image-1, gpt-image-1-mini, gpt-image-2, chatgpt-image-latest, dall-e-2, or any newer name.")
+    var model: String?
+
+    @Option(help: "Output size: 1024x1024, 1536x1024, 1024x1536, auto; any WIDTHxHEIGHT for gpt-image-2; 256x256/512x512/1024x1024 for dall-e-2.")
+    var size: String?
+
+    @Option(help: "low, medium, high or auto (standard for dall-e-2).")
+    var quality: String?
+
+    @Option(help: "transparent, opaque or auto.")
+    var background: String?
+
+    @Option(help: "png, jpeg or webp.")
+    var outputFormat: String?
+
+    @Option(help: "0–100, for jpeg and webp output.")
+    var outputCompression: Int?
+
+    @Option(help: "high or low: how closely to keep the input's features.")
+    var inputFidelity: String?
+
+    @Option(name: .customShort("n"), help: "Number of images, 1–10.")
+    var count: Int?
+
+    @Option(help: "Partial images to stream, 0–3 (with --stream).")
+    var partialImages: Int?
+
+    @Option(help: "url or b64_json (dall-e-2 only).")
+    var responseFormat: String?
+
+    @Flag(help: "Stream the edit: partial images and progress as they arrive.")
+    var stream = false
+
+    @Option(help: "An identifier of your end user, passed to the API.")
+    var user: String?
+
+    @Option(help: ArgumentHelp("Folder for results.", valueName: "dir"))
+    var out = "."
+
+    @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: "Seconds the whole request may take, streamed answer included.")
+    var timeout: Double = 600
+
+    @Option(help: "Retries on connection errors, 408, 409, 429 and 5xx (never once a stream has started).")
+    var maxRetries: Int = 2
+
+    @Flag(help: "Send without checking the request against the model's documented rules.")
+    var noPreflight = false
+
+    @Flag(help: "Also save each partial image as it arrives (with --stream).")
+    var savePartials = false
+
+    @Flag(help: "Print a JSON summary (files, usage, request id) on standard output.")
+    var json = false
+
+    func validate() throws {
+        if images.isEmpty { throw ValidationError("give at least one --image") }
+        if prompt != nil && promptFile != nil { throw ValidationError("give --prompt or --prompt-file, not both") }
+        if prompt == nil && promptFile == nil { throw ValidationError("give --prompt or --prompt-file") }
+        if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds") }
+        if maxRetries < 0 { throw ValidationError("--max-retries must be 0 or more") }
+        if savePartials && !stream { throw ValidationError("--save-partials needs --stream") }
+    }
+
+    func run() async throws {
+        let request = EditRequest(
+            images: images.map { InputImage(path: $0) }, prompt: try readPrompt(), mask: mask.map { InputImage(path: $0) },
+            model: model, background: background, inputFidelity: inputFidelity, n: count,
+            outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
+            quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
+        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
+                                                        configBaseURL: ConfigFile.load().baseURL)
+        configuration.timeout = timeout
+        configuration.maxRetries = maxRetries
+
+        let client = ImageEditClient(configuration: configuration)
+        let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: ResultWriter.stem()),
+                                  server: configuration.baseURL, savePartials: savePartials,
+                                  display: ProgressDisplay(enabled: isatty(STDERR_FILENO) == 1 && !json))
+        let work = Task { try await client.edit(request, preflight: !noPreflight) { session.handle($0) } }
+        let interrupt = InterruptHandler { work.cancel() }
+        let outcome = await work.result
+        interrupt.stop()
+        session.display.finish()
+        await client.shutdown()
+
+        switch outcome {
+        case .success(let result):
+            if let failure = session.writeFailure { fail(failure.description, code: 1) }
+            if json { printJSONSummary(result, files: session.files) }
+        case .failure(let error as ImageEditError):
+            if let failure = session.writeFailure { printError(failure.description) }
+            if !session.files.isEmpty { printError("kept what arrived: " + session.files.joined(separator: ", ")) }
+            fail(error.description, code: Self.exitCode(for: error))
+        case .failure(let error):
+            fail(String(describing: error), code: 1)
+        }
+    }
+
+    static func exitCode(for error: ImageEditError) -> Int32 {
+        switch error {
+        case .preflight, .input, .missingCredentials: 2
+        case .api: 3
+        case .network: 4
+        case .protocolViolation: 5
+        case .cancelled: 130
+        }
+    }
+
+    private func fail(_ message: String, code: Int32) -> Never {
+        printError(message)
+        Glibc.exit(code)
+    }
+
+    private func readPrompt() throws -> String {
+        if let prompt { return prompt }
+        guard let promptFile else { return "" }
+        if promptFile == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        }
+        guard let text = try? String(contentsOfFile: promptFile, encoding: .utf8) else {
+            throw ValidationError("cannot read the prompt file \(promptFile)")
+        }
+        return text.trimmingCharacters(in: .newlines)
+    }
+
+    private func printJSONSummary(_ result: EditResult, files: [String]) {
+        struct Summary: Encodable {
+            var files: [String]
+            var partialImages: Int
+            var usage: Usage?
+            var requestID: String?
+            var created: Int?
+            var output: OutputSettings
+            enum CodingKeys: String, CodingKey {
+                case files, usage, created, output
+                case partialImages = "partial_images", requestID = "request_id"
+            }
+        }
+        let summary = Summary(files: files, partialImages: result.partialImageCount, usage: result.usage,
+                              requestID: result.requestID, created: result.created, output: result.settings)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(summary) { print(String(decoding: data, as: UTF8.self)) }
+    }
+}
+
+/// Saves images the moment they arrive and keeps the progress line current.
+final class EditSession: @unchecked Sendable {
+    let request: EditRequest
+    let writer: ResultWriter
+    let server: String
+    let savePartials: Bool
+    let display: ProgressDisplay
+    private let lock = NSLock()
+    private var requestID: String?
+    private(set) var files: [String] = []
+    private(set) var writeFailure: ResultWriteError?
+
+    init(request: EditRequest, writer: ResultWriter, server: String, savePartials: Bool, display: ProgressDisplay) {
+        self.request = request
+        self.writer = writer
+        self.server = server
+        self.savePartials = savePartials
+        self.display = display
+    }
+
+    func handle(_ progress: EditProgress) {
+        lock.withLock {
+            switch progress {
+            case .responseStarted(_, let id):
+                requestID = id
+            case .partialImage(let partial):
+                if savePartials {
+                    save(partial.bytes, suffix: "partial-\(partial.index)", kind: "partial", index: partial.index,
+                         created: partial.createdAt, usage: nil, output: partial.settings, revisedPrompt: nil)
+                }
+            case .image(let image):
+                save(image.bytes, suffix: image.index == 0 ? nil : "\(image.index + 1)", kind: "image", index: image.index,
+                     created: image.createdAt, usage: image.usage, output: image.settings, revisedPrompt: image.revisedPrompt)
+            default:
+                break
+            }
+            display.update(progress)
+        }
+    }
+
+    private func save(_ bytes: [UInt8], suffix: String?, kind: String, index: Int, created: Int?, usage: Usage?,
+                      output: OutputSettings, revisedPrompt: String?) {
+        do {
+            let path = try writer.write(bytes, suffix: suffix) { file in
+                Sidecar(file: file, kind: kind, index: index, request: request, server: server, requestID: requestID,
+                        created: created, usage: usage, output: output, revisedPrompt: revisedPrompt)
+            }
+            files.append(path)
+            display.note("saved \(path)")
+        } catch {
+            writeFailure = writeFailure ?? error
+        }
+    }
+}
+
+/// One line on stderr that shows the run is alive: attempt, events, bytes, elapsed time.
+final class ProgressDisplay: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private let started = ContinuousClock.now
+    private var status = "sending"
+    private var bytes = 0
+    private var partials = 0
+    private var images = 0
+    private var ticker: Task<Void, Never>?
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        guard enabled else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                self?.redraw()
+            }
+        }
+    }
+
+    func update(_ progress: EditProgress) {
+        lock.withLock {
+            switch progress {
+            case .attempt(let n, let total): status = n == 1 ? "sending" : "sending (attempt \(n) of \(total))"
+            case .responseStarted: status = "receiving"
+            case .received(let count): bytes = count
+            case .partialImage: partials += 1
+            case .image: images += 1
+            case .retrying(let after, let reason): status = "retrying in \(String(format: "%.1f", after)) s: \(reason)"
+            }
+        }
+        redraw()
+    }
+
+    /// A line of its own above the progress line.
+    func note(_ text: String) {
+        guard enabled else {
+            printError(text)
+            return
+        }
+        write("\r\u{1B}[K" + TerminalText.safe(text) + "\n")
+        redraw()
+    }
+
+    func finish() {
+        ticker?.cancel()
+        if enabled { write("\r\u{1B}[K") }
+    }
+
+    private func redraw() {
+        guard enabled else { return }
+        let line = lock.withLock { () -> String in
+            let elapsed = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+                + Double((ContinuousClock.now - started).components.seconds)
+            var parts = [status]
+            if partials > 0 { parts.append("\(partials) partial") }
+            if images > 0 { parts.append("\(images) image\(images == 1 ? "" : "s")") }
+            parts.append(ByteCount.format(bytes))
+            parts.append(String(format: "%.1f s", elapsed))
+            return parts.joined(separator: " · ")
+        }
+        write("\r\u{1B}[K" + TerminalText.safe(line))
+    }
+
+    private func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Turns Ctrl-C (and SIGTERM) into cancelling the edit, so files already saved stay and the
+/// connection is closed cleanly.
+final class InterruptHandler: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(onInterrupt: @escaping @Sendable () -> Void) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: onInterrupt)
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        sources.forEach { $0.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

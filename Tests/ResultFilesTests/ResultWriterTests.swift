@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import ImageEditAPI
+@testable import ResultFiles
+
+@Suite struct ResultWriterTests {
+    let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+    let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 9, 9]
+
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-results-\(UUID().uuidString)").path
+        return path
+    }
+
+    func sidecar(_ file: String) -> Sidecar {
+        var request = EditRequest(images: [InputImage(path: "/photos/a.png")], prompt: "a hat", mask: InputImage(path: "m.png"))
+        request.size = "1024x1024"
+        request.n = 2
+        return Sidecar(file: file, kind: "image", index: 0, request: request, server: "http://127.0.0.1:8080/v1",
+                       requestID: "req_1", created: 5, usage: Usage(inputTokens: 1, outputTokens: 2, totalTokens: 3),
+                       output: OutputSettings(size: "1024x1024"), revisedPrompt: nil)
+    }
+
+    @Test func neverOverwritesAndNamesByContent() throws {
+        let dir = try folder()
+        let writer = ResultWriter(folder: dir, stem: "edit-20261125-120000")
+        let first = try writer.write(png, suffix: nil, sidecar: sidecar)
+        let second = try writer.write(jpeg, suffix: nil, sidecar: sidecar)
+        let third = try writer.write(png, suffix: nil, sidecar: sidecar)
+        #expect(first.hasSuffix("/edit-20261125-120000.png"))
+        #expect(second.hasSuffix("/edit-20261125-120000-2.jpg"), "a free name, as the .json of the first is taken")
+        #expect(third.hasSuffix("/edit-20261125-120000-3.png"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(png))
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(listing == ["edit-20261125-120000-2.jpg", "edit-20261125-120000-2.json", "edit-20261125-120000-3.json",
+                            "edit-20261125-120000-3.png", "edit-20261125-120000.json", "edit-20261125-120000.png"],
+                "no temporary files are left behind")
+    }
+
+    @Test func anExistingFileIsLeftAlone() throws {
+        let dir = try folder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: dir + "/edit-x.png"))
+        let path = try ResultWriter(folder: dir, stem: "edit-x").write(png, suffix: nil, sidecar: sidecar)
+        #expect(path.hasSuffix("edit-x-2.png"))
+        #expect(try String(contentsOfFile: dir + "/edit-x.png", encoding: .utf8) == "precious")
+    }
+
+    @Test func sidecarRecordsTheEditButNoKey() throws {
+        let dir = try folder()
+        let path = try ResultWriter(folder: dir, stem: "edit-y").write(png, suffix: "partial-0", sidecar: sidecar)
+        #expect(path.hasSuffix("edit-y-partial-0.png"))
+        let json = try String(contentsOfFile: dir + "/edit-y-partial-0.json", encoding: .utf8)
+        let decoded = try JSONDecoder().decode(Sidecar.self, from: Data(json.utf8))
+        #expect(decoded.file == "edit-y-partial-0.png")
+        #expect(decoded.prompt == "a hat")
+        #expect(decoded.model == "gpt-image-1.5")
+        #expect(decoded.parameters == ["size": "1024x1024", "n": "2"])
+        #expect(decoded.images == ["/photos/a.png"] && decoded.mask == "m.png")
+        #expect(decoded.requestID == "req_1" && decoded.usage?.totalTokens == 3)
+        #expect(!json.lowercased().contains("sk-") && !json.contains("Bearer"))
+    }
+
+    @Test func aFileWhereTheFolderShouldBeIsReported() throws {
+        let dir = try folder()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: dir + "/out"))
+        #expect(throws: ResultWriteError(path: dir + "/out", reason: "it is not a folder")) {
+            try ResultWriter(folder: dir + "/out", stem: "e").write(png, suffix: nil, sidecar: sidecar)
+        }
+    }
+}
