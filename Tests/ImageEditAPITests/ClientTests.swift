@@ -338,4 +338,24 @@ func eventStream(partials: [[UInt8]], final: [[UInt8]], done: Bool = true) -> St
         await api.shutdown()
         await server.stop()
     }
+
+    @Test func urlResultsAreDownloadedWithoutLeakingTheKey() async throws {
+        let image = try samplePNG(width: 12, height: 12)
+        let files = try await ScriptedServer(replies: [ScriptedServer.Reply(status: 200, headers: [("Content-Type", "image/png")],
+                                                                            steps: [.bytes(image)])])
+        let url = "http://localhost:\(files.port)/files/result.png"
+        let api = try await ScriptedServer(replies: [.json(200, #"{"created":5,"data":[{"url":"\#(url)","revised_prompt":"a calmer sea"}]}"#)])
+        let client = client(api.baseURL)
+        var request = EditRequest(images: [InputImage(path: try temporaryFile("a.png", try samplePNG(alpha: true)))], prompt: "x",
+                                  model: "dall-e-2")
+        request.responseFormat = "url"
+        let result = try await client.edit(request)
+        await client.shutdown()
+        await api.stop()
+        await files.stop()
+        #expect(result.images.first?.bytes == image)
+        #expect(result.images.first?.revisedPrompt == "a calmer sea")
+        #expect(files.requests.first?.method == "GET")
+        #expect(files.requests.first?.header("Authorization") == nil, "the key goes only to the API's host")
+    }
 }
