@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
@@ -35,6 +37,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(name: "LocalEngine", dependencies: ["Raster"]),
+        .target(
+            name: "LocalServer",
+            dependencies: [
+                "ImageEditAPI", "LocalEngine", "ImageCodecs", "Raster",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ]
+        ),
         .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster"]),
         // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
         .target(
@@ -49,12 +61,16 @@ let package = Package(
         .executableTarget(
             name: "retouch",
             dependencies: [
-                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles",
+                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
 
-        .executableTarget(name: "RetouchBench", dependencies: ["ImageEditAPI", "ScriptedServer"]),
+        .executableTarget(
+            name: "RetouchBench",
+            dependencies: ["ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster"]
+        ),
 
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
@@ -66,6 +82,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
+        .testTarget(
+            name: "LocalServerTests",
+            dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
+        ),
+        .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer"]),
     ],

@@ -42,8 +42,9 @@ public enum ImageEncoder {
     public enum Alpha: Sendable { case always, whenNeeded }
 
     /// PNG. Masks need `.always`: the API reads their alpha channel even when nothing is masked.
-    public static func png(_ image: RGBAImage, alpha: Alpha = .whenNeeded) throws(ImageEncodingError) -> [UInt8] {
-        try PNGCodec.encode(image, withAlpha: alpha == .always || image.hasTransparency)
+    /// `fast` compresses less, for images that are shown once and replaced (partial images).
+    public static func png(_ image: RGBAImage, alpha: Alpha = .whenNeeded, fast: Bool = false) throws(ImageEncodingError) -> [UInt8] {
+        try PNGCodec.encode(image, withAlpha: alpha == .always || image.hasTransparency, fast: fast)
     }
 
     /// JPEG at `quality` 1–100; alpha is dropped.

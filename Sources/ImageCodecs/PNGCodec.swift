@@ -49,7 +49,7 @@ enum PNGCodec {
         }
     }
 
-    static func encode(_ source: RGBAImage, withAlpha: Bool) throws(ImageEncodingError) -> [UInt8] {
+    static func encode(_ source: RGBAImage, withAlpha: Bool, fast: Bool = false) throws(ImageEncodingError) -> [UInt8] {
         guard source.width > 0, source.height > 0 else {
             throw ImageEncodingError(format: .png, reason: "the image is empty (\(source.width)x\(source.height))")
         }
@@ -57,6 +57,7 @@ enum PNGCodec {
         image.version = retouch_png_image_version()
         image.width = UInt32(source.width)
         image.height = UInt32(source.height)
+        if fast { image.flags |= retouch_png_image_flag_fast() }
         let pixels: [UInt8]
         if withAlpha {
             image.format = retouch_png_format_rgba()

@@ -147,7 +147,7 @@ public final class ImageEditClient: Sendable {
     }
 
     static func apiError(status: Int, body: [UInt8], requestID: String?) -> APIError {
-        if let envelope = try? JSONDecoder().decode(APIErrorEnvelope.self, from: Data(body)), let error = envelope.error {
+        if let envelope = try? JSONDecoder().decode(Wire.ErrorEnvelope.self, from: Data(body)), let error = envelope.error {
             return APIError(status: status, message: error.message ?? "no message", type: error.type,
                             param: error.param, code: error.code, requestID: requestID)
         }
@@ -160,9 +160,9 @@ public final class ImageEditClient: Sendable {
 
     private func decodeJSONResult(_ bytes: [UInt8], requestID: String?,
                                   progress: @escaping @Sendable (EditProgress) -> Void) async throws -> EditResult {
-        let wire: ImagesResponseWire
+        let wire: Wire.ImagesResponse
         do {
-            wire = try JSONDecoder().decode(ImagesResponseWire.self, from: Data(bytes))
+            wire = try JSONDecoder().decode(Wire.ImagesResponse.self, from: Data(bytes))
         } catch {
             throw AttemptFailure(error: .protocolViolation(ProtocolError(
                 kind: .badJSON, detail: Self.snippet(bytes))), retryable: false)
@@ -325,9 +325,9 @@ struct StreamReader {
                          progress: @Sendable (EditProgress) -> Void) throws -> Outcome {
         if event.data.elementsEqual("[DONE]".utf8) { return .done }
         eventsSeen += 1
-        let wire: StreamEventWire
+        let wire: Wire.StreamEvent
         do {
-            wire = try JSONDecoder().decode(StreamEventWire.self, from: Data(event.data))
+            wire = try JSONDecoder().decode(Wire.StreamEvent.self, from: Data(event.data))
         } catch {
             throw ImageEditClient.AttemptFailure(error: .protocolViolation(failure(
                 .badJSON, "event \(event.event ?? "message"): \(ImageEditClient.snippet(event.data))")), retryable: false)
@@ -335,7 +335,7 @@ struct StreamReader {
         let kind = wire.type ?? event.event ?? ""
         if kind == "error" || event.event == "error" || wire.error != nil {
             // Either {"type":"error","error":{…}} or the error object itself.
-            let body = wire.error ?? (try? JSONDecoder().decode(APIErrorBody.self, from: Data(event.data)))
+            let body = wire.error ?? (try? JSONDecoder().decode(Wire.ErrorBody.self, from: Data(event.data)))
             throw ImageEditClient.AttemptFailure(error: .api(APIError(
                 status: 200, message: body?.message ?? "the server reported an error mid-stream", type: body?.type,
                 param: body?.param, code: body?.code, requestID: requestID)), retryable: false)

@@ -115,70 +115,116 @@ public struct EditResult: Equatable, Sendable {
 
 // MARK: - Wire forms
 
-struct ImagesResponseWire: Decodable {
-    struct Image: Decodable {
-        var b64_json: String?
-        var url: String?
-        var revised_prompt: String?
+/// The JSON shapes of the endpoint, shared by the client (decoding) and the local server
+/// (encoding). Field names are the wire's own.
+public enum Wire {
+    public struct Image: Codable, Sendable {
+        public var b64_json: String?
+        public var url: String?
+        public var revised_prompt: String?
+
+        public init(b64_json: String? = nil, url: String? = nil, revised_prompt: String? = nil) {
+            self.b64_json = b64_json
+            self.url = url
+            self.revised_prompt = revised_prompt
+        }
     }
 
-    var created: Int?
-    var background: String?
-    var output_format: String?
-    var quality: String?
-    var size: String?
-    var usage: Usage?
-    var data: [Image]?
+    public struct ImagesResponse: Codable, Sendable {
+        public var created: Int?
+        public var background: String?
+        public var output_format: String?
+        public var quality: String?
+        public var size: String?
+        public var usage: Usage?
+        public var data: [Image]?
 
-    var settings: OutputSettings {
-        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
-    }
-}
+        public init(created: Int?, settings: OutputSettings, usage: Usage?, data: [Image]) {
+            self.created = created
+            background = settings.background
+            output_format = settings.outputFormat
+            quality = settings.quality
+            size = settings.size
+            self.usage = usage
+            self.data = data
+        }
 
-struct StreamEventWire: Decodable {
-    var type: String?
-    var b64_json: String?
-    var partial_image_index: Int?
-    var created_at: Int?
-    var size: String?
-    var quality: String?
-    var background: String?
-    var output_format: String?
-    var usage: Usage?
-    var revised_prompt: String?
-    var error: APIErrorBody?
-
-    var settings: OutputSettings {
-        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
-    }
-}
-
-/// `{"error": {message, type, param, code}}`; every field may be missing or null.
-struct APIErrorBody: Decodable, Equatable {
-    var message: String?
-    var type: String?
-    var param: String?
-    var code: String?
-
-    enum CodingKeys: String, CodingKey { case message, type, param, code }
-
-    init(message: String?, type: String?, param: String?, code: String?) {
-        self.message = message
-        self.type = type
-        self.param = param
-        self.code = code
+        var settings: OutputSettings {
+            OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
+        }
     }
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        message = try? c.decodeIfPresent(String.self, forKey: .message)
-        type = try? c.decodeIfPresent(String.self, forKey: .type)
-        param = try? c.decodeIfPresent(String.self, forKey: .param)
-        // Some servers send the code as a number.
-        code = (try? c.decodeIfPresent(String.self, forKey: .code)) ?? (try? c.decodeIfPresent(Int.self, forKey: .code)).flatMap { $0.map(String.init) }
-    }
-}
+    /// `image_edit.partial_image`, `image_edit.completed` and `error` events.
+    public struct StreamEvent: Codable, Sendable {
+        public var type: String?
+        public var b64_json: String?
+        public var partial_image_index: Int?
+        public var created_at: Int?
+        public var size: String?
+        public var quality: String?
+        public var background: String?
+        public var output_format: String?
+        public var usage: Usage?
+        public var revised_prompt: String?
+        public var error: ErrorBody?
 
-struct APIErrorEnvelope: Decodable {
-    var error: APIErrorBody?
+        public init(type: String, b64_json: String? = nil, partial_image_index: Int? = nil, created_at: Int? = nil,
+                    settings: OutputSettings = OutputSettings(), usage: Usage? = nil, error: ErrorBody? = nil) {
+            self.type = type
+            self.b64_json = b64_json
+            self.partial_image_index = partial_image_index
+            self.created_at = created_at
+            size = settings.size
+            quality = settings.quality
+            background = settings.background
+            output_format = settings.outputFormat
+            self.usage = usage
+            self.error = error
+        }
+
+        var settings: OutputSettings {
+            OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
+        }
+    }
+
+    /// `{message, type, param, code}`; every field may be missing or null.
+    public struct ErrorBody: Codable, Equatable, Sendable {
+        public var message: String?
+        public var type: String?
+        public var param: String?
+        public var code: String?
+
+        enum CodingKeys: String, CodingKey { case message, type, param, code }
+
+        public init(message: String?, type: String?, param: String?, code: String?) {
+            self.message = message
+            self.type = type
+            self.param = param
+            self.code = code
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            message = try? c.decodeIfPresent(String.self, forKey: .message)
+            type = try? c.decodeIfPresent(String.self, forKey: .type)
+            param = try? c.decodeIfPresent(String.self, forKey: .param)
+            // Some servers send the code as a number.
+            code = (try? c.decodeIfPresent(String.self, forKey: .code))
+                ?? (try? c.decodeIfPresent(Int.self, forKey: .code)).flatMap { $0.map(String.init) }
+        }
+
+        /// Like OpenAI, every key is present; missing values are null.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(message, forKey: .message)
+            try c.encode(type, forKey: .type)
+            try c.encode(param, forKey: .param)
+            try c.encode(code, forKey: .code)
+        }
+    }
+
+    public struct ErrorEnvelope: Codable, Sendable {
+        public var error: ErrorBody?
+        public init(error: ErrorBody) { self.error = error }
+    }
 }

@@ -1,6 +1,10 @@
 // Benchmarks that print figures; run with `make bench` (release build).
 import Foundation
+import ImageCodecs
 import ImageEditAPI
+import LocalEngine
+import LocalServer
+import Raster
 import ScriptedServer
 
 #if canImport(Glibc)
@@ -91,8 +95,83 @@ func runMeasuringPeak(_ path: String, _ arguments: [String]) throws -> (Int32, I
     return ((status >> 8) & 0xFF, usage.ru_maxrss)
 }
 
+/// The sample photo with a rectangle masked, as PNG bytes of image and mask.
+func maskedSample(_ rect: PixelRect) throws -> (image: [UInt8], mask: [UInt8], decoded: RGBAImage) {
+    let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").path
+    let (bytes, decoded) = try ImageFile.load(path: assets)
+    let mask = Mask(width: decoded.image.width, height: decoded.image.height, rects: [rect]).image()
+    return (bytes, try ImageEncoder.png(mask, alpha: .always), decoded.image)
+}
+
+/// The local engine alone, and a whole streamed edit through the client and the local server.
+func engineAndRoundTrip() async throws {
+    print("Local engine on the 1024x1024 sample (fill only)")
+    for rect in [PixelRect(x: 640, y: 240, width: 160, height: 140), PixelRect(x: 300, y: 600, width: 320, height: 240)] {
+        let sample = try maskedSample(rect)
+        let hole = Mask(width: 1024, height: 1024, rects: [rect]).image().pixels.enumerated().filter { $0.offset % 4 == 3 }.map { $0.element == 0 }
+        let start = ContinuousClock.now
+        var levels = 0
+        _ = Inpainter(seed: 1).fill(sample.decoded, hole: hole) { _ in levels += 1 }
+        print(String(format: "  hole %dx%d: %.0f ms (%d levels)", rect.width, rect.height,
+                     seconds(ContinuousClock.now - start) * 1000, levels + 1))
+    }
+    let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-rt-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sample = try maskedSample(PixelRect(x: 640, y: 240, width: 160, height: 140))
+    try Data(sample.image).write(to: folder.appendingPathComponent("image.png"))
+    try Data(sample.mask).write(to: folder.appendingPathComponent("mask.png"))
+    let client = ImageEditClient(configuration: ClientConfiguration(baseURL: server.baseURL))
+    var request = EditRequest(images: [InputImage(path: folder.appendingPathComponent("image.png").path)], prompt: "bench",
+                              mask: InputImage(path: folder.appendingPathComponent("mask.png").path))
+    request.stream = true
+    request.partialImages = 3
+    print("Streamed 1024x1024 masked edit with 3 partial images, client and local server in one process (goal: under 2 s)")
+    for run in 1...3 {
+        let start = ContinuousClock.now
+        let result = try await client.edit(request)
+        print(String(format: "  run %d: %.2f s, %d partial images, %d image", run, seconds(ContinuousClock.now - start),
+                     result.partialImageCount, result.images.count))
+    }
+    await client.shutdown()
+    await server.stop()
+}
+
+/// Fill quality on synthetic images: smooth gradient, and textures against plain diffusion.
+func fillQuality() {
+    print("Fill error inside a masked hole, mean absolute error in levels (0-255)")
+    let gradient = RGBAImage(width: 256, height: 256) { x, y in RGBA(UInt8(x), UInt8(y), UInt8((x + y) / 2)) }
+    let stripes = RGBAImage(width: 192, height: 192) { x, y in ((x + y) / 6) % 2 == 0 ? RGBA(220, 60, 40) : RGBA(30, 40, 160) }
+    let checks = RGBAImage(width: 192, height: 192) { x, y in (x / 8 + y / 8) % 2 == 0 ? RGBA(240, 240, 240) : RGBA(20, 20, 20) }
+    for (name, image, rect) in [("gradient", gradient, PixelRect(x: 90, y: 100, width: 60, height: 50)),
+                                ("stripes", stripes, PixelRect(x: 70, y: 60, width: 40, height: 36)),
+                                ("checks", checks, PixelRect(x: 70, y: 60, width: 40, height: 36))] {
+        let hole = (0..<(image.width * image.height)).map { rect.contains(x: $0 % image.width, y: $0 / image.width) }
+        func error(_ filled: RGBAImage) -> Double {
+            var total = 0.0, count = 0.0
+            for i in 0..<hole.count where hole[i] {
+                for c in 0..<3 { total += abs(Double(filled.pixels[i * 4 + c]) - Double(image.pixels[i * 4 + c])) }
+                count += 3
+            }
+            return total / count
+        }
+        print(String(format: "  %-8@ patch fill %6.2f   diffusion %6.2f", name as NSString,
+                     error(Inpainter(seed: 1).fill(image, hole: hole)), error(Inpainter.diffusionFill(image, hole: hole))))
+    }
+}
+
 let only = CommandLine.arguments.dropFirst().first
 if only == nil || only == "sse" { sseThroughput() }
+if only == nil || only == "fill" { fillQuality() }
+if only == nil || only == "engine" {
+    do {
+        try await engineAndRoundTrip()
+    } catch {
+        print("engine benchmark failed: \(error)")
+        exit(1)
+    }
+}
 if only == nil || only == "upload" {
     do {
         try await uploadMemory()

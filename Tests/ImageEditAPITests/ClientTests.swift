@@ -231,7 +231,7 @@ func eventStream(partials: [[UInt8]], final: [[UInt8]], done: Bool = true) -> St
             Issue.record("HTTP \(status) must fail")
         } catch {
             guard case .api(let api) = error else { Issue.record("expected an API error, got \(error)"); return }
-            let wire = try JSONDecoder().decode(APIErrorEnvelope.self, from: Data(body.utf8)).error
+            let wire = try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: Data(body.utf8)).error
             #expect(api.status == status)
             #expect(api.message == wire?.message)
             #expect(api.param == wire?.param)

@@ -35,5 +35,6 @@ int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, siz
 static inline png_uint_32 retouch_png_image_version(void) { return PNG_IMAGE_VERSION; }
 static inline png_uint_32 retouch_png_format_rgba(void) { return PNG_FORMAT_RGBA; }
 static inline png_uint_32 retouch_png_format_rgb(void) { return PNG_FORMAT_RGB; }
+static inline png_uint_32 retouch_png_image_flag_fast(void) { return PNG_IMAGE_FLAG_FAST; }
 static inline const char *retouch_png_image_message(const png_image *image) { return image->message; }
 #endif

@@ -1,0 +1,107 @@
+import Raster
+
+/// Retouch's offline image-edit engine. It does not read prompts: it fills the masked area of
+/// the first image from the rest of that image (see `Inpainter`), or, without a mask, tones the
+/// whole image sepia with a vignette, so that every edit visibly changes something.
+public struct LocalEngine: Sendable {
+    public static let summary = "Retouch local engine: fills the masked area from the rest of the image; prompts are not interpreted"
+
+    public struct Job: Sendable {
+        public var image: RGBAImage
+        /// Pixels to edit: alpha 0 in the mask. Nil edits the whole image.
+        public var mask: RGBAImage?
+        public var variations: Int
+        public var partialImages: Int
+        /// Output size; nil keeps the image's.
+        public var size: (width: Int, height: Int)?
+        /// "transparent" keeps alpha, "opaque" flattens onto white; otherwise alpha is kept.
+        public var background: String?
+        /// "low", "medium", "high": how many refinement passes.
+        public var quality: String?
+
+        public init(image: RGBAImage, mask: RGBAImage?, variations: Int = 1, partialImages: Int = 0,
+                    size: (width: Int, height: Int)? = nil, background: String? = nil, quality: String? = nil) {
+            self.image = image
+            self.mask = mask
+            self.variations = variations
+            self.partialImages = partialImages
+            self.size = size
+            self.background = background
+            self.quality = quality
+        }
+    }
+
+    public init() {}
+
+    /// Runs `job`, reporting partial images (variation 0 only, coarse to fine) and each finished
+    /// variation as soon as it exists.
+    public func run(_ job: Job, onPartial: (_ index: Int, RGBAImage) -> Void,
+                    onImage: (_ index: Int, RGBAImage) -> Void) {
+        for variation in 0..<max(1, job.variations) {
+            var stages: [RGBAImage] = []
+            let final: RGBAImage
+            if let mask = job.mask {
+                let hole = stride(from: 3, to: mask.pixels.count, by: 4).map { mask.pixels[$0] == 0 }
+                let passes = ["low": 1, "high": 3][job.quality ?? ""] ?? 2
+                final = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: passes)
+                    .fill(job.image, hole: hole) { stages.append($0) }
+            } else {
+                stages = [0.25, 0.5, 0.75].map { Self.sepiaVignette(job.image, strength: $0) }
+                final = Self.sepiaVignette(job.image, strength: 1)
+            }
+            if variation == 0 {
+                for (index, stage) in Self.pick(job.partialImages, from: stages).enumerated() {
+                    onPartial(index, finish(stage, job))
+                }
+            }
+            onImage(variation, finish(final, job))
+        }
+    }
+
+    /// `count` stages spread evenly, coarse first, always ending with the finest.
+    static func pick(_ count: Int, from stages: [RGBAImage]) -> [RGBAImage] {
+        guard count > 0, !stages.isEmpty else { return [] }
+        if count >= stages.count { return stages }
+        return (1...count).map { stages[($0 * stages.count) / count - 1] }
+    }
+
+    private func finish(_ image: RGBAImage, _ job: Job) -> RGBAImage {
+        var out = image
+        if let size = job.size, size.width != out.width || size.height != out.height {
+            out = out.resized(width: size.width, height: size.height)
+        }
+        if job.background == "opaque" {
+            for i in stride(from: 0, to: out.pixels.count, by: 4) where out.pixels[i + 3] != 255 {
+                let a = Int(out.pixels[i + 3])
+                for c in 0..<3 { out.pixels[i + c] = UInt8((Int(out.pixels[i + c]) * a + 255 * (255 - a) + 127) / 255) }
+                out.pixels[i + 3] = 255
+            }
+        }
+        return out
+    }
+
+    /// Sepia toning blended in by `strength`, with a vignette darkening the corners.
+    static func sepiaVignette(_ image: RGBAImage, strength: Double) -> RGBAImage {
+        var out = image
+        let cx = Double(image.width) / 2, cy = Double(image.height) / 2
+        let reach = (cx * cx + cy * cy).squareRoot()
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let i = (y * image.width + x) * 4
+                let r = Double(image.pixels[i]), g = Double(image.pixels[i + 1]), b = Double(image.pixels[i + 2])
+                let dx = Double(x) - cx, dy = Double(y) - cy
+                let vignette = 1 - 0.45 * strength * pow((dx * dx + dy * dy).squareRoot() / reach, 2)
+                let toned = [0.393 * r + 0.769 * g + 0.189 * b, 0.349 * r + 0.686 * g + 0.168 * b, 0.272 * r + 0.534 * g + 0.131 * b]
+                for (c, value) in [r, g, b].enumerated() {
+                    let mixed = (value + (toned[c] - value) * strength) * vignette
+                    out.pixels[i + c] = UInt8(max(0, min(255, mixed.rounded())))
+                }
+            }
+        }
+        return out
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LocalEngine
+import LocalServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve POST /v1/images/edits locally, backed by the offline engine.",
+        discussion: """
+            An OpenAI-compatible server of the image-edit endpoint. The local engine fills the masked \\
+            area of the first image from the rest of it (without a mask it tones the image sepia with a \\
+            vignette); it does not interpret prompts. Point clients at http://HOST:PORT/v1 (for example \\
+            OPENAI_BASE_URL=http://127.0.0.1:8080/v1). Stops cleanly on Ctrl-C or SIGTERM.
+
+            For testing clients, --fault (or a request's X-Retouch-Fault header) plays a failure: \\
+            429, 500, drop-after:K (close the connection after K stream events), error-event, non-json or stall.
+            """
+    )
+
+    @Option(help: "Address to listen on; loopback unless you mean to share it.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "Require this key as `Authorization: Bearer KEY` (default: RETOUCH_SERVE_API_KEY, else none).")
+    var apiKey: String?
+
+    @Option(help: "Milliseconds to wait before each answer, to feel a slow server.")
+    var latency = 0
+
+    @Option(help: "Fail every request this way: 429, 500, drop-after:K, error-event, non-json or stall.")
+    var fault: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
+        if let fault, Fault(fault) == nil { throw ValidationError("--fault must be \(Fault.accepted)") }
+    }
+
+    func run() async throws {
+        let key = apiKey ?? ProcessInfo.processInfo.environment["RETOUCH_SERVE_API_KEY"]
+        let configuration = LocalServerConfiguration(
+            host: host, port: port, apiKey: key, latencyMilliseconds: latency, fault: fault.flatMap(Fault.init),
+            log: { line in printLine(TerminalText.safe(line)) })
+        let app = LocalServer.application(configuration) { boundPort in
+            printLine("retouch serve: listening on http://\(host):\(boundPort)/v1 (\(LocalEngine.summary))"
+                      + (key == nil ? "" : "; a key is required"))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            printError("cannot serve on \(host):\(port): \(error)")
+            throw ExitCode(1)
+        }
+        printLine("retouch serve: stopped")
+    }
+}
+
+/// A line on stdout, written at once (logs are often piped, where print would buffer).
+func printLine(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+}
