@@ -105,7 +105,11 @@ struct EditHandler: Sendable {
                     let wire = try edit.streamEvent(event, job: job, created: created, usage: usage)
                     try await writer.write(ByteBuffer(string: "event: \(wire.type ?? "message")\ndata: \(try Self.json(wire))\n\n"))
                     sent += 1
-                    if case .dropAfterEvents(let limit) = fault, sent >= limit { throw DroppedConnection() }
+                    if case .dropAfterEvents(let limit) = fault, sent >= limit {
+                        // Let the events leave before the connection is cut.
+                        try await Task.sleep(for: .milliseconds(100))
+                        throw DroppedConnection()
+                    }
                     if fault == .errorEvent {
                         let error = Wire.StreamEvent(type: "error", error: Wire.ErrorBody(
                             message: "The engine failed while editing (fault injected).", type: "server_error", param: nil, code: nil))
