@@ -2,9 +2,8 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-APT_PACKAGES := libncursesw5-dev libpng-dev libjpeg62-turbo-dev libwebp-dev
+APT_PACKAGES := libncursesw5-dev libpng-dev libjpeg62-turbo-dev libwebp-dev python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SAMPLES := assets/lakeside.png assets/dusk.jpg assets/bricks.webp assets/badge.png
 
 .PHONY: deps build test demo samples clean bench
 
@@ -23,12 +22,22 @@ deps:
 build: deps
 	swift build
 
+VENV := .venv
+OPENAI_SDK := openai==$(shell cat Tests/Interop/openai-version)
+
 test: deps
 	swift build --build-tests
 	swift test
+	@# OpenAI's own Python SDK against `retouch serve`.
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c "import openai" 2>/dev/null || $(VENV)/bin/pip install --quiet "$(OPENAI_SDK)"
+	$(VENV)/bin/python Tests/Interop/openai_sdk_interop.py "$$(swift build --show-bin-path)/retouch" assets
 
+# Until the editor lands: a streamed edit of the sample photo on the offline engine.
 demo: build
-	.build/debug/retouch info $(SAMPLES)
+	.build/debug/retouch edit --local --image assets/lakeside.png --mask assets/lakeside-mask.png \
+	  --prompt "remove the sun" --stream --partial-images 3 --save-partials --out demo-results
+	.build/debug/retouch info $$(ls -t demo-results/*.png | head -4)
 
 # Re-renders the sample images (needs numpy, scipy, cjpeg and cwebp).
 samples:
@@ -37,7 +46,8 @@ samples:
 clean:
 	rm -rf .build
 
-# Benchmarks print figures (release build): SSE parsing throughput, upload memory.
+# Benchmarks print figures (release build): SSE parsing, fill quality, engine and round-trip
+# time, upload memory.
 bench: deps
 	swift build -c release --product retouch
 	swift build -c release --product RetouchBench

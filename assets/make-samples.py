@@ -175,6 +175,14 @@ def filtered_rows(rows, bpp):
     return b"".join(bytes([f]) + residuals[f][i].tobytes() for i, f in enumerate(best))
 
 
+def rectangle_mask(width, height, box):
+    """The API's mask: transparent inside `box` (x0, y0, x1, y1), where to edit; opaque white elsewhere."""
+    x0, y0, x1, y1 = box
+    mask = np.full((height, width, 4), 255, dtype=np.uint8)
+    mask[y0:y1, x0:x1] = 0
+    return mask
+
+
 def write_png(path, pixels):
     h, w, channels = pixels.shape
     colour_type = {3: 2, 4: 6}[channels]
@@ -208,6 +216,7 @@ def main():
         write_png(brick, tiles(3, 512))
         subprocess.run(["cwebp", "-quiet", "-q", "80", brick, "-o", os.path.join(HERE, "bricks.webp")], check=True)
     write_png(os.path.join(HERE, "badge.png"), sticker(512))
+    write_png(os.path.join(HERE, "lakeside-mask.png"), rectangle_mask(1024, 1024, (640, 240, 800, 380)))
 
 
 if __name__ == "__main__":

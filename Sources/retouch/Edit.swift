@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageEditAPI
+import LocalServer
 import Raster
 import ResultFiles
 
@@ -79,6 +80,9 @@ struct Edit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
     var baseURL: String?
 
+    @Flag(help: "Use the offline local engine in this process (no key, no network; prompts are not interpreted).")
+    var local = false
+
     @Option(help: "Seconds the whole request may take, streamed answer included.")
     var timeout: Double = 600
 
@@ -101,6 +105,7 @@ struct Edit: AsyncParsableCommand {
         if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds") }
         if maxRetries < 0 { throw ValidationError("--max-retries must be 0 or more") }
         if savePartials && !stream { throw ValidationError("--save-partials needs --stream") }
+        if local && baseURL != nil { throw ValidationError("give --local or --base-url, not both") }
     }
 
     func run() async throws {
@@ -113,6 +118,16 @@ struct Edit: AsyncParsableCommand {
                                                         configBaseURL: ConfigFile.load().baseURL)
         configuration.timeout = timeout
         configuration.maxRetries = maxRetries
+        var localServer: RunningLocalServer?
+        if local {
+            do {
+                localServer = try await LocalServer.start(LocalServerConfiguration(port: 0))
+            } catch {
+                fail("cannot start the local engine: \(error)", code: 1)
+            }
+            configuration.baseURL = localServer!.baseURL
+            configuration.apiKey = nil
+        }
 
         let client = ImageEditClient(configuration: configuration)
         let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: ResultWriter.stem()),
@@ -124,6 +139,7 @@ struct Edit: AsyncParsableCommand {
         interrupt.stop()
         session.display.finish()
         await client.shutdown()
+        await localServer?.stop()
 
         switch outcome {
         case .success(let result):
