@@ -38,6 +38,7 @@ let package = Package(
             ]
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
+        .target(name: "TerminalGraphics", dependencies: ["Raster"]),
         .target(
             name: "LocalServer",
             dependencies: [
@@ -61,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "retouch",
             dependencies: [
-                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine",
+                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -69,7 +70,7 @@ let package = Package(
 
         .executableTarget(
             name: "RetouchBench",
-            dependencies: ["ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster"]
+            dependencies: ["ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
         ),
 
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
@@ -86,6 +87,7 @@ let package = Package(
             name: "LocalServerTests",
             dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
         ),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer"]),

@@ -6,6 +6,7 @@ import LocalEngine
 import LocalServer
 import Raster
 import ScriptedServer
+import TerminalGraphics
 
 #if canImport(Glibc)
 import Glibc
@@ -161,9 +162,52 @@ func fillQuality() {
     }
 }
 
+/// Where the time of a sixel goes, in this process.
+func sixelPhases() throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").path
+    let bytes = try ImageFile.readBytes(path: path)
+    var start = ContinuousClock.now
+    func lap(_ name: String) {
+        print(String(format: "  %-12@ %6.1f ms", name as NSString, seconds(ContinuousClock.now - start) * 1000))
+        start = ContinuousClock.now
+    }
+    print("Sixel of the 1024x1024 sample, by phase")
+    let image = try ImageDecoder().decode(bytes).image
+    lap("decode PNG")
+    _ = Palette.quantize(image, maxColors: 128, refinements: 0)
+    lap("median cut")
+    _ = Palette.quantize(image, maxColors: 128, refinements: 3)
+    lap("+ 3 k-means")
+    for colors in [256, 128] {
+        let palette = SixelEncoder.palette(for: image, maxColors: colors)
+        for dither in [Dither.none, .errorDiffusion(strength: 0.25), .errorDiffusion(strength: 0.75), .ordered] {
+            start = ContinuousClock.now
+            let indexed = IndexedImage(image, palette: palette, dither: dither)
+            let mapTime = seconds(ContinuousClock.now - start)
+            let out = SixelEncoder.encode(indexed)
+            let shown = RGBAImage(width: image.width, height: image.height) { x, y in palette.colors[Int(indexed.indices[y * image.width + x])] }
+            print(String(format: "  %3d colours %@: map %.1f ms, %d bytes, PSNR %.2f dB, blurred %.2f dB", colors,
+                         "\(dither)" as NSString, mapTime * 1000, out.count, psnr(shown, image), psnr(blur2(shown), blur2(image))))
+        }
+    }
+}
+
+func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
+    var total = 0.0
+    for i in 0..<(a.width * a.height) {
+        for c in 0..<3 { let d = Double(a.pixels[i * 4 + c]) - Double(b.pixels[i * 4 + c]); total += d * d }
+    }
+    let mse = total / Double(a.width * a.height * 3)
+    return 10 * log10(255 * 255 / max(mse, 1e-9))
+}
+
+/// The 2x2 box blur the graphics goals credit dithering with.
+func blur2(_ image: RGBAImage) -> RGBAImage { image.resized(width: image.width / 2, height: image.height / 2) }
+
 let only = CommandLine.arguments.dropFirst().first
 if only == nil || only == "sse" { sseThroughput() }
 if only == nil || only == "fill" { fillQuality() }
+if only == nil || only == "phases" { try sixelPhases() }
 if only == nil || only == "engine" {
     do {
         try await engineAndRoundTrip()

@@ -1,0 +1,158 @@
+/// How pictures are drawn.
+public enum GraphicsMode: String, Sendable, CaseIterable {
+    case auto, sixel, kitty, iterm, halfblock, none
+}
+
+/// What the terminal said in answer to the probe's queries.
+public struct TerminalReplies: Equatable, Sendable {
+    /// DA1 parameters (`ESC [ ? 62 ; 4 ; 22 c`): 4 means sixel.
+    public var deviceAttributes: [Int]?
+    /// XTSMGRAPHICS: number of sixel colour registers.
+    public var sixelColorRegisters: Int?
+    /// XTSMGRAPHICS: largest sixel image, in pixels.
+    public var sixelMaxSize: (width: Int, height: Int)?
+    /// CSI 16 t: one cell, in pixels.
+    public var cellSize: (width: Int, height: Int)?
+    /// CSI 14 t: the text area, in pixels.
+    public var textAreaSize: (width: Int, height: Int)?
+    /// kitty answered its graphics query with OK.
+    public var kittyGraphics = false
+
+    public init() {}
+
+    public static func == (a: TerminalReplies, b: TerminalReplies) -> Bool {
+        a.deviceAttributes == b.deviceAttributes && a.sixelColorRegisters == b.sixelColorRegisters
+            && a.sixelMaxSize?.width == b.sixelMaxSize?.width && a.sixelMaxSize?.height == b.sixelMaxSize?.height
+            && a.cellSize?.width == b.cellSize?.width && a.cellSize?.height == b.cellSize?.height
+            && a.textAreaSize?.width == b.textAreaSize?.width && a.textAreaSize?.height == b.textAreaSize?.height
+            && a.kittyGraphics == b.kittyGraphics
+    }
+
+    public var supportsSixel: Bool { deviceAttributes?.contains(4) == true }
+    /// DA1 comes last among the queries, so its answer means every answer is in.
+    public var isComplete: Bool { deviceAttributes != nil }
+
+    /// The queries, DA1 last.
+    public static let queries: [UInt8] = Array(
+        ("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\" + "\u{1B}[?1;1;0S" + "\u{1B}[?2;1;0S" + "\u{1B}[16t" + "\u{1B}[14t"
+            + "\u{1B}[c").utf8)
+
+    /// Reads every complete answer in `bytes`, in any order, skipping anything else (typed
+    /// keys, garbage, a reply cut short at the end).
+    public static func parse(_ bytes: [UInt8]) -> TerminalReplies {
+        var replies = TerminalReplies()
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x1B, i + 1 < bytes.count else { i += 1; continue }
+            if bytes[i + 1] == 0x5B {  // CSI
+                var j = i + 2
+                let privateMarker = j < bytes.count && bytes[j] == 0x3F
+                if privateMarker { j += 1 }
+                var numbers: [Int] = []
+                var current: Int?
+                var final: UInt8?
+                while j < bytes.count {
+                    let b = bytes[j]
+                    if (0x30...0x39).contains(b) {
+                        current = (current ?? 0) * 10 + Int(b - 0x30)
+                        if current! > 1_000_000 { break }
+                    } else if b == 0x3B {
+                        numbers.append(current ?? 0)
+                        current = nil
+                    } else if (0x40...0x7E).contains(b) {
+                        final = b
+                        break
+                    } else {
+                        break
+                    }
+                    j += 1
+                }
+                guard let final else { i += 1; continue }
+                if let current { numbers.append(current) }
+                switch (privateMarker, final) {
+                case (true, 0x63): replies.deviceAttributes = numbers
+                case (true, 0x53) where numbers.count >= 3 && numbers[1] == 0:
+                    if numbers[0] == 1 { replies.sixelColorRegisters = numbers[2] }
+                    if numbers[0] == 2 && numbers.count >= 4 { replies.sixelMaxSize = (numbers[2], numbers[3]) }
+                case (false, 0x74) where numbers.count == 3 && numbers[1] > 0 && numbers[2] > 0:
+                    if numbers[0] == 6 { replies.cellSize = (numbers[2], numbers[1]) }
+                    if numbers[0] == 4 { replies.textAreaSize = (numbers[2], numbers[1]) }
+                default: break
+                }
+                i = j + 1
+            } else if bytes[i + 1] == 0x5F {  // APC: kitty's answer
+                var j = i + 2
+                while j + 1 < bytes.count && !(bytes[j] == 0x1B && bytes[j + 1] == 0x5C) { j += 1 }
+                guard j + 1 < bytes.count else { break }
+                let body = String(decoding: bytes[(i + 2)..<j], as: UTF8.self)
+                if body.hasPrefix("Gi=31") && body.hasSuffix(";OK") { replies.kittyGraphics = true }
+                i = j + 2
+            } else {
+                i += 1
+            }
+        }
+        return replies
+    }
+}
+
+/// Environment hints, read before (or instead of) asking the terminal.
+public struct TerminalHints: Sendable {
+    public var term: String?
+    public var termProgram: String?
+    public var colorTerm: String?
+    public var kittyWindowID: String?
+    public var tmux: String?
+    public var screen: String?
+
+    public init(environment: [String: String]) {
+        term = environment["TERM"]
+        termProgram = environment["TERM_PROGRAM"]
+        colorTerm = environment["COLORTERM"]
+        kittyWindowID = environment["KITTY_WINDOW_ID"]
+        tmux = environment["TMUX"]
+        screen = environment["STY"]
+    }
+
+    public var insideTmux: Bool { tmux != nil }
+    public var insideScreen: Bool { screen != nil || term?.hasPrefix("screen") == true && tmux == nil }
+    public var trueColor: Bool {
+        colorTerm == "truecolor" || colorTerm == "24bit" || term?.contains("direct") == true
+            || kittyWindowID != nil || ["iTerm.app", "WezTerm", "ghostty"].contains(termProgram ?? "")
+    }
+}
+
+/// The choice of how to draw, from an override, the terminal's answers and the environment.
+public struct GraphicsChoice: Equatable, Sendable {
+    public var mode: GraphicsMode
+    public var colors: HalfBlock.Colors
+    /// Wrap image escapes for tmux's passthrough.
+    public var tmuxPassthrough: Bool
+
+    public init(mode: GraphicsMode, colors: HalfBlock.Colors, tmuxPassthrough: Bool) {
+        self.mode = mode
+        self.colors = colors
+        self.tmuxPassthrough = tmuxPassthrough
+    }
+
+    public static func choose(override: GraphicsMode, replies: TerminalReplies?, hints: TerminalHints) -> GraphicsChoice {
+        let colors: HalfBlock.Colors = hints.trueColor ? .trueColor : .palette256
+        if override != .auto {
+            return GraphicsChoice(mode: override, colors: colors, tmuxPassthrough: hints.insideTmux && override != .halfblock && override != .none)
+        }
+        // GNU screen passes no image protocol through; tmux only with passthrough, which the
+        // probe cannot see: half-blocks are the dependable choice in both.
+        if hints.insideScreen || hints.insideTmux {
+            return GraphicsChoice(mode: .halfblock, colors: colors, tmuxPassthrough: false)
+        }
+        if replies?.kittyGraphics == true || hints.kittyWindowID != nil {
+            return GraphicsChoice(mode: .kitty, colors: .trueColor, tmuxPassthrough: false)
+        }
+        if ["iTerm.app", "WezTerm"].contains(hints.termProgram ?? "") {
+            return GraphicsChoice(mode: .iterm, colors: .trueColor, tmuxPassthrough: false)
+        }
+        if replies?.supportsSixel == true {
+            return GraphicsChoice(mode: .sixel, colors: colors, tmuxPassthrough: false)
+        }
+        return GraphicsChoice(mode: .halfblock, colors: colors, tmuxPassthrough: false)
+    }
+}

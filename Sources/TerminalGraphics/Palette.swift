@@ -1,0 +1,146 @@
+import Raster
+
+/// Up to 256 colours chosen for one image (or a run of similar images).
+public struct Palette: Equatable, Sendable {
+    public var colors: [RGBA]
+
+    public init(colors: [RGBA]) {
+        precondition(!colors.isEmpty && colors.count <= 256)
+        self.colors = colors
+    }
+
+    /// Median cut on a sample of the image, refined by a few k-means passes over the same sample:
+    /// median cut places colours where the pixels are; k-means then moves each to the mean of the
+    /// pixels it actually serves, which is what lowers the error. Pixels with alpha below 128 are
+    /// ignored (they are drawn transparent).
+    public static func quantize(_ image: RGBAImage, maxColors: Int = 256, sampleSize: Int = 12_288,
+                                refinements: Int = 3) -> Palette {
+        let maxColors = max(1, min(256, maxColors))
+        let sample = Self.sample(image, count: sampleSize)
+        guard !sample.isEmpty else { return Palette(colors: [RGBA(0, 0, 0)]) }
+        var centers = medianCut(sample, colors: maxColors)
+        for _ in 0..<refinements {
+            centers = kMeansStep(sample, centers: centers)
+        }
+        return Palette(colors: centers.map { RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded())) })
+    }
+
+    typealias Point = (Int32, Int32, Int32)
+    typealias Center = (Double, Double, Double)
+
+    /// Every n-th opaque pixel, n chosen so about `count` pixels are taken.
+    static func sample(_ image: RGBAImage, count: Int) -> [Point] {
+        let total = image.width * image.height
+        let step = max(1, total / max(1, count))
+        var points: [Point] = []
+        points.reserveCapacity(total / step + 1)
+        image.pixels.withUnsafeBufferPointer { px in
+            var i = 0
+            while i < total {
+                let o = i * 4
+                if px[o + 3] >= 128 { points.append((Int32(px[o]), Int32(px[o + 1]), Int32(px[o + 2]))) }
+                // Stride with a little jitter so regular patterns are not sampled in lockstep.
+                i += step + ((i / step) % 3 == 0 ? 1 : 0)
+            }
+        }
+        return points
+    }
+
+    static func medianCut(_ points: [Point], colors: Int) -> [Center] {
+        var pool = points
+        // Each box: its range in `pool`, and its split priority (widest channel range x the
+        // square root of its population) with that channel; computed once per box.
+        var boxes: [(range: Range<Int>, score: Int, channel: Int)] = []
+        func measure(_ range: Range<Int>) -> (range: Range<Int>, score: Int, channel: Int) {
+            guard range.count > 1 else { return (range, 0, 0) }
+            var lo: Point = (255, 255, 255), hi: Point = (0, 0, 0)
+            for p in pool[range] {
+                lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2))
+                hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
+            }
+            let ranges = [Int(hi.0 - lo.0), Int(hi.1 - lo.1), Int(hi.2 - lo.2)]
+            let widest = ranges.max()!
+            return (range, widest * Int(Double(range.count).squareRoot()), ranges.firstIndex(of: widest)!)
+        }
+        boxes.append(measure(0..<pool.count))
+        while boxes.count < colors {
+            guard let bestIndex = boxes.indices.max(by: { boxes[$0].score < boxes[$1].score }), boxes[bestIndex].score > 0 else { break }
+            let (range, _, bestChannel) = boxes[bestIndex]
+            // Split at the median of the widest channel: a histogram finds it, one partition
+            // pass moves the points (linear, where sorting the box would not be).
+            func channel(_ p: Point) -> Int32 { bestChannel == 0 ? p.0 : bestChannel == 1 ? p.1 : p.2 }
+            var histogram = [Int](repeating: 0, count: 256)
+            for p in pool[range] { histogram[Int(channel(p))] += 1 }
+            var median: Int32 = 0, seen = 0
+            while seen + histogram[Int(median)] <= range.count / 2 && median < 255 {
+                seen += histogram[Int(median)]
+                median += 1
+            }
+            var middle = pool[range].partition { channel($0) >= median }
+            if middle == range.lowerBound || middle == range.upperBound { middle = range.lowerBound + range.count / 2 }
+            boxes[bestIndex] = measure(range.lowerBound..<middle)
+            boxes.append(measure(middle..<range.upperBound))
+        }
+        return boxes.map { box in
+            var sum: (Double, Double, Double) = (0, 0, 0)
+            for p in pool[box.range] { sum.0 += Double(p.0); sum.1 += Double(p.1); sum.2 += Double(p.2) }
+            let n = Double(max(1, box.range.count))
+            return (sum.0 / n, sum.1 / n, sum.2 / n)
+        }
+    }
+
+    static func kMeansStep(_ points: [Point], centers: [Center]) -> [Center] {
+        var sums = [Center](repeating: (0, 0, 0), count: centers.count)
+        var counts = [Int](repeating: 0, count: centers.count)
+        let flat = centers.flatMap { [Float($0.0), Float($0.1), Float($0.2)] }
+        flat.withUnsafeBufferPointer { c in
+            for p in points {
+                let r = Float(p.0), g = Float(p.1), b = Float(p.2)
+                var best = 0
+                var bestDistance = Float.infinity
+                for k in 0..<centers.count {
+                    let dr = r - c[k * 3], dg = g - c[k * 3 + 1], db = b - c[k * 3 + 2]
+                    let d = dr * dr + dg * dg + db * db
+                    if d < bestDistance { bestDistance = d; best = k }
+                }
+                sums[best].0 += Double(p.0); sums[best].1 += Double(p.1); sums[best].2 += Double(p.2)
+                counts[best] += 1
+            }
+        }
+        return centers.indices.map { k in
+            counts[k] == 0 ? centers[k] : (sums[k].0 / Double(counts[k]), sums[k].1 / Double(counts[k]), sums[k].2 / Double(counts[k]))
+        }
+    }
+}
+
+/// Nearest palette colour for any RGB value, remembered per 6-bit cell so each cell is searched
+/// once. (The cell's centre is searched, which costs at most 2 levels of error per channel.)
+struct NearestColor {
+    private var cache: [Int16]
+    private let palette: [Int32]
+    let count: Int
+
+    init(_ palette: Palette) {
+        count = palette.colors.count
+        self.palette = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
+        cache = [Int16](repeating: -1, count: 1 << 18)
+    }
+
+    mutating func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
+        let key = Int((r >> 2) << 12 | (g >> 2) << 6 | (b >> 2))
+        let cached = cache[key]
+        if cached >= 0 { return Int(cached) }
+        let cr = (r & ~3) | 2, cg = (g & ~3) | 2, cb = (b & ~3) | 2
+        var best = 0
+        var bestDistance = Int32.max
+        palette.withUnsafeBufferPointer { p in
+            for k in 0..<count {
+                let dr = cr - p[k * 3], dg = cg - p[k * 3 + 1], db = cb - p[k * 3 + 2]
+                let d = dr * dr + dg * dg + db * db
+                if d < bestDistance { bestDistance = d; best = k }
+            }
+        }
+        cache[key] = Int16(best)
+        return best
+    }
+}

@@ -1,0 +1,74 @@
+/// The kitty graphics protocol and iTerm2 inline images: both carry an encoded image (PNG),
+/// so the terminal scales it and the bytes are few.
+public enum KittyGraphics {
+    public static let maxChunk = 4096
+
+    /// Transmit-and-display of a PNG as image `id` in `columns` x `rows` cells. Re-sending the
+    /// same id replaces the picture in place (partial images). `q=2` keeps replies off stdin.
+    public static func display(png: [UInt8], id: Int, columns: Int, rows: Int) -> [UInt8] {
+        let payload = Array(Base64.encode(png).utf8)
+        var out: [UInt8] = []
+        var offset = 0
+        repeat {
+            let end = min(payload.count, offset + maxChunk)
+            let more = end < payload.count ? 1 : 0
+            let keys = offset == 0 ? "a=T,f=100,i=\(id),q=2,C=1,c=\(columns),r=\(rows),m=\(more)" : "m=\(more)"
+            out += Array("\u{1B}_G\(keys);".utf8) + payload[offset..<end] + Array("\u{1B}\\".utf8)
+            offset = end
+        } while offset < payload.count
+        return out
+    }
+
+    /// Deletes image `id` and its placements.
+    public static func delete(id: Int) -> [UInt8] {
+        Array("\u{1B}_Ga=d,d=I,i=\(id),q=2\u{1B}\\".utf8)
+    }
+}
+
+public enum ITermInlineImage {
+    /// An inline image sized to `columns` x `rows` cells, aspect kept.
+    public static func display(encoded: [UInt8], columns: Int, rows: Int, name: String = "image") -> [UInt8] {
+        let header = "\u{1B}]1337;File=name=\(Base64.encode(Array(name.utf8)));inline=1;size=\(encoded.count);"
+            + "width=\(columns);height=\(rows);preserveAspectRatio=1:"
+        return Array(header.utf8) + Array(Base64.encode(encoded).utf8) + [0x07]
+    }
+}
+
+/// tmux (before sixel support, or for kitty/iTerm2) forwards a DCS passthrough to the outer
+/// terminal when `allow-passthrough` is on: the payload with every ESC doubled.
+public enum TmuxPassthrough {
+    public static func wrap(_ payload: [UInt8]) -> [UInt8] {
+        var out = Array("\u{1B}Ptmux;".utf8)
+        out.reserveCapacity(payload.count + payload.count / 16 + 10)
+        for byte in payload {
+            if byte == 0x1B { out.append(0x1B) }
+            out.append(byte)
+        }
+        return out + Array("\u{1B}\\".utf8)
+    }
+}
+
+/// Standard base64 without line breaks.
+public enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 2 < bytes.count {
+            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2])
+            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let n = Int(bytes[i]) << 16
+            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], 61, 61]
+        } else if rest == 2 {
+            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8
+            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], 61]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

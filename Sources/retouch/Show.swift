@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import ImageCodecs
+import Raster
+import TerminalGraphics
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension GraphicsMode: ExpressibleByArgument {}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print images in the terminal: sixel, kitty, iTerm2 or half-blocks.",
+        discussion: """
+            The picture keeps its aspect ratio and fits the terminal (or --width/--height cells). \\
+            With --graphics auto the terminal is asked what it supports (sixel, kitty), with the \\
+            environment as a hint (TERM_PROGRAM, COLORTERM, KITTY_WINDOW_ID); inside tmux or screen \\
+            half-blocks are used unless another mode is chosen, which tmux then passes through. \\
+            When standard output is not a terminal and no size is given, images keep their own size.
+            """
+    )
+
+    @Argument(help: "Image files (PNG, JPEG or WebP).")
+    var files: [String]
+
+    @Option(help: "Width in terminal columns.")
+    var width: Int?
+
+    @Option(help: "Height in terminal rows.")
+    var height: Int?
+
+    @Option(help: "auto, sixel, kitty, iterm, halfblock or none.")
+    var graphics: GraphicsMode = .auto
+
+    @Option(help: "Sixel colours, 2 to 256.")
+    var colors = 128
+
+    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered.")
+    var dither = "none"
+
+    func validate() throws {
+        if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
+        if let height, height < 1 { throw ValidationError("--height must be at least 1 row") }
+        if !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256") }
+        if !["none", "diffusion", "ordered"].contains(dither) { throw ValidationError("--dither must be none, diffusion or ordered") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let onTerminal = isatty(STDOUT_FILENO) == 1
+        let replies = graphics == .auto && onTerminal ? TerminalProbe.ask() : nil
+        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
+        let window = onTerminal ? TerminalProbe.windowSize() : nil
+        var cell = (width: 10, height: 20)
+        if let size = replies?.cellSize {
+            cell = size
+        } else if let window, window.pixelWidth > 0, window.pixelHeight > 0 {
+            cell = (window.pixelWidth / window.columns, window.pixelHeight / window.rows)
+        }
+
+        var failed = false
+        for path in files {
+            let loaded: (bytes: [UInt8], decoded: DecodedImage)
+            do {
+                loaded = try ImageFile.load(path: path)
+            } catch {
+                printError(error.description)
+                failed = true
+                continue
+            }
+            let image = loaded.decoded.image
+            // The box to fit in, in cells; nil keeps the image's own size.
+            var box: (columns: Int, rows: Int)?
+            if width != nil || height != nil || window != nil {
+                let columns = width ?? window?.columns ?? 80
+                let rows = height ?? max(1, (window?.rows ?? 25) - 1)
+                box = (columns, rows)
+            }
+            let output = render(image, file: loaded.bytes, format: loaded.decoded.description.format, choice: choice, box: box, cell: cell)
+            writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output)
+            if choice.mode != .halfblock && choice.mode != .none { writeAll([0x0A]) }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    func render(_ image: RGBAImage, file: [UInt8], format: ImageFormat, choice: GraphicsChoice,
+                box: (columns: Int, rows: Int)?, cell: (width: Int, height: Int)) -> [UInt8] {
+        // Pixel size that fits the box (never enlarged), and the cells it covers.
+        var pixels = (width: image.width, height: image.height)
+        if let box {
+            let fit = image.fittingSize(maxWidth: box.columns * cell.width, maxHeight: box.rows * cell.height)
+            if fit.width < image.width { pixels = fit }
+        }
+        let columns = max(1, (pixels.width + cell.width - 1) / cell.width)
+        let rows = max(1, (pixels.height + cell.height - 1) / cell.height)
+        switch choice.mode {
+        case .none:
+            return []
+        case .halfblock, .auto:
+            // Half-block pixels are half a cell tall: fit them to the cell grid directly.
+            let limit = box ?? (80, 40)
+            let aspect = Double(cell.height) / Double(cell.width) / 2
+            var cols = min(limit.columns, image.width)
+            var halfRows = Int((Double(image.height) / Double(image.width) * Double(cols) / aspect).rounded())
+            if halfRows > limit.rows * 2 {
+                halfRows = limit.rows * 2
+                cols = max(1, Int((Double(image.width) / Double(image.height) * Double(halfRows) * aspect).rounded()))
+            }
+            let cells = HalfBlock.cells(image, columns: cols, rows: max(1, (halfRows + 1) / 2), colors: choice.colors)
+            return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? 2 : 0)
+        case .sixel:
+            let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
+            let mode: Dither = dither == "diffusion" ? .errorDiffusion(strength: 0.75) : dither == "ordered" ? .ordered : .none
+            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: colors, dither: mode))
+        case .kitty:
+            let png = format == .png ? file : ((try? ImageEncoder.png(image)) ?? [])
+            return KittyGraphics.display(png: png, id: 1, columns: columns, rows: rows)
+        case .iterm:
+            let encoded = format == .webp ? ((try? ImageEncoder.png(image)) ?? []) : file
+            return ITermInlineImage.display(encoded: encoded, columns: columns, rows: rows)
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return
+            }
+            offset += n
+        }
+    }
+}

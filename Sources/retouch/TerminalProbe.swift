@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TerminalGraphics
+
+/// Asks the controlling terminal what it can draw. Never hangs: answers are read with a
+/// deadline, and a terminal that says nothing just yields no answers.
+enum TerminalProbe {
+    static func ask(timeoutMilliseconds: Int = 400) -> TerminalReplies? {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 0
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
+        defer { tcsetattr(fd, TCSANOW, &saved) }
+
+        let queries = TerminalReplies.queries
+        _ = queries.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let deadline = monotonicMilliseconds() + timeoutMilliseconds
+        while monotonicMilliseconds() < deadline {
+            var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&request, 1, Int32(max(1, deadline - monotonicMilliseconds())))
+            if ready <= 0 { continue }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+            if TerminalReplies.parse(received).isComplete { break }
+        }
+        return TerminalReplies.parse(received)
+    }
+
+    /// The terminal's size in cells and, when it says, in pixels.
+    static func windowSize(_ fd: Int32 = STDOUT_FILENO) -> (columns: Int, rows: Int, pixelWidth: Int, pixelHeight: Int)? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row), Int(size.ws_xpixel), Int(size.ws_ypixel))
+    }
+
+    static func monotonicMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    }
+}
