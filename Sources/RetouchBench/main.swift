@@ -77,13 +77,13 @@ func uploadMemory() async throws {
 }
 
 /// Runs a child process and returns its exit status and peak resident set size in KB.
-func runMeasuringPeak(_ path: String, _ arguments: [String]) throws -> (Int32, Int) {
+func runMeasuringPeak(_ path: String, _ arguments: [String], output: String = "/dev/null") throws -> (Int32, Int) {
     var pid: pid_t = 0
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
     let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
@@ -204,10 +204,84 @@ func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
 /// The 2x2 box blur the graphics goals credit dithering with.
 func blur2(_ image: RGBAImage) -> RGBAImage { image.resized(width: image.width / 2, height: image.height / 2) }
 
+/// `retouch show`, img2sixel and chafa on the same image, in one run.
+func graphicsComparison() throws {
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").standardized.path
+    let original = try ImageFile.load(path: sample).decoded.image
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-gfx-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("retouch").path
+    func which(_ name: String) -> String? {
+        ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+    var tools: [(String, String, [String])] = [("retouch show", retouch, ["show", "--graphics", "sixel", sample])]
+    if let img2sixel = which("img2sixel") { tools.append(("img2sixel", img2sixel, [sample])) }
+    // chafa sizes in cells of 8x16 pixels when it cannot ask a terminal: 128x64 cells is 1024x1024.
+    if let chafa = which("chafa") { tools.append(("chafa", chafa, ["-f", "sixels", "-s", "128x64", sample])) }
+    print("Sixel of the 1024x1024 sample, whole process (median of 5 runs)")
+    print("  tool            time    peak RSS    bytes      PSNR   blurred")
+    var figures: [String: (time: Double, bytes: Int, psnr: Double, blurred: Double)] = [:]
+    for (name, path, arguments) in tools {
+        let output = folder.appendingPathComponent("\(name.replacingOccurrences(of: " ", with: "-")).six").path
+        var times: [Double] = []
+        var peak = 0
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            let (_, rss) = try runMeasuringPeak(path, arguments, output: output)
+            times.append(seconds(ContinuousClock.now - start))
+            peak = max(peak, rss)
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        let png = output + ".png"
+        _ = try runMeasuringPeak("/usr/bin/sixel2png", ["-i", output, "-o", png])
+        var quality = (0.0, 0.0)
+        if var shown = try? ImageFile.load(path: png).decoded.image {
+            // A tool that chose another size is compared after resampling to the original's.
+            if shown.width != original.width || shown.height != original.height {
+                shown = shown.resized(width: original.width, height: original.height)
+            }
+            quality = (psnr(shown, original), psnr(blur2(shown), blur2(original)))
+        }
+        let time = times.sorted()[2]
+        figures[name] = (time, bytes, quality.0, quality.1)
+        print(String(format: "  %-14@ %5.0f ms  %6.1f MB  %8d  %6.2f dB  %6.2f dB", name as NSString, time * 1000,
+                     Double(peak) / 1024, bytes, quality.0, quality.1))
+    }
+    if let ours = figures["retouch show"] {
+        for other in ["img2sixel", "chafa"] {
+            guard let theirs = figures[other] else { continue }
+            print(String(format: "  retouch / %@: time %.2fx, bytes %.2fx, PSNR %+.2f dB, blurred %+.2f dB", other as NSString,
+                         ours.time / theirs.time, Double(ours.bytes) / Double(theirs.bytes), ours.psnr - theirs.psnr,
+                         ours.blurred - theirs.blurred))
+        }
+    }
+
+    print("Half-blocks, 200x60 cells, rendered in this process from decoded pixels")
+    for colors in [HalfBlock.Colors.trueColor, .palette256] {
+        var best = Double.infinity
+        var text: [UInt8] = []
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            text = HalfBlock.text(HalfBlock.cells(original, columns: 200, rows: 60, colors: colors),
+                                  tolerance: colors == .trueColor ? HalfBlock.previewTolerance : 0)
+            best = min(best, seconds(ContinuousClock.now - start))
+        }
+        print(String(format: "  %@: %.1f ms, %d bytes", "\(colors)" as NSString, best * 1000, text.count))
+    }
+    if let chafa = which("chafa") {
+        let output = folder.appendingPathComponent("chafa.txt").path
+        _ = try runMeasuringPeak(chafa, ["-f", "symbols", "-c", "full", "--symbols", "vhalf", "-s", "200x60", sample], output: output)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        print("  chafa truecolor half-blocks: \(bytes) bytes")
+    }
+}
+
 let only = CommandLine.arguments.dropFirst().first
 if only == nil || only == "sse" { sseThroughput() }
 if only == nil || only == "fill" { fillQuality() }
 if only == nil || only == "phases" { try sixelPhases() }
+if only == nil || only == "graphics" { try graphicsComparison() }
 if only == nil || only == "engine" {
     do {
         try await engineAndRoundTrip()

@@ -53,9 +53,11 @@ extension IndexedImage {
         for y in 0..<8 {
             for x in 0..<8 {
                 var v = 0, xc = x ^ y, yc = y
+                // Bit-reversed interleave: the lowest coordinate bits decide the highest threshold
+                // bits, so neighbouring pixels get the most different thresholds.
                 for bit in 0..<3 {
-                    v |= ((xc >> (2 - bit)) & 1) << (5 - 2 * bit)
-                    v |= ((yc >> (2 - bit)) & 1) << (4 - 2 * bit)
+                    v |= ((xc >> bit) & 1) << (5 - 2 * bit)
+                    v |= ((yc >> bit) & 1) << (4 - 2 * bit)
                 }
                 m[y * 8 + x] = Int32(v)
             }

@@ -4,16 +4,16 @@ import Raster
 /// of a band written once across the columns it occupies, with `!n` run-length coding.
 public enum SixelEncoder {
     public struct Options: Sendable {
-        /// 128 by default: on photographs it keeps more detail than img2sixel's 256 in about
-        /// two thirds of the bytes (see `make bench`); up to 256.
-        public var maxColors: Int = 128
+        /// 120 by default: with a k-means palette that keeps more detail than img2sixel's 256
+        /// in about two thirds of the bytes (see `make bench`); up to 256.
+        public var maxColors: Int = 120
         public var dither: Dither = .none
         /// Reuse this palette (successive partial images), instead of choosing one.
         public var palette: Palette?
         /// Paint transparent pixels in this colour instead of leaving the terminal's background.
         public var background: RGBA?
 
-        public init(maxColors: Int = 128, dither: Dither = .none, palette: Palette? = nil, background: RGBA? = nil) {
+        public init(maxColors: Int = 120, dither: Dither = .none, palette: Palette? = nil, background: RGBA? = nil) {
             self.maxColors = maxColors
             self.dither = dither
             self.palette = palette
@@ -22,7 +22,7 @@ public enum SixelEncoder {
     }
 
     /// The palette `encode` would choose for `image`, snapped to what sixel can express.
-    public static func palette(for image: RGBAImage, maxColors: Int = 128) -> Palette {
+    public static func palette(for image: RGBAImage, maxColors: Int = 120) -> Palette {
         let chosen = Palette.quantize(image, maxColors: maxColors)
         return Palette(colors: chosen.colors.map(snap))
     }

@@ -35,7 +35,7 @@ struct Show: ParsableCommand {
     var graphics: GraphicsMode = .auto
 
     @Option(help: "Sixel colours, 2 to 256.")
-    var colors = 128
+    var colors = SixelEncoder.Options().maxColors
 
     @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered.")
     var dither = "none"
@@ -109,7 +109,7 @@ struct Show: ParsableCommand {
                 cols = max(1, Int((Double(image.width) / Double(image.height) * Double(halfRows) * aspect).rounded()))
             }
             let cells = HalfBlock.cells(image, columns: cols, rows: max(1, (halfRows + 1) / 2), colors: choice.colors)
-            return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? 2 : 0)
+            return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? HalfBlock.previewTolerance : 0)
         case .sixel:
             let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
             let mode: Dither = dither == "diffusion" ? .errorDiffusion(strength: 0.75) : dither == "ordered" ? .ordered : .none

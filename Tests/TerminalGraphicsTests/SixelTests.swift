@@ -1,0 +1,227 @@
+import Foundation
+import ImageCodecs
+import Raster
+import Testing
+@testable import TerminalGraphics
+
+func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
+    var total = 0.0
+    for i in 0..<(a.width * a.height) {
+        for c in 0..<3 { let d = Double(a.pixels[i * 4 + c]) - Double(b.pixels[i * 4 + c]); total += d * d }
+    }
+    return 10 * log10(255 * 255 / max(total / Double(a.width * a.height * 3), 1e-9))
+}
+
+let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets").standardized
+
+@Suite struct SixelTests {
+    @Test func goldenBytesForATinyImage() {
+        // 3x7: two bands. Red on the left column, blue elsewhere, the 7th row all red (the
+        // top bit of its band: "@").
+        let palette = Palette(colors: [RGBA(255, 0, 0), RGBA(0, 0, 255)])
+        let indices: [UInt8] = (0..<21).map { i in (i % 3 == 0 || i / 3 == 6) ? 0 : 1 }
+        let indexed = IndexedImage(width: 3, height: 7, indices: indices, transparent: nil, palette: palette)
+        let expected = "\u{1B}P0;1;0q\"1;1;3;7#0;2;100;0;0#1;2;0;0;100#0~$#1?~~-#0@@@\u{1B}\\"
+        #expect(text(SixelEncoder.encode(indexed)) == expected)
+    }
+
+    @Test func runsAreLengthCoded() {
+        let palette = Palette(colors: [RGBA(0, 255, 0)])
+        let indexed = IndexedImage(width: 40, height: 6, indices: [UInt8](repeating: 0, count: 240), transparent: nil, palette: palette)
+        #expect(text(SixelEncoder.encode(indexed)).contains("#0!40~"))
+    }
+
+    @Test func transparentPixelsAreLeftUnpainted() {
+        var image = RGBAImage(width: 8, height: 6, fill: RGBA(10, 200, 10))
+        for x in 0..<4 { for y in 0..<6 { image[x, y] = .transparent } }
+        let out = text(SixelEncoder.encode(image))
+        #expect(out.hasPrefix("\u{1B}P0;1;0q"))
+        #expect(out.contains("#0!4?!4~"), "four blank columns, then four full ones: \(out)")
+        // With a background colour nothing is transparent.
+        let opaque = text(SixelEncoder.encode(image, options: .init(background: RGBA(0, 0, 0))))
+        #expect(opaque.contains("~~~~~~~~") || opaque.contains("$"))
+    }
+
+    @Test func paletteIsSnappedToWhatSixelCanSay() {
+        let palette = SixelEncoder.palette(for: RGBAImage(width: 4, height: 4, fill: RGBA(200, 100, 7)))
+        func expressible(_ v: UInt8) -> Bool {
+            let percent = (Int(v) * 100 + 127) / 255
+            return (percent * 255 + 50) / 100 == Int(v)
+        }
+        #expect(palette.colors.allSatisfy { expressible($0.r) && expressible($0.g) && expressible($0.b) })
+    }
+
+    @Test func orderedDitherIsStableAcrossPartials() {
+        let first = RGBAImage(width: 64, height: 32) { x, y in RGBA(UInt8(x * 4), UInt8(y * 8), 100) }
+        var second = first
+        for y in 20..<32 { for x in 0..<64 { second[x, y] = RGBA(200, 30, UInt8(x)) } }  // only the bottom changes
+        let palette = SixelEncoder.palette(for: first, maxColors: 64)
+        let a = IndexedImage(first, palette: palette, dither: .ordered)
+        let b = IndexedImage(second, palette: palette, dither: .ordered)
+        #expect(a.indices[0..<(20 * 64)] == b.indices[0..<(20 * 64)], "unchanged pixels keep their colours")
+    }
+
+    /// The sample images through libsixel's own decoder, as a terminal would show them.
+    @Test(arguments: ["lakeside.png", "dusk.jpg", "bricks.webp"])
+    func decodesBackWithLibsixel(_ name: String) throws {
+        let (_, decoded) = try ImageFile.load(path: assets.appendingPathComponent(name).path)
+        let image = decoded.image.width > 512 ? decoded.image.resized(width: 512, height: decoded.image.height * 512 / decoded.image.width) : decoded.image
+        let sixel = SixelEncoder.encode(image)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-sixel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let input = folder.appendingPathComponent("in.six"), output = folder.appendingPathComponent("out.png")
+        try Data(sixel).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+        process.arguments = ["-i", input.path, "-o", output.path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let back = try ImageFile.load(path: output.path).decoded.image
+        #expect(back.width == image.width && back.height == image.height)
+        let quality = psnr(back, image)
+        #expect(quality > 30, "\(name): \(quality) dB")
+        // img2sixel writes 1.1–1.4 bytes a pixel on photographs.
+        #expect(sixel.count < image.width * image.height * 3 / 2, "\(name): \(sixel.count) bytes for \(image.width * image.height) pixels")
+    }
+}
+
+@Suite struct HalfBlockTests {
+    /// Reads `38;2` / `48;2` half-block text back into pixels.
+    func parse(_ bytes: [UInt8], columns: Int, rows: Int) -> RGBAImage {
+        var image = RGBAImage(width: columns, height: rows * 2)
+        var fg = RGBA.transparent, bg = RGBA.transparent
+        var x = 0, y = 0
+        let s = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+        var i = 0
+        while i < s.count {
+            if s[i] == "\u{1B}" {
+                var j = i + 2
+                var params = ""
+                while s[j] != "m" { params.unicodeScalars.append(s[j]); j += 1 }
+                let numbers = params.split(separator: ";").compactMap { Int($0) }
+                var k = 0
+                while k < numbers.count {
+                    switch numbers[k] {
+                    case 38: fg = RGBA(UInt8(numbers[k + 2]), UInt8(numbers[k + 3]), UInt8(numbers[k + 4])); k += 5
+                    case 48: bg = RGBA(UInt8(numbers[k + 2]), UInt8(numbers[k + 3]), UInt8(numbers[k + 4])); k += 5
+                    default: k += 1
+                    }
+                }
+                i = j + 1
+            } else if s[i] == "\n" {
+                y += 2; x = 0; i += 1
+            } else {
+                image[x, y] = s[i] == "▀" ? fg : bg
+                image[x, y + 1] = s[i] == "▀" ? bg : fg
+                x += 1; i += 1
+            }
+        }
+        return image
+    }
+
+    @Test func trueColorIsTheExactBoxDownscale() throws {
+        let (_, decoded) = try ImageFile.load(path: assets.appendingPathComponent("lakeside.png").path)
+        let cells = HalfBlock.cells(decoded.image, columns: 100, rows: 50, colors: .trueColor)
+        let back = parse(HalfBlock.text(cells), columns: 100, rows: 50)
+        #expect(back == decoded.image.resized(width: 100, height: 100))
+    }
+
+    @Test func colourChangesAreSentOnlyWhenNeeded() {
+        let flat = RGBAImage(width: 20, height: 4, fill: RGBA(1, 2, 3))
+        let out = text(HalfBlock.text(HalfBlock.cells(flat, columns: 20, rows: 2, colors: .trueColor)))
+        #expect(out.components(separatedBy: "38;2").count - 1 == 2, "one colour setting per row: \(out)")
+        #expect(out.hasSuffix("\u{1B}[0m\n"))
+    }
+
+    @Test func twoFiftySixColoursKeepTwentySixDecibels() throws {
+        let (_, decoded) = try ImageFile.load(path: assets.appendingPathComponent("lakeside.png").path)
+        let cells = HalfBlock.cells(decoded.image, columns: 200, rows: 60, colors: .palette256)
+        let target = decoded.image.resized(width: 200, height: 120)
+        var shown = RGBAImage(width: 200, height: 120)
+        for (row, line) in cells.enumerated() {
+            for (x, cell) in line.enumerated() {
+                if case .indexed(let top) = cell.top { shown[x, row * 2] = XTerm256.color(top) }
+                if case .indexed(let bottom) = cell.bottom { shown[x, row * 2 + 1] = XTerm256.color(bottom) }
+            }
+        }
+        // Plain, and once neighbouring cells blend (the 2x2 blur the goals use).
+        let plain = psnr(shown, target)
+        let blended = psnr(shown.resized(width: 100, height: 60), target.resized(width: 100, height: 60))
+        #expect(plain >= 23, "\(plain) dB")
+        #expect(blended >= 26, "\(blended) dB")
+    }
+
+    @Test func transparentCellsShowTheBackground() {
+        let image = RGBAImage(width: 2, height: 2) { x, y in y == 0 && x == 0 ? RGBA(9, 9, 9) : .transparent }
+        let out = text(HalfBlock.text(HalfBlock.cells(image, columns: 2, rows: 1, colors: .trueColor)))
+        #expect(out.contains("▀") && out.contains("49") && out.contains(" "))
+    }
+}
+
+@Suite struct ProtocolTests {
+    @Test func kittyChunksStayWithinTheLimit() {
+        let png = [UInt8](repeating: 0xAB, count: 20_000)
+        let out = text(KittyGraphics.display(png: png, id: 7, columns: 30, rows: 10))
+        let chunks = out.components(separatedBy: "\u{1B}_G").dropFirst()
+        #expect(chunks.count > 1)
+        for (n, chunk) in chunks.enumerated() {
+            let payload = chunk.split(separator: ";", maxSplits: 1)[1].replacingOccurrences(of: "\u{1B}\\", with: "")
+            #expect(payload.count <= 4096)
+            #expect(chunk.hasPrefix(n == 0 ? "a=T,f=100,i=7,q=2" : "m="))
+            #expect(chunk.contains(n == chunks.count - 1 ? "m=0" : "m=1"))
+        }
+        #expect(Base64.encode([0xAB, 0xAB]) == "q6s=")
+    }
+
+    @Test func iTermCarriesTheFileItself() {
+        let out = text(ITermInlineImage.display(encoded: [1, 2, 3], columns: 10, rows: 4))
+        #expect(out.hasPrefix("\u{1B}]1337;File=") && out.contains("inline=1;size=3;width=10;height=4;preserveAspectRatio=1:AQID"))
+        #expect(out.hasSuffix("\u{07}"))
+    }
+
+    @Test func tmuxWrappingDoublesEveryEscape() {
+        let wrapped = TmuxPassthrough.wrap(Array("\u{1B}Pq#0\u{1B}\\".utf8))
+        #expect(text(wrapped) == "\u{1B}Ptmux;\u{1B}\u{1B}Pq#0\u{1B}\u{1B}\\\u{1B}\\")
+    }
+}
+
+@Suite struct CapabilityTests {
+    @Test func parsesEveryReplyInAnyOrder() {
+        let bytes = Array(("x\u{1B}[6;20;10t" + "\u{1B}_Gi=31;OK\u{1B}\\" + "junk\u{1B}[?1;0;256S\u{1B}[?2;0;1920;1080S"
+            + "\u{1B}[4;1080;1920t\u{1B}[?62;4;22c").utf8)
+        let replies = TerminalReplies.parse(bytes)
+        #expect(replies.cellSize?.width == 10 && replies.cellSize?.height == 20)
+        #expect(replies.textAreaSize?.width == 1920)
+        #expect(replies.sixelColorRegisters == 256 && replies.sixelMaxSize?.height == 1080)
+        #expect(replies.kittyGraphics && replies.supportsSixel && replies.isComplete)
+    }
+
+    @Test func partialAndGarbageRepliesAreHarmless() {
+        #expect(TerminalReplies.parse(Array("\u{1B}[?62;4".utf8)) == TerminalReplies())
+        #expect(!TerminalReplies.parse(Array("\u{1B}[6;20".utf8)).isComplete)
+        #expect(TerminalReplies.parse([0x1B, 0x1B, 0x5B, 0xFF, 0x00, 0x1B]) == TerminalReplies())
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            _ = TerminalReplies.parse((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
+        let noSixel = TerminalReplies.parse(Array("\u{1B}[?64;1;2;6;9;15;18;21;22c".utf8))
+        #expect(noSixel.isComplete && !noSixel.supportsSixel)
+    }
+
+    @Test func choosesByOverrideRepliesAndEnvironment() {
+        var sixel = TerminalReplies()
+        sixel.deviceAttributes = [62, 4]
+        let plain = TerminalHints(environment: ["TERM": "xterm-256color"])
+        #expect(GraphicsChoice.choose(override: .auto, replies: sixel, hints: plain).mode == .sixel)
+        #expect(GraphicsChoice.choose(override: .auto, replies: nil, hints: plain) == GraphicsChoice(mode: .halfblock, colors: .palette256, tmuxPassthrough: false))
+        #expect(GraphicsChoice.choose(override: .auto, replies: nil, hints: TerminalHints(environment: ["KITTY_WINDOW_ID": "1"])).mode == .kitty)
+        #expect(GraphicsChoice.choose(override: .auto, replies: nil, hints: TerminalHints(environment: ["TERM_PROGRAM": "iTerm.app"])).mode == .iterm)
+        let tmux = TerminalHints(environment: ["TMUX": "/tmp/tmux", "TERM": "tmux-256color", "COLORTERM": "truecolor"])
+        #expect(GraphicsChoice.choose(override: .auto, replies: sixel, hints: tmux) == GraphicsChoice(mode: .halfblock, colors: .trueColor, tmuxPassthrough: false))
+        #expect(GraphicsChoice.choose(override: .sixel, replies: nil, hints: tmux).tmuxPassthrough)
+        #expect(GraphicsChoice.choose(override: .auto, replies: sixel, hints: TerminalHints(environment: ["STY": "1.pts"])).mode == .halfblock)
+    }
+}
