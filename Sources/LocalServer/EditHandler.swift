@@ -38,6 +38,7 @@ struct FormPart {
 
 struct EditHandler: Sendable {
     let configuration: LocalServerConfiguration
+    let results: HostedResults
 
     static let textFields: Set<String> = ["prompt", "model", "background", "input_fidelity", "n", "output_compression",
                                           "output_format", "partial_images", "quality", "response_format", "size",
@@ -126,7 +127,14 @@ struct EditHandler: Sendable {
         for await event in Self.engineEvents(job) {
             if case .image(let index, let image) = event { images.append((index, image)) }
         }
-        let data = try images.map { _, image in Wire.Image(b64_json: try edit.encoded(image).base64EncodedString()) }
+        let data = try images.map { _, image -> Wire.Image in
+            let bytes = try edit.encoded(image)
+            if edit.request.responseFormat == "url" {
+                let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+                return Wire.Image(url: "http://\(host)/v1/results/\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
+            }
+            return Wire.Image(b64_json: bytes.base64EncodedString())
+        }
         let answer = Wire.ImagesResponse(created: created, settings: edit.settings(job), usage: usage, data: data)
         headers[.contentType] = "application/json"
         return (Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: try Self.json(answer)))), summary)

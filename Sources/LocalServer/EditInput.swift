@@ -75,10 +75,6 @@ struct EditInput {
             throw HTTPFailure(status: .badRequest, message: violations.map(\.description).joined(separator: "; "),
                               param: field, code: Self.code(for: first))
         }
-        if request.responseFormat == "url" {
-            throw HTTPFailure(status: .badRequest, message: "The local engine answers with b64_json only; response_format=url is not available.",
-                              param: "response_format", code: "invalid_value")
-        }
     }
 
     static func facts(_ part: FormPart, name: String) -> InputFacts {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import ImageEditAPI
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// An OpenAI-compatible `POST /v1/images/edits` backed by `LocalEngine`: what `retouch serve`
@@ -42,9 +43,19 @@ public enum LocalServer {
     public static func application(_ configuration: LocalServerConfiguration,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
-        let handler = EditHandler(configuration: configuration)
+        let results = HostedResults()
+        let handler = EditHandler(configuration: configuration, results: results)
         for path in ["/v1/images/edits", "/images/edits"] {
             router.post(RouterPath(path)) { request, _ in try await handler.handle(request) }
+        }
+        // Results asked for with response_format=url, valid for an hour as OpenAI's are.
+        router.get("/v1/results/:name") { _, context in
+            guard let name = context.parameters.get("name"), let hosted = results.take(name) else {
+                return Response(status: .notFound)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = hosted.contentType
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: hosted.bytes)))
         }
         var logger = Logger(label: "retouch.serve")
         logger.logLevel = .critical
@@ -90,5 +101,34 @@ public final class RunningLocalServer: Sendable {
     public func stop() async {
         task.cancel()
         _ = try? await task.value
+    }
+}
+
+/// Images kept for `response_format=url` answers: in memory, for an hour.
+final class HostedResults: Sendable {
+    struct Hosted: Sendable {
+        var bytes: [UInt8]
+        var contentType: String
+        var expires: ContinuousClock.Instant
+    }
+
+    private let store = NIOLockedValueBox<[String: Hosted]>([:])
+
+    /// Keeps `bytes` and returns the name to fetch them by.
+    func add(_ bytes: [UInt8], format: String) -> String {
+        let name = String((0..<24).map { _ in "0123456789abcdef".randomElement()! }) + "." + (format == "jpeg" ? "jpg" : format)
+        let now = ContinuousClock.now
+        store.withLockedValue { store in
+            store = store.filter { $0.value.expires > now }
+            store[name] = Hosted(bytes: bytes, contentType: "image/\(format)", expires: now + .seconds(3600))
+        }
+        return name
+    }
+
+    func take(_ name: String) -> Hosted? {
+        store.withLockedValue { store in
+            guard let hosted = store[name], hosted.expires > ContinuousClock.now else { return nil }
+            return hosted
+        }
     }
 }

@@ -160,6 +160,21 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
         #expect(mime.code == "unsupported_file_mimetype" && mime.param == "image")
     }
 
+    @Test func urlAnswersAreServedForDallE2() async throws {
+        let square = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 50, 255 - UInt8(x)) }
+        let squareMask = Mask(width: 64, height: 64, rects: [PixelRect(x: 10, y: 10, width: 20, height: 20)]).image()
+        var request = EditRequest(images: [InputImage(path: try temporaryFile("s.png", try ImageEncoder.png(square, alpha: .always)))],
+                                  prompt: "x", mask: InputImage(path: try temporaryFile("m.png", try ImageEncoder.png(squareMask, alpha: .always))),
+                                  model: "dall-e-2", responseFormat: "url", size: "256x256")
+        request.n = 2
+        let result = try await withServer { _, client in try await client.edit(request) }
+        #expect(result.images.count == 2)
+        for image in result.images {
+            let decoded = try decode(image.bytes)
+            #expect(decoded.image.width == 256 && decoded.image.height == 256)
+        }
+    }
+
     @Test func keysAreChecked() async throws {
         let configuration = LocalServerConfiguration(port: 0, apiKey: "sk-local")
         let wrong = try await withServer(configuration, key: "sk-wrong") { _, client -> ImageEditError? in
