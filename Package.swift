@@ -22,8 +22,8 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // libpng and libjpeg report errors by longjmp, which must never cross Swift frames: these
         // C targets keep setjmp/longjmp inside C and return status codes (apt: libpng-dev,
-        // libjpeg62-turbo-dev).
-        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+        // libdeflate-dev for CPNG's fast path, libjpeg62-turbo-dev).
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("deflate")]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         .target(name: "Raster"),

@@ -4,7 +4,8 @@ import Raster
 /// PNG through libpng: decoding behind the CPNG bridge (every colour type and bit depth, tRNS
 /// and Adam7 come out as 8-bit straight RGBA), encoding with the simplified API.
 enum PNGCodec {
-    static func decode(_ bytes: [UInt8], pixelLimit: Int) throws(ImageDecodingError) -> DecodedImage {
+    /// `fastPath: false` forces libpng, so tests can compare the two decoders.
+    static func decode(_ bytes: [UInt8], pixelLimit: Int, fastPath: Bool = true) throws(ImageDecodingError) -> DecodedImage {
         let header: ImageHeader
         switch ImageHeader.read(bytes) {
         case .success(let read): header = read
@@ -19,7 +20,11 @@ enum PNGCodec {
         var pixels = [UInt8](repeating: 0, count: header.width * header.height * 4)
         let status = bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
-                retouch_png_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
+                if fastPath {
+                    let fast = retouch_png_fast_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count)
+                    if fast == Int32(RETOUCH_PNG_OK.rawValue) { return fast }
+                }
+                return retouch_png_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
             }
         }
         let message = withUnsafeBytes(of: &info.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

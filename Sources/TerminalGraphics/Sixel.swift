@@ -61,6 +61,8 @@ public enum SixelEncoder {
         var first = [Int](repeating: Int.max, count: colorCount)
         var last = [Int](repeating: -1, count: colorCount)
         var present: [Int] = []
+        let hasTransparency = indexed.transparent != nil
+        let transparent = indexed.transparent ?? []
         indexed.indices.withUnsafeBufferPointer { idx in
             bits.withUnsafeMutableBufferPointer { bits in
                 var top = 0
@@ -72,9 +74,12 @@ public enum SixelEncoder {
                         let mask = UInt8(1 << row)
                         for x in 0..<w {
                             let i = y * w + x
-                            if let transparent = indexed.transparent, transparent[i] { continue }
+                            if hasTransparency && transparent[i] { continue }
                             let k = Int(idx[i])
-                            if last[k] < 0 { present.append(k) }
+                            if last[k] < 0 {
+                                present.append(k)
+                                first[k] = x
+                            }
                             bits[k * w + x] |= mask
                             if x < first[k] { first[k] = x }
                             if x > last[k] { last[k] = x }
@@ -117,8 +122,14 @@ struct SixelWriter {
     mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     mutating func number(_ n: Int) {
-        if n >= 10 { number(n / 10) }
-        bytes.append(UInt8(48 + n % 10))
+        if n < 10 {
+            bytes.append(UInt8(48 + n))
+        } else if n < 100 {
+            bytes.append(UInt8(48 + n / 10)); bytes.append(UInt8(48 + n % 10))
+        } else {
+            number(n / 10)
+            bytes.append(UInt8(48 + n % 10))
+        }
     }
 
     /// `count` copies of a sixel character; from 4 on, `!count` and the character is shorter.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Raster
 @testable import ImageCodecs
@@ -122,5 +123,25 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
         let rgba = try ImageDecoder().decode(try ImageEncoder.png(image, alpha: .always))
         #expect(rgba.description.channels == .rgba)
         #expect(rgba.image == image)
+    }
+
+    /// The libdeflate fast path and libpng agree to the byte, on files using every filter type.
+    @Test func fastPathMatchesLibpng() throws {
+        let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets")
+        var files = try ["lakeside.png", "badge.png", "lakeside-mask.png"].map {
+            [UInt8](try Data(contentsOf: assets.appendingPathComponent($0)))
+        }
+        var random = TestRandom(seed: 99)
+        let noisy = RGBAImage(width: 77, height: 41) { x, y in
+            RGBA(UInt8((x * 3 + random.next(below: 9)) & 255), UInt8(y * 5), UInt8(random.next(below: 256)), UInt8(200 + x % 50))
+        }
+        files.append(try ImageEncoder.png(noisy))
+        files.append(try ImageEncoder.png(RGBAImage(width: 5, height: 300, fill: RGBA(1, 2, 3))))
+        for bytes in files {
+            let fast = try PNGCodec.decode(bytes, pixelLimit: 64_000_000)
+            let reference = try PNGCodec.decode(bytes, pixelLimit: 64_000_000, fastPath: false)
+            #expect(fast.image == reference.image)
+            #expect(fast.description == reference.description)
+        }
     }
 }

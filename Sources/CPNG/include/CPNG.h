@@ -11,7 +11,8 @@ typedef enum {
     RETOUCH_PNG_OK = 0,
     RETOUCH_PNG_CORRUPT = 1,
     RETOUCH_PNG_TRUNCATED = 2,
-    RETOUCH_PNG_BAD_ARGUMENT = 3
+    RETOUCH_PNG_BAD_ARGUMENT = 3,
+    RETOUCH_PNG_NOT_HANDLED = 4     // the fast path declines; use retouch_png_decode_rgba
 } retouch_png_status;
 
 typedef struct {
@@ -29,6 +30,10 @@ int retouch_png_read_header(const uint8_t *data, size_t size, retouch_png_info *
 // Decodes into straight 8-bit RGBA; `rgba` holds width * height * 4 bytes.
 int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size,
                             retouch_png_info *info);
+
+// Decodes 8-bit RGB/RGBA non-interlaced PNGs without tRNS several times faster (libdeflate).
+// Returns RETOUCH_PNG_OK, or RETOUCH_PNG_NOT_HANDLED for anything else or any problem.
+int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size);
 
 // Encoding uses the simplified API, which catches its own errors. Composite macros Swift does
 // not import:
