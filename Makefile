@@ -55,5 +55,8 @@ release: deps
 # Benchmarks print figures (release build): SSE parsing, fill quality, sixel phases, engine and
 # round-trip time, upload memory, and retouch show against img2sixel and chafa.
 bench: release
+	@# GNU time measures peak memory; img2sixel and chafa are the tools compared against.
+	@for p in time libsixel-bin chafa; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+	  || { $(SUDO) apt-get install -y -qq $$p >/dev/null || echo "could not install $$p"; }; done
 	swift build -c release --static-swift-stdlib --product RetouchBench
 	.build/release/RetouchBench

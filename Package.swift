@@ -39,6 +39,7 @@ let package = Package(
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
+        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
         .target(
             name: "LocalServer",
             dependencies: [
@@ -88,6 +89,7 @@ let package = Package(
             name: "LocalServerTests",
             dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
         ),
+        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),

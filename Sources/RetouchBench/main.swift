@@ -77,23 +77,30 @@ func uploadMemory() async throws {
 }
 
 /// Runs a child process and returns its exit status and peak resident set size in KB.
+/// The peak is read by GNU time: a child spawned straight from this (large) process would be
+/// charged this process's own peak, which Linux carries over into the child at exec.
 func runMeasuringPeak(_ path: String, _ arguments: [String], output: String = "/dev/null") throws -> (Int32, Int) {
+    let timeTool = "/usr/bin/time"
+    let report = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-rss-\(getpid())").path
+    let measured = FileManager.default.isExecutableFile(atPath: timeTool)
+    let command = measured ? [timeTool, "-f", "%M", "-o", report, path] + arguments : [path] + arguments
     var pid: pid_t = 0
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let argv = command.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
     guard spawned == 0 else {
-        throw BenchError(message: "cannot start \(path): \(String(cString: strerror(spawned)))")
+        throw BenchError(message: "cannot start \(command[0]): \(String(cString: strerror(spawned)))")
     }
     var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
-    return ((status >> 8) & 0xFF, usage.ru_maxrss)
+    waitpid(pid, &status, 0)
+    let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+    let peak = measured ? Int(text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0 : 0
+    return ((status >> 8) & 0xFF, peak)
 }
 
 /// The sample photo with a rectangle masked, as PNG bytes of image and mask.

@@ -146,6 +146,14 @@ func exactAreaMean(_ image: RGBAImage, toWidth dw: Int, height dh: Int, x: Int, 
         }
     }
 
+    @Test func invertedMaskEditsOutsideTheRectangles() {
+        let mask = Mask(width: 4, height: 2, rects: [PixelRect(x: 1, y: 0, width: 2, height: 1)], inverted: true)
+        let image = mask.image()
+        #expect(image[0, 0] == .transparent && image[0, 1] == .transparent)
+        #expect(image[1, 0] == .white && image[2, 0] == .white)
+        #expect(mask.isEditable(x: 3, y: 1) && !mask.isEditable(x: 2, y: 0))
+    }
+
     @Test func emptyMaskIsFullyOpaque() {
         #expect(!Mask(width: 3, height: 3).image().hasTransparency)
     }

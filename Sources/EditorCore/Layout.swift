@@ -1,0 +1,52 @@
+import Raster
+
+/// Where each panel goes for a terminal size: the preview on the left, sources and parameters
+/// on the right, the prompt below them, the status line at the bottom.
+public struct Layout: Equatable, Sendable {
+    public var preview: CellRect
+    public var side: CellRect
+    public var prompt: CellRect
+    public var status: Int
+
+    public init(size: Size) {
+        let promptHeight = min(8, max(4, size.rows / 5))
+        status = size.rows - 1
+        let top = max(3, size.rows - 1 - promptHeight)
+        let sideWidth = size.columns >= 60 ? min(44, max(28, size.columns / 3)) : 0
+        preview = CellRect(x: 0, y: 0, width: size.columns - sideWidth, height: top)
+        side = CellRect(x: size.columns - sideWidth, y: 0, width: sideWidth, height: top)
+        prompt = CellRect(x: 0, y: top, width: size.columns, height: max(0, status - top))
+    }
+
+    func panel(at x: Int, _ y: Int) -> Panel? {
+        func inside(_ r: CellRect) -> Bool { x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height }
+        if inside(prompt) { return .prompt }
+        if inside(preview) { return .mask }
+        if inside(side) { return y < side.y + side.height / 3 ? .sources : .parameters }
+        return nil
+    }
+
+    /// The cells an image of `width` x `height` pixels takes inside `box`, centred, aspect kept,
+    /// with half-block pixels (a cell is one pixel wide and two tall).
+    static func imageArea(width: Int, height: Int, in box: CellRect) -> CellRect {
+        guard box.width > 0, box.height > 0, width > 0, height > 0 else { return CellRect(x: box.x, y: box.y, width: 0, height: 0) }
+        let scale = min(Double(box.width) / Double(width), Double(box.height * 2) / Double(height))
+        let columns = max(1, Int((Double(width) * scale).rounded()))
+        let rows = max(1, Int((Double(height) * scale / 2).rounded()))
+        return CellRect(x: box.x + (box.width - columns) / 2, y: box.y + (box.height - rows) / 2, width: columns, height: rows)
+    }
+
+    static func inner(_ rect: CellRect) -> CellRect {
+        CellRect(x: rect.x + 1, y: rect.y + 1, width: max(0, rect.width - 2), height: max(0, rect.height - 2))
+    }
+
+    /// The first source's pixel under cell (x, y), when the preview shows it.
+    static func imagePoint(_ x: Int, _ y: Int, state: EditorState, size: Size) -> (x: Int, y: Int)? {
+        guard state.preview == .source, let first = state.sources.first else { return nil }
+        let area = imageArea(width: first.width, height: first.height, in: inner(Layout(size: size).preview))
+        guard area.width > 0, x >= area.x, y >= area.y, x < area.x + area.width, y < area.y + area.height else { return nil }
+        let px = (x - area.x) * first.width / area.width
+        let py = (y - area.y) * first.height / area.height
+        return (min(first.width - 1, px), min(first.height - 1, py))
+    }
+}

@@ -1,0 +1,51 @@
+import ImageEditAPI
+import Raster
+
+/// A key as the terminal layer decodes it.
+public enum Key: Equatable, Sendable {
+    case character(Character)
+    case enter, backspace, delete, tab, backTab, escape
+    case left, right, up, down, home, end, pageUp, pageDown
+    case shiftLeft, shiftRight, shiftUp, shiftDown, wordLeft, wordRight
+    case control(Character)
+    case function(Int)
+    /// Bracketed paste: the text arrives whole.
+    case paste(String)
+}
+
+public enum MouseEvent: Equatable, Sendable {
+    case press(x: Int, y: Int)
+    case drag(x: Int, y: Int)
+    case release(x: Int, y: Int)
+}
+
+/// What happens during a run, reported by the effect runner.
+public enum RunEvent: Equatable, Sendable {
+    case status(String)
+    case received(bytes: Int)
+    case partial(RGBAImage)
+    case saved(ResultItem)
+}
+
+public enum RunOutcome: Equatable, Sendable {
+    case completed(totalTokens: Int?)
+    case failed(title: String, lines: [String])
+    case cancelled
+}
+
+public enum Message: Equatable, Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(Size)
+    case tick(now: Double)
+    case run(RunEvent)
+    case finished(RunOutcome)
+}
+
+/// Work for the runtime: the editor itself does no I/O.
+public enum Effect: Equatable, Sendable {
+    /// Send `request`; `mask`, when set, is to be encoded as the mask PNG.
+    case send(EditRequest, mask: Mask?)
+    case cancelRun
+    case quit
+}

@@ -1,0 +1,132 @@
+import ImageEditAPI
+import Raster
+
+/// A source image as the editor knows it: where it is, what it is, and a small copy to show.
+public struct SourceImage: Equatable, Sendable {
+    public var path: String
+    public var facts: InputFacts
+    public var width: Int
+    public var height: Int
+    /// At most about 1024 pixels a side, for drawing.
+    public var preview: RGBAImage
+
+    public init(path: String, facts: InputFacts, width: Int, height: Int, preview: RGBAImage) {
+        self.path = path
+        self.facts = facts
+        self.width = width
+        self.height = height
+        self.preview = preview
+    }
+
+    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+}
+
+public enum Panel: String, CaseIterable, Sendable {
+    case prompt, mask, parameters, sources
+
+    var title: String {
+        switch self {
+        case .prompt: "Prompt"
+        case .mask: "Mask"
+        case .parameters: "Parameters"
+        case .sources: "Sources"
+        }
+    }
+}
+
+/// Where edits go.
+public enum Backend: Equatable, Sendable {
+    case openAI
+    case custom(String)
+    /// The local server in this process: offline, prompts are not interpreted.
+    case local
+
+    var label: String {
+        switch self {
+        case .openAI: "OpenAI"
+        case .custom(let url): url
+        case .local: "local engine (offline)"
+        }
+    }
+}
+
+/// A finished image, saved on disk.
+public struct ResultItem: Equatable, Sendable {
+    public var path: String
+    public var preview: RGBAImage
+
+    public init(path: String, preview: RGBAImage) {
+        self.path = path
+        self.preview = preview
+    }
+}
+
+/// A run in flight.
+public struct RunProgress: Equatable, Sendable {
+    public var started: Double
+    public var status = "sending"
+    public var bytes = 0
+    public var partials = 0
+    public var images = 0
+    public var cancelling = false
+}
+
+public enum Overlay: Equatable, Sendable {
+    case help
+    case error(title: String, lines: [String])
+}
+
+public enum PreviewContent: Equatable, Sendable {
+    case source
+    case partial(RGBAImage)
+    case result(Int)
+}
+
+/// Everything on screen. Changed only by `Editor.update`.
+public struct EditorState: Equatable, Sendable {
+    public var sources: [SourceImage]
+    public var selectedSource = 0
+    public var focus: Panel = .prompt
+    public var prompt = PromptBuffer()
+    public var mask: MaskEditor?
+    public var parameters = Parameters()
+    public var backend: Backend
+    public var run: RunProgress?
+    public var preview: PreviewContent = .source
+    public var results: [ResultItem] = []
+    public var overlay: Overlay?
+    /// A one-line message in the status bar until the next key.
+    public var notice: String?
+    public var quitArmed = false
+    /// Seconds on a monotonic clock, from tick messages.
+    public var now: Double = 0
+    /// Prompts sent in this session, oldest first, and where recall stands.
+    public var sentPrompts: [String] = []
+    public var recall: Int?
+    /// A mouse drag in progress on the preview, in image pixels.
+    public var dragStart: (x: Int, y: Int)? {
+        get { dragStartPoint.map { ($0[0], $0[1]) } }
+        set { dragStartPoint = newValue.map { [$0.x, $0.y] } }
+    }
+    private var dragStartPoint: [Int]?
+
+    public init(sources: [SourceImage], backend: Backend) {
+        self.sources = sources
+        self.backend = backend
+        if let first = sources.first { mask = MaskEditor(imageWidth: first.width, imageHeight: first.height) }
+    }
+
+    /// The request the editor would send now, and what pre-flight says of it.
+    public var pendingRequest: (request: EditRequest, violations: [Violation]) {
+        let request = parameters.request(images: sources.map { InputImage(path: $0.path) },
+                                         mask: mask?.mask == nil ? nil : InputImage(bytes: [], filename: "mask.png"),
+                                         prompt: prompt.text)
+        var maskFacts: InputFacts?
+        if mask?.mask != nil, let first = sources.first {
+            // The mask is made to the rules: a PNG with alpha, the first image's size.
+            maskFacts = InputFacts(name: "mask", byteCount: first.width * first.height / 8,
+                                   header: .success(ImageHeader(format: .png, width: first.width, height: first.height, channels: .rgba)))
+        }
+        return (request, Preflight.check(request, images: sources.map(\.facts), mask: maskFacts))
+    }
+}

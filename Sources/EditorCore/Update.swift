@@ -1,0 +1,284 @@
+import ImageEditAPI
+import Raster
+
+/// The editor's pure state machine: a message changes the state and may ask for effects.
+public enum Editor {
+    public static func update(_ state: inout EditorState, _ message: Message, size: Size) -> [Effect] {
+        switch message {
+        case .tick(let now):
+            state.now = now
+            return []
+        case .resize:
+            return []
+        case .run(let event):
+            apply(event, to: &state)
+            return []
+        case .finished(let outcome):
+            finish(outcome, state: &state)
+            return []
+        case .mouse(let event):
+            mouse(event, state: &state, size: size)
+            return []
+        case .key(let key):
+            return keyPressed(key, state: &state)
+        }
+    }
+
+    // MARK: - Keys
+
+    static func keyPressed(_ key: Key, state: inout EditorState) -> [Effect] {
+        state.notice = nil
+        if key != .control("q") { state.quitArmed = false }
+        if state.overlay != nil {
+            // Any of these closes an overlay; nothing else happens behind it.
+            if [.escape, .enter, .character("q"), .character("?"), .function(1)].contains(key) { state.overlay = nil }
+            return []
+        }
+        switch key {
+        case .control("q"):
+            if state.run != nil && !state.quitArmed {
+                state.quitArmed = true
+                state.notice = "An edit is running: Ctrl-Q again to cancel it and quit"
+                return []
+            }
+            return state.run != nil ? [.cancelRun, .quit] : [.quit]
+        case .control("s"):
+            return send(&state)
+        case .escape:
+            if var run = state.run {
+                run.cancelling = true
+                run.status = "cancelling"
+                state.run = run
+                return [.cancelRun]
+            }
+            if state.preview != .source {
+                state.preview = .source
+            }
+            return []
+        case .tab:
+            cycleFocus(&state, by: 1)
+            return []
+        case .backTab:
+            cycleFocus(&state, by: -1)
+            return []
+        case .function(1):
+            state.overlay = .help
+            return []
+        case .control("b"):
+            toggleBeforeAfter(&state)
+            return []
+        case .character("?") where state.focus != .prompt:
+            state.overlay = .help
+            return []
+        default:
+            break
+        }
+        switch state.focus {
+        case .prompt: promptKey(key, state: &state)
+        case .mask: maskKey(key, state: &state)
+        case .parameters: parameterKey(key, state: &state)
+        case .sources: sourceKey(key, state: &state)
+        }
+        return []
+    }
+
+    static func cycleFocus(_ state: inout EditorState, by delta: Int) {
+        let panels = Panel.allCases
+        state.focus = panels[(panels.firstIndex(of: state.focus)! + delta + panels.count) % panels.count]
+    }
+
+    static func toggleBeforeAfter(_ state: inout EditorState) {
+        switch state.preview {
+        case .source where !state.results.isEmpty: state.preview = .result(state.results.count - 1)
+        case .source: state.notice = "No result yet to compare with"
+        default: state.preview = .source
+        }
+    }
+
+    static func promptKey(_ key: Key, state: inout EditorState) {
+        switch key {
+        case .character(let c): state.prompt.insert(String(c))
+        case .paste(let text): state.prompt.insert(text)
+        case .enter: state.prompt.insert("\n")
+        case .backspace: state.prompt.deleteBackward()
+        case .delete, .control("d"): state.prompt.deleteForward()
+        case .left: state.prompt.moveLeft()
+        case .right: state.prompt.moveRight()
+        case .wordLeft: state.prompt.moveWordLeft()
+        case .wordRight: state.prompt.moveWordRight()
+        case .home, .control("a"): state.prompt.moveLineStart()
+        case .end, .control("e"): state.prompt.moveLineEnd()
+        case .up: state.prompt.moveLine(by: -1)
+        case .down: state.prompt.moveLine(by: 1)
+        case .control("w"): state.prompt.deleteWordBackward()
+        case .control("p"), .pageUp: recallPrompt(&state, by: -1)
+        case .control("n"), .pageDown: recallPrompt(&state, by: 1)
+        default: break
+        }
+    }
+
+    /// Earlier prompts of this session, newest first.
+    static func recallPrompt(_ state: inout EditorState, by delta: Int) {
+        guard !state.sentPrompts.isEmpty else {
+            state.notice = "No earlier prompt in this session"
+            return
+        }
+        let next = (state.recall ?? state.sentPrompts.count) + delta
+        if next >= state.sentPrompts.count {
+            state.recall = nil
+            return
+        }
+        state.recall = max(0, next)
+        state.prompt.replace(with: state.sentPrompts[state.recall!])
+    }
+
+    static func maskKey(_ key: Key, state: inout EditorState) {
+        guard var mask = state.mask else { return }
+        switch key {
+        case .left, .character("h"): mask.move(dx: -1, dy: 0)
+        case .right, .character("l"): mask.move(dx: 1, dy: 0)
+        case .up, .character("k"): mask.move(dx: 0, dy: -1)
+        case .down, .character("j"): mask.move(dx: 0, dy: 1)
+        case .shiftLeft, .character("H"): mask.resize(dw: -1, dh: 0)
+        case .shiftRight, .character("L"): mask.resize(dw: 1, dh: 0)
+        case .shiftUp, .character("K"): mask.resize(dw: 0, dh: -1)
+        case .shiftDown, .character("J"): mask.resize(dw: 0, dh: 1)
+        case .enter, .character(" "), .character("a"): mask.addCursor()
+        case .character("n"): mask.selectNext(1)
+        case .character("p"): mask.selectNext(-1)
+        case .character("d"), .delete, .backspace: mask.deleteSelected()
+        case .character("i"): mask.inverted.toggle()
+        case .character("c"): mask.clear()
+        case .character("f"):
+            mask.coarse.toggle()
+            state.notice = mask.coarse ? "Coarse steps (a tenth of the image)" : "Fine steps (a hundredth of the image)"
+        default: break
+        }
+        state.mask = mask
+        state.preview = .source
+    }
+
+    static func parameterKey(_ key: Key, state: inout EditorState) {
+        switch key {
+        case .up, .character("k"): state.parameters.select(-1)
+        case .down, .character("j"): state.parameters.select(1)
+        case .left, .character("h"): state.parameters.cycle(-1)
+        case .right, .character("l"), .enter, .character(" "): state.parameters.cycle(1)
+        default: break
+        }
+    }
+
+    static func sourceKey(_ key: Key, state: inout EditorState) {
+        let count = state.sources.count
+        guard count > 0 else { return }
+        switch key {
+        case .up, .character("k"): state.selectedSource = max(0, state.selectedSource - 1)
+        case .down, .character("j"): state.selectedSource = min(count - 1, state.selectedSource + 1)
+        case .character("K") where state.selectedSource > 0:
+            state.sources.swapAt(state.selectedSource, state.selectedSource - 1)
+            state.selectedSource -= 1
+            firstSourceChanged(&state)
+        case .character("J") where state.selectedSource < count - 1:
+            state.sources.swapAt(state.selectedSource, state.selectedSource + 1)
+            state.selectedSource += 1
+            firstSourceChanged(&state)
+        case .character("d"), .delete:
+            guard count > 1 else {
+                state.notice = "An edit needs at least one source image"
+                return
+            }
+            state.sources.remove(at: state.selectedSource)
+            state.selectedSource = min(state.selectedSource, state.sources.count - 1)
+            firstSourceChanged(&state)
+        default: break
+        }
+    }
+
+    /// The mask belongs to the first source: a new first source of another size starts a new mask.
+    static func firstSourceChanged(_ state: inout EditorState) {
+        guard let first = state.sources.first else { return }
+        if state.mask?.imageWidth != first.width || state.mask?.imageHeight != first.height {
+            if state.mask?.rects.isEmpty == false { state.notice = "The first image changed size: the mask was cleared" }
+            state.mask = MaskEditor(imageWidth: first.width, imageHeight: first.height)
+        }
+        state.preview = .source
+    }
+
+    // MARK: - Running
+
+    static func send(_ state: inout EditorState) -> [Effect] {
+        if state.run != nil {
+            state.notice = "An edit is already running (Esc cancels it)"
+            return []
+        }
+        let (request, violations) = state.pendingRequest
+        if !violations.isEmpty {
+            state.overlay = .error(title: "Not sent: the request breaks the model's rules",
+                                   lines: violations.map(\.description))
+            return []
+        }
+        state.run = RunProgress(started: state.now)
+        if state.sentPrompts.last != state.prompt.text { state.sentPrompts.append(state.prompt.text) }
+        state.recall = nil
+        var sent = request
+        sent.mask = nil
+        return [.send(sent, mask: state.mask?.mask)]
+    }
+
+    static func apply(_ event: RunEvent, to state: inout EditorState) {
+        guard var run = state.run else { return }
+        switch event {
+        case .status(let text): if !run.cancelling { run.status = text }
+        case .received(let bytes): run.bytes = bytes
+        case .partial(let image):
+            run.partials += 1
+            state.preview = .partial(image)
+        case .saved(let item):
+            run.images += 1
+            state.results.append(item)
+            state.preview = .result(state.results.count - 1)
+        }
+        state.run = run
+    }
+
+    static func finish(_ outcome: RunOutcome, state: inout EditorState) {
+        let images = state.run?.images ?? 0
+        state.run = nil
+        switch outcome {
+        case .completed(let tokens):
+            state.notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "")
+        case .failed(let title, let lines):
+            state.overlay = .error(title: title, lines: lines + (images > 0 ? ["\(images) image(s) that arrived were saved."] : []))
+            if case .partial = state.preview { state.preview = .source }
+        case .cancelled:
+            state.notice = "Cancelled" + (images > 0 ? "; \(images) image(s) saved" : "")
+            if case .partial = state.preview { state.preview = .source }
+        }
+    }
+
+    // MARK: - Mouse
+
+    static func mouse(_ event: MouseEvent, state: inout EditorState, size: Size) {
+        let layout = Layout(size: size)
+        switch event {
+        case .press(let x, let y):
+            if let panel = layout.panel(at: x, y) { state.focus = panel }
+            if state.focus == .mask, let point = Layout.imagePoint(x, y, state: state, size: size) {
+                state.dragStart = point
+            }
+        case .drag(let x, let y):
+            if let start = state.dragStart, let point = Layout.imagePoint(x, y, state: state, size: size), var mask = state.mask {
+                mask.cursor = PixelRect(x: min(start.x, point.x), y: min(start.y, point.y),
+                                        width: abs(point.x - start.x) + 1, height: abs(point.y - start.y) + 1)
+                state.mask = mask
+            }
+        case .release(let x, let y):
+            if let start = state.dragStart, let point = Layout.imagePoint(x, y, state: state, size: size), var mask = state.mask {
+                mask.addDragged(from: start, to: point)
+                state.mask = mask
+                state.preview = .source
+            }
+            state.dragStart = nil
+        }
+    }
+}

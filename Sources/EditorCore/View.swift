@@ -1,0 +1,219 @@
+import ImageEditAPI
+import Raster
+
+extension Editor {
+    /// Draws the state into a screen model; the terminal layer paints it.
+    public static func view(_ state: EditorState, size: Size) -> Screen {
+        var screen = Screen(size: size)
+        guard size.columns >= 40, size.rows >= 12 else {
+            screen.put("Retouch needs at least 40x12; this terminal is \(size.columns)x\(size.rows).", x: 0, y: 0, style: .warning)
+            return screen
+        }
+        let layout = Layout(size: size)
+        drawPreview(state, layout: layout, on: &screen)
+        if layout.side.width > 0 { drawSide(state, layout: layout, on: &screen) }
+        drawPrompt(state, layout: layout, on: &screen)
+        drawStatus(state, layout: layout, on: &screen)
+        if let overlay = state.overlay { drawOverlay(overlay, state: state, size: size, on: &screen) }
+        return screen
+    }
+
+    static func drawPreview(_ state: EditorState, layout: Layout, on screen: inout Screen) {
+        let image: RGBAImage?
+        let title: String
+        var overlay: [PixelRect] = []
+        var highlighted: Int?
+        switch state.preview {
+        case .source:
+            let first = state.sources.first
+            image = first?.preview
+            title = first.map { "\($0.name) \($0.width)x\($0.height)" + (state.results.isEmpty ? "" : " · before") } ?? "No source image"
+            if let mask = state.mask, let first, first.preview.width > 0 {
+                // Overlay rectangles are in the preview's pixels.
+                let sx = Double(first.preview.width) / Double(first.width), sy = Double(first.preview.height) / Double(first.height)
+                func scaled(_ r: PixelRect) -> PixelRect {
+                    PixelRect(x: Int(Double(r.x) * sx), y: Int(Double(r.y) * sy),
+                              width: max(1, Int(Double(r.width) * sx)), height: max(1, Int(Double(r.height) * sy)))
+                }
+                overlay = mask.rects.map(scaled)
+                highlighted = state.focus == .mask ? mask.selected : nil
+                if state.focus == .mask { overlay.append(scaled(mask.cursor)) }
+            }
+        case .partial(let partial):
+            image = partial
+            title = "Partial image \(state.run?.partials ?? 0)"
+        case .result(let index):
+            image = state.results.indices.contains(index) ? state.results[index].preview : nil
+            let name = state.results.indices.contains(index) ? (state.results[index].path.split(separator: "/").last.map(String.init) ?? "") : ""
+            title = "Result \(index + 1)/\(state.results.count) · \(name) · after"
+        }
+        screen.box(layout.preview, title: title, focused: state.focus == .mask)
+        guard let image else { return }
+        let area = Layout.imageArea(width: image.width, height: image.height, in: Layout.inner(layout.preview))
+        screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted))
+    }
+
+    static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {
+        let side = layout.side
+        let sourcesHeight = max(4, side.height / 3)
+        let sourcesBox = CellRect(x: side.x, y: side.y, width: side.width, height: sourcesHeight)
+        screen.box(sourcesBox, title: "Sources \(state.sources.count)/16", focused: state.focus == .sources)
+        for (i, source) in state.sources.enumerated() where i < sourcesHeight - 2 {
+            let selected = state.focus == .sources && i == state.selectedSource
+            let line = "\(i + 1). \(source.name) \(source.width)x\(source.height)"
+            screen.put(line, x: side.x + 2, y: side.y + 1 + i, style: selected ? .selected : .plain, limit: side.width - 4)
+        }
+
+        let box = CellRect(x: side.x, y: side.y + sourcesHeight, width: side.width, height: side.height - sourcesHeight)
+        screen.box(box, title: "Parameters", focused: state.focus == .parameters)
+        var y = box.y + 1
+        for field in Parameters.Field.allCases where y < box.y + box.height - 1 {
+            let value = state.parameters.values[field] ?? "default"
+            let selected = state.focus == .parameters && field == state.parameters.selected
+            screen.put(field.rawValue, x: box.x + 2, y: y, style: selected ? .selected : .dim, limit: 18)
+            screen.put(value, x: box.x + 21, y: y, style: selected ? .selected : .plain, limit: box.width - 23)
+            y += 1
+        }
+        if let mask = state.mask, y < box.y + box.height - 1 {
+            let text = mask.rects.isEmpty ? "mask: none (whole image)" : "mask: \(mask.rects.count) rect\(mask.rects.count == 1 ? "" : "s")\(mask.inverted ? ", inverted" : "")"
+            screen.put(text, x: box.x + 2, y: y, style: .accent, limit: box.width - 4)
+            y += 1
+        }
+        for violation in state.pendingRequest.violations where y < box.y + box.height - 1 {
+            screen.put("! " + violation.description, x: box.x + 2, y: y, style: .warning, limit: box.width - 4)
+            y += 1
+        }
+    }
+
+    static func drawPrompt(_ state: EditorState, layout: Layout, on screen: inout Screen) {
+        let box = layout.prompt
+        let limit = ModelRules.forModel(state.parameters.model).maxPromptLength
+        let count = state.prompt.apiLength
+        screen.box(box, title: "Prompt \(count)/\(limit)", focused: state.focus == .prompt)
+        if count > limit { screen.put(" too long ", x: box.x + box.width - 14, y: box.y, style: .error) }
+        let inner = Layout.inner(box)
+        guard inner.height > 0, inner.width > 0 else { return }
+        // Wrap each line to the box, then scroll so the cursor's row is visible.
+        var rows: [(text: [Character], start: Int)] = []
+        var cursorRow = 0, cursorColumn = 0
+        var offset = 0
+        let (line, _) = state.prompt.position
+        for (lineIndex, characters) in state.prompt.lines.enumerated() {
+            var current: [Character] = []
+            var width = 0
+            var rowStart = offset
+            for (i, character) in characters.enumerated() {
+                let w = DisplayWidth.of(character)
+                if width + w > inner.width {
+                    rows.append((current, rowStart))
+                    current = []
+                    width = 0
+                    rowStart = offset + i
+                }
+                current.append(character)
+                width += w
+            }
+            rows.append((current, rowStart))
+            if lineIndex == line {
+                // Find the wrapped row holding the cursor.
+                let cursor = state.prompt.cursor
+                for (r, row) in rows.enumerated().reversed() where row.start <= cursor {
+                    cursorRow = r
+                    cursorColumn = DisplayWidth.of(String(state.prompt.characters[row.start..<cursor]))
+                    break
+                }
+            }
+            offset += characters.count + 1
+        }
+        let first = max(0, cursorRow - inner.height + 1)
+        for (i, row) in rows.dropFirst(first).prefix(inner.height).enumerated() {
+            screen.put(String(row.text), x: inner.x, y: inner.y + i, limit: inner.width)
+        }
+        if state.prompt.isEmpty && state.focus != .prompt {
+            screen.put("Describe the edit…", x: inner.x, y: inner.y, style: .dim)
+        }
+        if state.focus == .prompt && state.overlay == nil {
+            screen.cursor = (inner.x + min(cursorColumn, inner.width - 1), inner.y + cursorRow - first)
+        }
+    }
+
+    static let hints: [Panel: String] = [
+        .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
+        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine",
+        .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
+        .sources: "↑↓ select · J/K reorder · d remove · ? help",
+    ]
+
+    static func drawStatus(_ state: EditorState, layout: Layout, on screen: inout Screen) {
+        let y = layout.status
+        screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: Style(background: .indexed(236)))
+        let barStyle = Style(foreground: .indexed(252), background: .indexed(236))
+        var right = "\(state.backend.label) · \(state.parameters.model)"
+        if let run = state.run {
+            var parts = ["\(run.status) \(String(format: "%.1f", max(0, state.now - run.started))) s"]
+            if run.partials > 0 { parts.append("\(run.partials) partial") }
+            if run.images > 0 { parts.append("\(run.images) saved") }
+            parts.append(ByteCount.format(run.bytes))
+            right = parts.joined(separator: " · ") + " · " + right
+        }
+        let left = state.notice ?? hints[state.focus] ?? ""
+        let rightWidth = DisplayWidth.of(right)
+        screen.put(left, x: 1, y: y, style: state.notice == nil ? barStyle : Style(foreground: .indexed(214), background: .indexed(236), bold: true),
+                   limit: max(0, screen.size.columns - rightWidth - 3))
+        screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: Style(foreground: .indexed(81), background: .indexed(236)))
+    }
+
+    static func drawOverlay(_ overlay: Overlay, state: EditorState, size: Size, on screen: inout Screen) {
+        let title: String, lines: [String], style: Style
+        switch overlay {
+        case .help:
+            title = "Keys"
+            style = .plain
+            lines = [
+                "Anywhere: Tab/Shift-Tab panels · Ctrl-S send · Esc cancel run · Ctrl-B before/after · F1 help · Ctrl-Q quit",
+                "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
+                "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
+                "      i invert · c clear · f fine/coarse steps · mouse: drag on the picture to add a rectangle",
+                "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
+                "Sources: ↑↓ select · J/K move down/up (the first is edited, the mask belongs to it) · d remove",
+                "",
+                "Esc, Enter or q closes this.",
+            ]
+        case .error(let errorTitle, let errorLines):
+            title = errorTitle
+            style = .error
+            lines = errorLines + ["", "Esc or Enter closes this; your prompt, mask and settings are unchanged."]
+        }
+        let width = min(size.columns - 4, max(DisplayWidth.of(title) + 6, (lines.map(DisplayWidth.of).max() ?? 0) + 4))
+        let wrapped = lines.flatMap { wrap($0, width: width - 4) }
+        let height = min(size.rows - 2, wrapped.count + 2)
+        let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
+        screen.fill(rect, style: .plain)
+        screen.box(rect, title: title, focused: true)
+        for (i, line) in wrapped.prefix(height - 2).enumerated() {
+            screen.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: i < lines.count && style == .error ? .plain : .plain, limit: width - 4)
+        }
+        screen.images.removeAll { placement in
+            // Images under the overlay would be drawn over it.
+            placement.area.x < rect.x + rect.width && rect.x < placement.area.x + placement.area.width
+                && placement.area.y < rect.y + rect.height && rect.y < placement.area.y + placement.area.height
+        }
+    }
+
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0, DisplayWidth.of(text) > width else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if DisplayWidth.of(candidate) > width && !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+}
