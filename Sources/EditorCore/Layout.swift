@@ -41,12 +41,12 @@ public struct Layout: Equatable, Sendable {
     }
 
     /// The first source's pixel under cell (x, y), when the preview shows it.
-    static func imagePoint(_ x: Int, _ y: Int, state: EditorState, size: Size) -> (x: Int, y: Int)? {
+    static func imagePoint(_ x: Int, _ y: Int, state: EditorState, size: Size) -> Point? {
         guard state.preview == .source, let first = state.sources.first else { return nil }
         let area = imageArea(width: first.width, height: first.height, in: inner(Layout(size: size).preview))
         guard area.width > 0, x >= area.x, y >= area.y, x < area.x + area.width, y < area.y + area.height else { return nil }
         let px = (x - area.x) * first.width / area.width
         let py = (y - area.y) * first.height / area.height
-        return (min(first.width - 1, px), min(first.height - 1, py))
+        return Point(x: min(first.width - 1, px), y: min(first.height - 1, py))
     }
 }

@@ -42,7 +42,7 @@ public struct MaskEditor: Equatable, Sendable {
     }
 
     /// A rectangle dragged with the mouse, corner to corner, in image pixels.
-    public mutating func addDragged(from a: (x: Int, y: Int), to b: (x: Int, y: Int)) {
+    public mutating func addDragged(from a: Point, to b: Point) {
         let x0 = max(0, min(a.x, b.x)), y0 = max(0, min(a.y, b.y))
         let x1 = min(imageWidth, max(a.x, b.x) + 1), y1 = min(imageHeight, max(a.y, b.y) + 1)
         guard x1 > x0, y1 > y0 else { return }

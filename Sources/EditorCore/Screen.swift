@@ -10,6 +10,15 @@ public struct Size: Equatable, Sendable {
     }
 }
 
+/// A position: a cell on screen, or a pixel in an image.
+public struct Point: Equatable, Sendable {
+    public var x: Int, y: Int
+    public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
+    }
+}
+
 /// A rectangle in terminal cells.
 public struct CellRect: Equatable, Sendable {
     public var x: Int, y: Int, width: Int, height: Int
@@ -72,11 +81,7 @@ public struct Screen: Equatable, Sendable {
     public private(set) var cells: [ScreenCell]
     public var images: [ImagePlacement] = []
     /// Where the text cursor should be, when a text field has focus.
-    public var cursor: (x: Int, y: Int)? {
-        get { cursorPosition.map { ($0.0, $0.1) } }
-        set { cursorPosition = newValue.map { [$0.x, $0.y] } }
-    }
-    private var cursorPosition: [Int]?
+    public var cursor: Point?
 
     public init(size: Size) {
         self.size = size
@@ -143,9 +148,6 @@ public struct Screen: Equatable, Sendable {
         }
     }
 
-    public static func == (a: Screen, b: Screen) -> Bool {
-        a.size == b.size && a.cells == b.cells && a.images == b.images && a.cursorPosition == b.cursorPosition
-    }
 }
 
 /// How many cells a character takes: 2 for East Asian wide and emoji, 0 for lone combining

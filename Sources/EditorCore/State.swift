@@ -104,11 +104,7 @@ public struct EditorState: Equatable, Sendable {
     public var sentPrompts: [String] = []
     public var recall: Int?
     /// A mouse drag in progress on the preview, in image pixels.
-    public var dragStart: (x: Int, y: Int)? {
-        get { dragStartPoint.map { ($0[0], $0[1]) } }
-        set { dragStartPoint = newValue.map { [$0.x, $0.y] } }
-    }
-    private var dragStartPoint: [Int]?
+    public var dragStart: Point?
 
     public init(sources: [SourceImage], backend: Backend) {
         self.sources = sources

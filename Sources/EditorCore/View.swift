@@ -133,7 +133,7 @@ extension Editor {
             screen.put("Describe the edit…", x: inner.x, y: inner.y, style: .dim)
         }
         if state.focus == .prompt && state.overlay == nil {
-            screen.cursor = (inner.x + min(cursorColumn, inner.width - 1), inner.y + cursorRow - first)
+            screen.cursor = Point(x: inner.x + min(cursorColumn, inner.width - 1), y: inner.y + cursorRow - first)
         }
     }
 

@@ -1,0 +1,191 @@
+import Testing
+import ImageEditAPI
+import Raster
+@testable import EditorCore
+
+func source(_ name: String = "/photos/lake.png", width: Int = 1024, height: Int = 768) -> SourceImage {
+    SourceImage(path: name, facts: InputFacts(name: name, byteCount: 1000,
+                                              header: .success(ImageHeader(format: .png, width: width, height: height, channels: .rgb))),
+                width: width, height: height, preview: RGBAImage(width: width / 8, height: height / 8, fill: RGBA(40, 90, 160)))
+}
+
+let small = Size(columns: 80, rows: 24)
+let large = Size(columns: 160, rows: 48)
+
+/// Feeds messages through `update`, collecting the effects.
+@discardableResult
+func run(_ state: inout EditorState, _ messages: [Message], size: Size = small) -> [Effect] {
+    messages.flatMap { Editor.update(&state, $0, size: size) }
+}
+
+func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
+
+@Suite struct EditorTests {
+    @Test func opensReadyToTypeAndSends() {
+        var state = EditorState(sources: [source()], backend: .local)
+        #expect(state.focus == .prompt)
+        run(&state, type("add a red boat"))
+        let effects = run(&state, [.key(.control("s"))])
+        guard case .send(let request, let mask)? = effects.first else {
+            Issue.record("Ctrl-S should send: \(effects)")
+            return
+        }
+        #expect(request.prompt == "add a red boat")
+        #expect(request.images.map(\.displayName) == ["/photos/lake.png"])
+        #expect(request.stream == true && request.partialImages == 2)
+        #expect(mask == nil)
+        #expect(state.run != nil)
+        #expect(run(&state, [.key(.control("s"))]).isEmpty, "one run at a time")
+    }
+
+    @Test func promptEditingWithWideCharactersAndCombiningMarks() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("海の絵") + [.key(.left)] + type("e\u{301}"))
+        #expect(state.prompt.text == "海のé絵")
+        run(&state, [.key(.backspace), .key(.home)] + type(">"))
+        #expect(state.prompt.text == ">海の絵")
+        #expect(state.prompt.apiLength == 4)
+        run(&state, [.key(.end), .key(.enter)] + type("line two") + [.key(.control("w"))])
+        #expect(state.prompt.text == ">海の絵\nline ")
+        run(&state, [.key(.paste("pasted\r\ntext\u{7}"))])
+        #expect(state.prompt.text == ">海の絵\nline pasted\ntext")
+        let screen = Editor.view(state, size: small)
+        #expect(screen.text.contains { $0.contains("│line pasted") }, "the box scrolls to the cursor")
+        #expect(screen.cursor != nil)
+    }
+
+    @Test func maskRectanglesWithKeysAreExactPixels() {
+        var state = EditorState(sources: [source(width: 1000, height: 500)], backend: .local)
+        run(&state, [.key(.tab)])
+        #expect(state.focus == .mask)
+        // The cursor starts centred at a quarter of each side; move right by a tenth, grow by a tenth.
+        run(&state, [.key(.right), .key(.shiftRight), .key(.enter)])
+        #expect(state.mask?.rects == [PixelRect(x: 475, y: 187, width: 350, height: 125)])
+        run(&state, [.key(.character("f")), .key(.up), .key(.character("a"))])
+        #expect(state.mask?.rects.count == 2)
+        #expect(state.mask?.rects.last?.y == 182)
+        run(&state, [.key(.character("p")), .key(.character("d"))])
+        #expect(state.mask?.rects.count == 1)
+        let effects = run(&state, [.key(.backTab)] + type("x") + [.key(.control("s"))])
+        guard case .send(_, let mask)? = effects.first, let mask else {
+            Issue.record("expected a masked send")
+            return
+        }
+        #expect(mask.width == 1000 && mask.height == 500)
+        #expect(mask.image()[600, 200].a == 0 && mask.image()[0, 0].a == 255)
+    }
+
+    @Test func mouseDragAddsARectangle() {
+        var state = EditorState(sources: [source(width: 1024, height: 768)], backend: .local)
+        let layout = Layout(size: small)
+        let area = Layout.imageArea(width: 1024, height: 768, in: Layout.inner(layout.preview))
+        run(&state, [.mouse(.press(x: area.x + 1, y: area.y + 1)), .mouse(.drag(x: area.x + 10, y: area.y + 5)),
+                     .mouse(.release(x: area.x + 10, y: area.y + 5))])
+        #expect(state.focus == .mask)
+        #expect(state.mask?.rects.count == 1)
+        let rect = state.mask!.rects[0]
+        #expect(rect.x > 0 && rect.width > 0 && rect.maxX <= 1024 && rect.maxY <= 768)
+    }
+
+    @Test func invalidParametersShowTheirReasonAndAreNotSent() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("x") + [.key(.tab), .key(.tab)])
+        #expect(state.focus == .parameters)
+        // model → dall-e-2: a 1024x768 RGB PNG breaks its rules.
+        for _ in 0..<5 { run(&state, [.key(.right)]) }
+        #expect(state.parameters.model == "dall-e-2")
+        #expect(!state.pendingRequest.violations.isEmpty)
+        let screen = Editor.view(state, size: large)
+        #expect(screen.text.contains { $0.contains("! image") })
+        #expect(run(&state, [.key(.control("s"))]).isEmpty)
+        guard case .error(let title, _)? = state.overlay else {
+            Issue.record("expected the reasons in an overlay")
+            return
+        }
+        #expect(title.contains("Not sent"))
+        run(&state, [.key(.escape)])
+        #expect(state.overlay == nil && state.prompt.text == "x", "closing the error keeps everything")
+    }
+
+    @Test func runProgressPartialsResultsAndErrors() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("x") + [.tick(now: 10), .key(.control("s")), .tick(now: 12.5)])
+        run(&state, [.run(.status("receiving")), .run(.received(bytes: 2048))])
+        let partial = RGBAImage(width: 8, height: 6, fill: RGBA(1, 1, 1))
+        run(&state, [.run(.partial(partial))])
+        #expect(state.preview == .partial(partial))
+        var screen = Editor.view(state, size: small)
+        #expect(screen.text[23].contains("receiving 2.5 s · 1 partial · 2.0 KB"))
+        #expect(screen.images.first?.image == partial)
+        run(&state, [.run(.saved(ResultItem(path: "/data/edit-1.png", preview: partial))), .finished(.completed(totalTokens: 90))])
+        #expect(state.run == nil && state.results.count == 1)
+        #expect(state.notice == "Done: 1 image saved, 90 tokens")
+        run(&state, [.key(.control("b"))])
+        #expect(state.preview == .source)
+        run(&state, [.key(.control("s")), .finished(.failed(title: "The API refused the edit", lines: ["size: invalid (code: invalid_value)"]))])
+        screen = Editor.view(state, size: small)
+        #expect(screen.text.contains { $0.contains("The API refused the edit") })
+        #expect(screen.text.contains { $0.contains("code: invalid_value") })
+        #expect(state.prompt.text == "x")
+    }
+
+    @Test func escapeCancelsAndQuitAsksDuringARun() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("x") + [.key(.control("s"))])
+        #expect(run(&state, [.key(.control("q"))]).isEmpty)
+        #expect(state.notice?.contains("Ctrl-Q again") == true)
+        #expect(run(&state, [.key(.escape)]) == [.cancelRun])
+        #expect(run(&state, [.key(.control("q"))]).isEmpty, "a new confirmation is needed after another key")
+        #expect(run(&state, [.key(.control("q"))]) == [.cancelRun, .quit])
+        var idle = EditorState(sources: [source()], backend: .local)
+        #expect(run(&idle, [.key(.control("q"))]) == [.quit])
+    }
+
+    @Test func earlierPromptsAreRecalled() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("first") + [.key(.control("s")), .finished(.cancelled)])
+        run(&state, [.key(.control("w"))] + type("second") + [.key(.control("s")), .finished(.cancelled)])
+        run(&state, [.key(.control("w")), .key(.control("p"))])
+        #expect(state.prompt.text == "second")
+        run(&state, [.key(.control("p"))])
+        #expect(state.prompt.text == "first")
+    }
+
+    @Test func sourcesReorderAndTheMaskFollowsTheFirst() {
+        var state = EditorState(sources: [source("/a.png", width: 1024, height: 768), source("/b.png", width: 512, height: 512)], backend: .local)
+        run(&state, [.key(.tab), .key(.enter), .key(.tab), .key(.tab)])
+        #expect(state.focus == .sources)
+        #expect(state.mask?.rects.count == 1)
+        run(&state, [.key(.down), .key(.character("K"))])
+        #expect(state.sources.map(\.path) == ["/b.png", "/a.png"])
+        #expect(state.mask?.imageWidth == 512 && state.mask?.rects.isEmpty == true)
+        run(&state, [.key(.character("d"))])
+        #expect(state.sources.count == 1)
+        run(&state, [.key(.character("d"))])
+        #expect(state.sources.count == 1 && state.notice != nil)
+    }
+
+    @Test(arguments: [small, large])
+    func layoutAtBothSizes(size: Size) {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("a prompt"), size: size)
+        let screen = Editor.view(state, size: size)
+        let text = screen.text
+        #expect(text.count == size.rows)
+        #expect(text.allSatisfy { DisplayWidth.of($0) == size.columns })
+        #expect(text[0].contains("lake.png 1024x768"))
+        #expect(text.contains { $0.contains("Sources 1/16") })
+        #expect(text.contains { $0.contains("Parameters") })
+        #expect(text.contains { $0.contains("Prompt 8/32000") })
+        #expect(text[size.rows - 1].contains("local engine (offline) · gpt-image-1.5"))
+        let image = try! #require(screen.images.first)
+        #expect(image.area.width <= Layout(size: size).preview.width - 2)
+        run(&state, [.key(.function(1))], size: size)
+        #expect(Editor.view(state, size: size).text.contains { $0.contains("Keys") })
+    }
+
+    @Test func tinyTerminalsGetAClearMessage() {
+        let state = EditorState(sources: [source()], backend: .local)
+        #expect(Editor.view(state, size: Size(columns: 30, rows: 10)).text[0].contains("needs at least 40x12"))
+    }
+}
