@@ -41,6 +41,10 @@ let package = Package(
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
         .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
         .target(
+            name: "TerminalUI",
+            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster"]
+        ),
+        .target(
             name: "LocalServer",
             dependencies: [
                 "ImageEditAPI", "LocalEngine", "ImageCodecs", "Raster",
@@ -65,6 +69,7 @@ let package = Package(
             name: "retouch",
             dependencies: [
                 "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
+                "EditorCore", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

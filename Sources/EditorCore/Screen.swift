@@ -70,9 +70,12 @@ public struct ImagePlacement: Equatable, Sendable {
     public var id: Int
     public var area: CellRect
     public var image: RGBAImage
-    /// Rectangles to outline over the image, in the image's pixel coordinates.
+    /// Masked rectangles to tint, in the image's pixel coordinates.
     public var overlay: [PixelRect]
+    /// The selected rectangle, outlined.
     public var highlighted: Int?
+    /// The mask cursor, outlined, when the mask panel has focus.
+    public var cursor: PixelRect?
 }
 
 /// What the editor shows: a grid of cells plus images; the terminal layer paints it.

@@ -23,6 +23,7 @@ extension Editor {
         let title: String
         var overlay: [PixelRect] = []
         var highlighted: Int?
+        var cursor: PixelRect?
         switch state.preview {
         case .source:
             let first = state.sources.first
@@ -37,7 +38,7 @@ extension Editor {
                 }
                 overlay = mask.rects.map(scaled)
                 highlighted = state.focus == .mask ? mask.selected : nil
-                if state.focus == .mask { overlay.append(scaled(mask.cursor)) }
+                if state.focus == .mask { cursor = scaled(mask.cursor) }
             }
         case .partial(let partial):
             image = partial
@@ -50,7 +51,8 @@ extension Editor {
         screen.box(layout.preview, title: title, focused: state.focus == .mask)
         guard let image else { return }
         let area = Layout.imageArea(width: image.width, height: image.height, in: Layout.inner(layout.preview))
-        screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted))
+        screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted,
+                                            cursor: cursor))
     }
 
     static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {
@@ -60,18 +62,24 @@ extension Editor {
         screen.box(sourcesBox, title: "Sources \(state.sources.count)/16", focused: state.focus == .sources)
         for (i, source) in state.sources.enumerated() where i < sourcesHeight - 2 {
             let selected = state.focus == .sources && i == state.selectedSource
-            let line = "\(i + 1). \(source.name) \(source.width)x\(source.height)"
-            screen.put(line, x: side.x + 2, y: side.y + 1 + i, style: selected ? .selected : .plain, limit: side.width - 4)
+            let dimensions = " \(source.width)x\(source.height)"
+            let line = "\(i + 1). \(source.name)"
+            // The name gives way to the dimensions, which always show.
+            let room = side.width - 4 - dimensions.count
+            let end = screen.put(line, x: side.x + 2, y: side.y + 1 + i, style: selected ? .selected : .plain, limit: room)
+            screen.put(dimensions, x: end, y: side.y + 1 + i, style: selected ? .selected : .dim)
         }
 
         let box = CellRect(x: side.x, y: side.y + sourcesHeight, width: side.width, height: side.height - sourcesHeight)
         screen.box(box, title: "Parameters", focused: state.focus == .parameters)
         var y = box.y + 1
+        // Labels take what the values leave: "output_compression" shortens in narrow panels.
+        let labelWidth = min(18, max(8, box.width - 4 - 14))
         for field in Parameters.Field.allCases where y < box.y + box.height - 1 {
             let value = state.parameters.values[field] ?? "default"
             let selected = state.focus == .parameters && field == state.parameters.selected
-            screen.put(field.rawValue, x: box.x + 2, y: y, style: selected ? .selected : .dim, limit: 18)
-            screen.put(value, x: box.x + 21, y: y, style: selected ? .selected : .plain, limit: box.width - 23)
+            screen.put(field.rawValue, x: box.x + 2, y: y, style: selected ? .selected : .dim, limit: labelWidth)
+            screen.put(value, x: box.x + 3 + labelWidth, y: y, style: selected ? .selected : .plain, limit: box.width - 5 - labelWidth)
             y += 1
         }
         if let mask = state.mask, y < box.y + box.height - 1 {

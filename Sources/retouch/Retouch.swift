@@ -15,7 +15,8 @@ struct Retouch: AsyncParsableCommand {
             4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
             """,
         version: RetouchVersion.string,
-        subcommands: [Edit.self, Serve.self, Show.self, Info.self]
+        subcommands: [EditorCommand.self, Edit.self, Serve.self, Show.self, Info.self],
+        defaultSubcommand: EditorCommand.self
     )
 
     /// Usage errors exit with 2 (not ArgumentParser's 64), as the exit-status table says.

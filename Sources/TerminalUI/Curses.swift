@@ -1,0 +1,176 @@
+import CNcursesw
+import EditorCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The only code that talks to ncurses: start and stop, read keys and mouse, paint cells.
+/// Every call happens on the UI thread.
+final class Curses {
+    private(set) var size: Size
+    private var pairs: [Int64: Int32] = [:]
+    private var started = false
+
+    init() {
+        setlocale(LC_ALL, "")
+        // Keep Esc snappy: escape sequences arrive together, a lone Esc is a key.
+        set_escdelay(25)
+        initscr()
+        started = true
+        raw()
+        noecho()
+        nonl()
+        keypad(retouch_stdscr(), true)
+        nodelay(retouch_stdscr(), true)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        mousemask(retouch_mouse_mask(), nil)
+        mouseinterval(0)
+        // Button-event tracking: drags report while the button is held.
+        Self.write("\u{1B}[?1002h")
+        size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
+    }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    func stop() {
+        guard started else { return }
+        started = false
+        Self.write("\u{1B}[?1002l")
+        endwin()
+    }
+
+    deinit { stop() }
+
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    // MARK: - Input
+
+    enum Input {
+        case key(Key)
+        case mouse(MouseEvent)
+        case resize(Size)
+    }
+
+    /// Everything typed so far, without waiting.
+    func readInput() -> [Input] {
+        var inputs: [Input] = []
+        while true {
+            var character: wint_t = 0
+            let result = wget_wch(retouch_stdscr(), &character)
+            if result == ERR { break }
+            if result == KEY_CODE_YES {
+                if let input = special(Int32(character)) { inputs.append(input) }
+            } else if let input = plain(UInt32(character)) {
+                inputs.append(input)
+            }
+        }
+        return inputs
+    }
+
+    private func plain(_ value: UInt32) -> Input? {
+        switch value {
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        case 1...26: return .key(.control(Character(UnicodeScalar(value + 96)!)))
+        default:
+            guard let scalar = UnicodeScalar(value) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+
+    private func special(_ code: Int32) -> Input? {
+        switch code {
+        case KEY_LEFT: return .key(.left)
+        case KEY_RIGHT: return .key(.right)
+        case KEY_UP: return .key(.up)
+        case KEY_DOWN: return .key(.down)
+        case KEY_SLEFT: return .key(.shiftLeft)
+        case KEY_SRIGHT: return .key(.shiftRight)
+        case KEY_SR: return .key(.shiftUp)
+        case KEY_SF: return .key(.shiftDown)
+        case KEY_HOME: return .key(.home)
+        case KEY_END: return .key(.end)
+        case KEY_PPAGE: return .key(.pageUp)
+        case KEY_NPAGE: return .key(.pageDown)
+        case KEY_DC: return .key(.delete)
+        case KEY_BACKSPACE: return .key(.backspace)
+        case KEY_ENTER: return .key(.enter)
+        case KEY_BTAB: return .key(.backTab)
+        case KEY_RESIZE:
+            size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
+            return .resize(size)
+        case KEY_MOUSE:
+            var event = MEVENT()
+            guard getmouse(&event) == OK else { return nil }
+            let x = Int(event.x), y = Int(event.y)
+            if event.bstate & retouch_button1_pressed() != 0 { return .mouse(.press(x: x, y: y)) }
+            if event.bstate & retouch_button1_released() != 0 { return .mouse(.release(x: x, y: y)) }
+            if event.bstate & retouch_mouse_position() != 0 { return .mouse(.drag(x: x, y: y)) }
+            return nil
+        default:
+            for n in 1...12 where code == retouch_key_f(Int32(n)) { return .key(.function(n)) }
+            return nil
+        }
+    }
+
+    // MARK: - Output
+
+    /// Paints the cells that differ from `previous`, then places the cursor.
+    func paint(_ screen: Screen, previous: Screen?) {
+        let window = retouch_stdscr()
+        let sameSize = previous?.size == screen.size
+        for y in 0..<screen.size.rows {
+            for x in 0..<screen.size.columns {
+                let cell = screen[x, y]
+                if cell.isContinuation { continue }
+                if sameSize, let previous, previous[x, y] == cell { continue }
+                var attributes = retouch_a_normal()
+                if cell.style.bold { attributes |= retouch_a_bold() }
+                if cell.style.reverse { attributes |= retouch_a_reverse() }
+                var wide = Array(cell.text.unicodeScalars.map { wchar_t($0.value) }.prefix(4)) + [0]
+                var glyph = cchar_t()
+                setcchar(&glyph, &wide, attributes, 0, nil)
+                glyph.ext_color = pair(cell.style.foreground, cell.style.background)
+                // The bottom-right cell cannot be written without scrolling: insert instead.
+                if y == screen.size.rows - 1 && x == screen.size.columns - 1 {
+                    wmove(window, Int32(y), Int32(x))
+                    wins_wch(window, &glyph)
+                } else {
+                    mvwadd_wch(window, Int32(y), Int32(x), &glyph)
+                }
+            }
+        }
+        if let cursor = screen.cursor {
+            curs_set(1)
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(window)
+    }
+
+    /// A colour pair for the two colours, made once and remembered.
+    private func pair(_ foreground: Color, _ background: Color) -> Int32 {
+        func number(_ color: Color) -> Int32 {
+            switch color {
+            case .standard: -1
+            case .indexed(let n): retouch_colors() >= 256 ? Int32(n) : Int32(n % 8)
+            }
+        }
+        let fg = number(foreground), bg = number(background)
+        let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
+        if let known = pairs[key] { return known }
+        let made = alloc_pair(fg, bg)
+        let result = made < 0 ? 0 : made
+        pairs[key] = result
+        return result
+    }
+}

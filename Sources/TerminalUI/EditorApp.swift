@@ -1,0 +1,237 @@
+import Dispatch
+import EditorCore
+import Foundation
+import ImageCodecs
+import ImageEditAPI
+import Raster
+import ResultFiles
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the editor starts with.
+public struct EditorLaunch: Sendable {
+    public var sources: [SourceImage]
+    public var client: ImageEditClient
+    public var backend: Backend
+    /// Every finished image is saved here the moment it arrives.
+    public var resultsFolder: String
+
+    public init(sources: [SourceImage], client: ImageEditClient, backend: Backend, resultsFolder: String) {
+        self.sources = sources
+        self.client = client
+        self.backend = backend
+        self.resultsFolder = resultsFolder
+    }
+}
+
+/// The editor's runtime: the UI thread (ncurses, keys, painting) waits in poll() on the terminal
+/// and on a wake pipe; network work runs as tasks that post messages into a locked inbox.
+public enum EditorApp {
+    /// Runs until the user quits, or SIGTERM/SIGHUP arrive; the terminal is restored either way.
+    public static func run(_ launch: EditorLaunch) async {
+        let inbox = Inbox()
+        let signals = [SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { inbox.terminate() }
+            source.resume()
+            return source
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                uiLoop(launch, inbox: inbox)
+                done.resume()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        signals.forEach { $0.cancel() }
+    }
+
+    static func uiLoop(_ launch: EditorLaunch, inbox: Inbox) {
+        let curses = Curses()
+        defer { curses.stop() }
+        let runner = EffectRunner(launch: launch, inbox: inbox)
+        var state = EditorState(sources: launch.sources, backend: launch.backend)
+        var previous: Screen?
+        var running = true
+        while running {
+            state.now = monotonicSeconds()
+            var screen = Editor.view(state, size: curses.size)
+            for placement in screen.images { PreviewCells.draw(placement, on: &screen) }
+            curses.paint(screen, previous: previous)
+            previous = screen
+
+            // Wait for a key or a message; tick while a run shows its elapsed time.
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, state.run != nil ? 200 : -1)
+
+            var messages: [Message] = [.tick(now: monotonicSeconds())]
+            for input in curses.readInput() {
+                switch input {
+                case .key(let key): messages.append(.key(key))
+                case .mouse(let event): messages.append(.mouse(event))
+                case .resize(let size):
+                    previous = nil
+                    messages.append(.resize(size))
+                }
+            }
+            let (posted, terminated) = inbox.drain()
+            messages += posted
+            if terminated {
+                runner.cancel()
+                break
+            }
+            for message in messages {
+                for effect in Editor.update(&state, message, size: curses.size) {
+                    switch effect {
+                    case .send(let request, let mask): runner.send(request, mask: mask)
+                    case .cancelRun: runner.cancel()
+                    case .quit: running = false
+                    }
+                }
+            }
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
+
+/// Messages from tasks to the UI thread, and a pipe byte to wake it.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [Message] = []
+    private var terminated = false
+    private var pipeEnds: [Int32] = [-1, -1]
+
+    init() {
+        pipe(&pipeEnds)
+        for fd in pipeEnds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    deinit { pipeEnds.forEach { close($0) } }
+
+    var wakeDescriptor: Int32 { pipeEnds[0] }
+
+    func post(_ message: Message) {
+        lock.withLock { messages.append(message) }
+        wake()
+    }
+
+    func terminate() {
+        lock.withLock { terminated = true }
+        wake()
+    }
+
+    func drain() -> (messages: [Message], terminated: Bool) {
+        var byte: UInt8 = 0
+        while read(pipeEnds[0], &byte, 1) > 0 {}
+        return lock.withLock {
+            defer { messages = [] }
+            return (messages, terminated)
+        }
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(pipeEnds[1], &byte, 1)
+    }
+}
+
+/// Runs the editor's effects: one edit at a time, its images saved as they arrive.
+final class EffectRunner: @unchecked Sendable {
+    let launch: EditorLaunch
+    let inbox: Inbox
+    private var task: Task<Void, Never>?
+
+    init(launch: EditorLaunch, inbox: Inbox) {
+        self.launch = launch
+        self.inbox = inbox
+    }
+
+    func cancel() { task?.cancel() }
+
+    func send(_ request: EditRequest, mask: Mask?) {
+        let launch = launch, inbox = inbox
+        task = Task.detached {
+            var request = request
+            do {
+                if let mask { request.mask = InputImage(bytes: try ImageEncoder.png(mask.image(), alpha: .always), filename: "mask.png") }
+            } catch {
+                inbox.post(.finished(.failed(title: "Could not make the mask", lines: [String(describing: error)])))
+                return
+            }
+            let sent = request
+            let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem())
+            let server = launch.client.configuration.baseURL
+            let requestID = RequestIDBox()
+            do {
+                let result = try await launch.client.edit(sent) { progress in
+                    switch progress {
+                    case .attempt(let n, let total): inbox.post(.run(.status(n == 1 ? "sending" : "sending (attempt \(n)/\(total))")))
+                    case .responseStarted(_, let id):
+                        requestID.value = id
+                        inbox.post(.run(.status("receiving")))
+                    case .received(let bytes): inbox.post(.run(.received(bytes: bytes)))
+                    case .retrying(let after, _): inbox.post(.run(.status("retrying in \(Int(after.rounded(.up))) s")))
+                    case .partialImage(let partial):
+                        if let image = Self.preview(partial.bytes) { inbox.post(.run(.partial(image))) }
+                    case .image(let image):
+                        do {
+                            let path = try writer.write(image.bytes, suffix: image.index == 0 ? nil : "\(image.index + 1)") { file in
+                                Sidecar(file: file, kind: "image", index: image.index, request: sent, server: server,
+                                        requestID: requestID.value, created: image.createdAt, usage: image.usage,
+                                        output: image.settings, revisedPrompt: image.revisedPrompt)
+                            }
+                            inbox.post(.run(.saved(ResultItem(path: path, preview: Self.preview(image.bytes) ?? RGBAImage(width: 1, height: 1)))))
+                        } catch {
+                            inbox.post(.run(.status("could not save: \(error)")))
+                        }
+                    }
+                }
+                inbox.post(.finished(.completed(totalTokens: result.usage?.totalTokens)))
+            } catch {
+                inbox.post(.finished(Self.outcome(error as? ImageEditError ?? .cancelled)))
+            }
+        }
+    }
+
+    static func outcome(_ error: ImageEditError) -> RunOutcome {
+        switch error {
+        case .cancelled: return .cancelled
+        case .api(let api):
+            var lines = [api.message]
+            let facts = [api.param.map { "param: \($0)" }, api.code.map { "code: \($0)" }, api.type.map { "type: \($0)" }].compactMap { $0 }
+            if !facts.isEmpty { lines.append(facts.joined(separator: " · ")) }
+            if let id = api.requestID { lines.append("request id: \(id)") }
+            return .failed(title: "The API refused the edit (HTTP \(api.status))", lines: lines)
+        case .preflight(let violations):
+            return .failed(title: "Not sent: the request breaks the model's rules", lines: violations.map(\.description))
+        default:
+            return .failed(title: "The edit failed", lines: [error.description])
+        }
+    }
+
+    /// A decoded copy small enough to draw quickly.
+    static func preview(_ bytes: [UInt8]) -> RGBAImage? {
+        guard let image = try? ImageDecoder().decode(bytes).image else { return nil }
+        let fit = image.fittingSize(maxWidth: 1024, maxHeight: 1024)
+        return fit.width < image.width ? image.resized(width: fit.width, height: fit.height) : image
+    }
+}
+
+final class RequestIDBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: String?
+    var value: String? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

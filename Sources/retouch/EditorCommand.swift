@@ -1,0 +1,88 @@
+import ArgumentParser
+import EditorCore
+import Foundation
+import ImageCodecs
+import ImageEditAPI
+import LocalServer
+import Raster
+import TerminalUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `retouch [IMAGE…]`: the terminal editor.
+struct EditorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "editor",
+        abstract: "Open the terminal editor on source images (the default command).",
+        discussion: """
+            With OPENAI_API_KEY set, edits go to OpenAI (or to --base-url / OPENAI_BASE_URL); \\
+            without one, to the offline local engine started inside the editor. Results are saved \\
+            under $XDG_DATA_HOME/retouch/results the moment they arrive. Press F1 in the editor for its keys.
+            """
+    )
+
+    @Argument(help: "Source images (PNG, JPEG or WebP), up to 16; the first is the one edited.")
+    var images: [String] = []
+
+    @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
+    var baseURL: String?
+
+    func validate() throws {
+        if images.isEmpty { throw ValidationError("give the images to edit: retouch IMAGE… (up to 16)") }
+        if images.count > 16 { throw ValidationError("at most 16 source images, not \(images.count)") }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw ValidationError("the editor needs a terminal; for scripts use `retouch edit`")
+        }
+    }
+
+    func run() async throws {
+        var sources: [SourceImage] = []
+        for path in images {
+            do {
+                sources.append(try Self.load(path))
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
+                                                        configBaseURL: ConfigFile.load().baseURL)
+        var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
+        var localServer: RunningLocalServer?
+        if configuration.isOpenAI && configuration.apiKey == nil {
+            localServer = try await LocalServer.start(LocalServerConfiguration(port: 0))
+            configuration.baseURL = localServer!.baseURL
+            backend = .local
+        }
+        let client = ImageEditClient(configuration: configuration)
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        let folder = "\(dataHome)/retouch/results/\(ResultWriterStem.session())"
+        await EditorApp.run(EditorLaunch(sources: sources, client: client, backend: backend, resultsFolder: folder))
+        await client.shutdown()
+        await localServer?.stop()
+        if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }
+    }
+
+    static func load(_ path: String) throws(ImageFileError) -> SourceImage {
+        let (bytes, decoded) = try ImageFile.load(path: path)
+        let header = ImageHeader.read(Array(bytes.prefix(512 * 1024)))
+        let image = decoded.image
+        let fit = image.fittingSize(maxWidth: 1024, maxHeight: 1024)
+        let preview = fit.width < image.width ? image.resized(width: fit.width, height: fit.height) : image
+        return SourceImage(path: path, facts: InputFacts(name: path, byteCount: bytes.count, header: header),
+                           width: decoded.description.width, height: decoded.description.height, preview: preview)
+    }
+}
+
+enum ResultWriterStem {
+    /// One folder per editor session, named by its start.
+    static func session() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "session-" + formatter.string(from: Date())
+    }
+}
