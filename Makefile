@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev python3 python3-venv libsixel-bin
+APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev python3 python3-venv libsixel-bin tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo samples clean bench release
@@ -33,11 +33,9 @@ test: deps
 	@$(VENV)/bin/python -c "import openai" 2>/dev/null || $(VENV)/bin/pip install --quiet "$(OPENAI_SDK)"
 	$(VENV)/bin/python Tests/Interop/openai_sdk_interop.py "$$(swift build --show-bin-path)/retouch" assets
 
-# Until the editor lands: a streamed edit of the sample photo on the offline engine.
+# The editor on the sample images, against the offline engine (no key, no network).
 demo: build
-	.build/debug/retouch edit --local --image assets/lakeside.png --mask assets/lakeside-mask.png \
-	  --prompt "remove the sun" --stream --partial-images 3 --save-partials --out demo-results
-	.build/debug/retouch info $$(ls -t demo-results/*.png | head -4)
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL .build/debug/retouch assets/lakeside.png assets/dusk.jpg
 
 # Re-renders the sample images (needs numpy, scipy, cjpeg and cwebp).
 samples:
