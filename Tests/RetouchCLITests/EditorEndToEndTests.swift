@@ -60,21 +60,21 @@ import Glibc
         try session.tmux(["new-session", "-d", "-s", session.name, "-x", "80", "-y", "24", command])
         defer { _ = try? session.tmux(["kill-server"]) }
 
-        var screen = try await session.wait(for: "Prompt 0/32000", seconds: 20)
+        var screen = try await session.wait(for: "Prompt 0/32000", seconds: 60)
         #expect(screen.contains("local engine (offline)"))
         // Mask: to the mask panel, move the rectangle up and right, add it.
         try session.keys("Tab")
         try session.keys("Up", "Up", "Right", "Right", "Enter")
-        screen = try await session.wait(for: "mask: 1 rect", seconds: 5)
+        screen = try await session.wait(for: "mask: 1 rect", seconds: 30)
         // Prompt: back to it, type, send.
         try session.keys("BTab")
         try session.keys("-l", "remove the sun")
-        screen = try await session.wait(for: "Prompt 14/32000", seconds: 5)
+        screen = try await session.wait(for: "Prompt 14/32000", seconds: 30)
         try session.keys("C-s")
-        screen = try await session.wait(for: "local engine (offline)", seconds: 5)
+        screen = try await session.wait(for: "local engine (offline)", seconds: 30)
         // Resize while the run is in flight.
         try session.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"])
-        screen = try await session.wait(for: "Done: 1 image saved", seconds: 120)
+        screen = try await session.wait(for: "Done: 1 image saved", seconds: 300)
         #expect(screen.split(separator: "\n").count >= 39, "the layout follows the new size")
         #expect(screen.contains("Result 1/1"))
 
@@ -89,7 +89,7 @@ import Glibc
         #expect(json.contains("\"prompt\" : \"remove the sun\""))
 
         try session.keys("C-q")
-        screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 10)
+        screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 30)
         #expect(!screen.contains("Prompt 14/32000"), "the terminal is back to the shell's screen")
     }
 }
