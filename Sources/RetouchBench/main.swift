@@ -284,11 +284,56 @@ func graphicsComparison() throws {
     }
 }
 
+/// Peak memory of `retouch serve` receiving sixteen 50 MB images in one request.
+func serverMemory() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-serve-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // The first image is a real picture (the engine edits it); the others are PNG headers with
+    // filler, which the server checks but does not decode.
+    var images: [String] = []
+    let first = folder.appendingPathComponent("first.png")
+    var firstData = Data(try ImageEncoder.png(RGBAImage(width: 256, height: 256) { x, y in RGBA(UInt8(x), UInt8(y), 90) }))
+    firstData.append(Data(count: 50 * 1024 * 1024 - 1024 - firstData.count))
+    try firstData.write(to: first)
+    images.append(first.path)
+    let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+                           0, 0, 1, 0, 0, 0, 1, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0]
+    for index in 1..<16 {
+        let path = folder.appendingPathComponent("filler-\(index).png").path
+        var data = Data(header)
+        data.append(Data(count: 50 * 1024 * 1024 - 1024 - header.count))
+        try data.write(to: URL(fileURLWithPath: path))
+        images.append(path)
+    }
+    let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("retouch").path
+    let port = 18_000 + Int(getpid() % 1000)
+    let server = Task.detached { try runMeasuringPeak(retouch, ["serve", "--port", "\(port)"]) }
+    try await Task.sleep(for: .seconds(1))
+    let client = ImageEditClient(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:\(port)/v1", timeout: 300))
+    let start = ContinuousClock.now
+    let outcome: String
+    do {
+        let result = try await client.edit(EditRequest(images: images.map { InputImage(path: $0) }, prompt: "bench"))
+        outcome = "\(result.images.count) image back"
+    } catch {
+        outcome = "failed: \(error)"
+    }
+    let elapsed = seconds(ContinuousClock.now - start)
+    await client.shutdown()
+    _ = try? await Task.detached { try runMeasuringPeak("/usr/bin/pkill", ["-TERM", "-f", "retouch serve --port \(port)"]) }.value
+    let (_, peak) = try await server.value
+    print("retouch serve receiving 16 x 50 MB (800 MB) in one request")
+    print(String(format: "  %@ in %.1f s, server peak RSS %.0f MB (goal: about twice the body at most)", outcome as NSString,
+                 elapsed, Double(peak) / 1024))
+}
+
 let only = CommandLine.arguments.dropFirst().first
 if only == nil || only == "sse" { sseThroughput() }
 if only == nil || only == "fill" { fillQuality() }
 if only == nil || only == "phases" { try sixelPhases() }
 if only == nil || only == "graphics" { try graphicsComparison() }
+if only == nil || only == "serve" { try await serverMemory() }
 if only == nil || only == "engine" {
     do {
         try await engineAndRoundTrip()
