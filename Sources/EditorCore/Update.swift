@@ -28,6 +28,8 @@ public enum Editor {
 
     static func keyPressed(_ key: Key, state: inout EditorState) -> [Effect] {
         state.notice = nil
+        // Ctrl-C arrives as a key in raw mode: it quits like Ctrl-Q.
+        let key = key == .control("c") ? Key.control("q") : key
         if key != .control("q") { state.quitArmed = false }
         if state.overlay != nil {
             // Any of these closes an overlay; nothing else happens behind it.

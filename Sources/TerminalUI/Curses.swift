@@ -29,8 +29,8 @@ final class Curses {
         }
         mousemask(retouch_mouse_mask(), nil)
         mouseinterval(0)
-        // Button-event tracking: drags report while the button is held.
-        Self.write("\u{1B}[?1002h")
+        // Button-event tracking (drags report while the button is held) and bracketed paste.
+        Self.write("\u{1B}[?1002h\u{1B}[?2004h")
         size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
     }
 
@@ -38,7 +38,7 @@ final class Curses {
     func stop() {
         guard started else { return }
         started = false
-        Self.write("\u{1B}[?1002l")
+        Self.write("\u{1B}[?2004l\u{1B}[?1002l")
         endwin()
     }
 
@@ -57,8 +57,41 @@ final class Curses {
         case resize(Size)
     }
 
-    /// Everything typed so far, without waiting.
+    /// Everything typed so far, without waiting. A bracketed paste (ESC [200~ … ESC [201~, which
+    /// ncurses hands over character by character) becomes one `.paste`.
     func readInput() -> [Input] {
+        var inputs = readRaw()
+        var i = 0
+        while i < inputs.count {
+            if case .key(.escape) = inputs[i], Self.spells(inputs, at: i + 1, "[200~") {
+                var text = ""
+                var j = i + 6
+                while j < inputs.count {
+                    if case .key(.escape) = inputs[j], Self.spells(inputs, at: j + 1, "[201~") { break }
+                    switch inputs[j] {
+                    case .key(.character(let c)): text.append(c)
+                    case .key(.enter): text.append("\n")
+                    case .key(.tab): text.append("\t")
+                    default: break
+                    }
+                    j += 1
+                }
+                inputs.replaceSubrange(i..<min(inputs.count, j + 6), with: [.key(.paste(text))])
+            }
+            i += 1
+        }
+        return inputs
+    }
+
+    private static func spells(_ inputs: [Input], at start: Int, _ text: String) -> Bool {
+        guard start + text.count <= inputs.count else { return false }
+        for (offset, expected) in text.enumerated() {
+            guard case .key(.character(let c)) = inputs[start + offset], c == expected else { return false }
+        }
+        return true
+    }
+
+    private func readRaw() -> [Input] {
         var inputs: [Input] = []
         while true {
             var character: wint_t = 0

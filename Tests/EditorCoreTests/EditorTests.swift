@@ -139,6 +139,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(run(&state, [.key(.control("q"))]) == [.cancelRun, .quit])
         var idle = EditorState(sources: [source()], backend: .local)
         #expect(run(&idle, [.key(.control("q"))]) == [.quit])
+        #expect(run(&idle, [.key(.control("c"))]) == [.quit], "Ctrl-C quits too")
     }
 
     @Test func earlierPromptsAreRecalled() {
