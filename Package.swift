@@ -27,11 +27,12 @@ let package = Package(
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         .target(name: "Raster"),
-        .target(name: "ImageCodecs", dependencies: ["Raster", "CPNG", "CJPEG", "CWebP"]),
+        .target(name: "FileAccess"),
+        .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"]),
         .target(
             name: "ImageEditAPI",
             dependencies: [
-                "Raster",
+                "Raster", "FileAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FileAccess
 import Raster
 
 /// A file that could not be read or decoded, named so the user knows which one.
@@ -33,29 +29,14 @@ public enum ImageFile {
 
     /// The whole file, with errno's reason when it cannot be read.
     public static func readBytes(path: String, maxBytes: Int = defaultMaxBytes) throws(ImageFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImageFileError(path: path, reason: .cannotRead(errnoText())) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ImageFileError(path: path, reason: .cannotRead(errnoText())) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw ImageFileError(path: path, reason: .cannotRead("it is a folder")) }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw ImageFileError(path: path, reason: .cannotRead("not a regular file"))
-        }
-        let size = Int(info.st_size)
-        guard size <= maxBytes else { throw ImageFileError(path: path, reason: .fileTooLarge(bytes: size, limit: maxBytes)) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, size - filled) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw ImageFileError(path: path, reason: .cannotRead(errnoText()))
+        do {
+            return try FileReader.readAll(path: path, maxBytes: maxBytes)
+        } catch {
+            switch error.kind {
+            case .cannotRead(let why): throw ImageFileError(path: path, reason: .cannotRead(why))
+            case .tooLarge(let bytes, let limit): throw ImageFileError(path: path, reason: .fileTooLarge(bytes: bytes, limit: limit))
             }
-            if got == 0 { break }
-            filled += got
         }
-        return filled == size ? bytes : Array(bytes.prefix(filled))
     }
 
     /// Reads and decodes a whole file.
@@ -66,9 +47,5 @@ public enum ImageFile {
         } catch {
             throw ImageFileError(path: path, reason: .decoding(error))
         }
-    }
-
-    private static func errnoText() -> String {
-        String(cString: strerror(errno)).lowercased()
     }
 }

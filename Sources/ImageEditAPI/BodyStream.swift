@@ -1,3 +1,4 @@
+import FileAccess
 import NIOCore
 
 /// The multipart body as an async sequence of buffers, read from disk as the connection asks
@@ -19,11 +20,28 @@ struct BodyChunks: AsyncSequence, Sendable {
 
         init(segments: [MultipartBody.Segment]) { self.segments = segments[...] }
 
+        /// Reads straight into a ByteBuffer: one allocation per chunk, no intermediate array.
+        static func readBuffer(_ file: FileReader, upTo count: Int) throws(InputFileError) -> ByteBuffer {
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            var failed = false
+            while buffer.readableBytes < count {
+                let wanted = count - buffer.readableBytes
+                let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { space in
+                    let n = file.readSome(into: space.baseAddress!, wanted)
+                    if n < 0 { failed = true }
+                    return Swift.max(0, n)
+                }
+                if failed { throw InputFileError(path: file.path, reason: FileReader.errnoText()) }
+                if got == 0 { break }
+            }
+            return buffer
+        }
+
         mutating func next() async throws -> ByteBuffer? {
             while true {
                 if let file = reader {
                     if remaining > 0 {
-                        let buffer = try file.readBuffer(upTo: Swift.min(BodyChunks.chunkSize, remaining))
+                        let buffer = try Self.readBuffer(file, upTo: Swift.min(BodyChunks.chunkSize, remaining))
                         guard buffer.readableBytes > 0 else {
                             throw InputFileError(path: file.path, reason: "the file became shorter while it was being sent")
                         }
@@ -38,7 +56,8 @@ struct BodyChunks: AsyncSequence, Sendable {
                 case .bytes(let bytes):
                     return ByteBuffer(bytes: bytes)
                 case .file(let path, let length):
-                    let file = try FileReader(path: path)
+                    let file: FileReader
+                    do { file = try FileReader(path: path) } catch { throw InputFileError(error) }
                     guard file.size == length else {
                         throw InputFileError(path: path, reason: "the file changed size after it was checked (\(length) → \(file.size) bytes)")
                     }
@@ -47,24 +66,5 @@ struct BodyChunks: AsyncSequence, Sendable {
                 }
             }
         }
-    }
-}
-
-extension FileReader {
-    /// Reads straight into a ByteBuffer: one allocation per chunk, no intermediate array.
-    func readBuffer(upTo count: Int) throws(InputFileError) -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
-        var failure: InputFileError?
-        while buffer.readableBytes < count {
-            let wanted = count - buffer.readableBytes
-            let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { space in
-                let n = readSome(into: space.baseAddress!, wanted)
-                if n < 0 { failure = InputFileError(path: path, reason: FileReader.errnoText()) }
-                return max(0, n)
-            }
-            if let failure { throw failure }
-            if got == 0 { break }
-        }
-        return buffer
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import FileAccess
 import Raster
 
 /// A file that could not be opened or read before or while sending.
@@ -8,6 +6,19 @@ public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
+
+    init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    init(_ error: FileAccessError) {
+        path = error.path
+        switch error.kind {
+        case .cannotRead(let why): reason = why
+        case .tooLarge(let bytes, let limit): reason = "it is \(ByteCount.format(bytes)), more than \(ByteCount.format(limit))"
+        }
+    }
 }
 
 /// Reading input files: their size and the start of their bytes for the header, and later
@@ -23,73 +34,15 @@ public enum InputFiles {
                                    header: ImageHeader.read(Array(bytes.prefix(headerPrefix))))
             return InspectedInput(input: input, facts: facts)
         case .file(let path):
-            let file = try FileReader(path: path)
-            defer { file.closeFile() }
-            let prefix = try file.read(upTo: headerPrefix)
-            let facts = InputFacts(name: path, byteCount: file.size, header: ImageHeader.read(prefix))
-            return InspectedInput(input: input, facts: facts)
-        }
-    }
-}
-
-/// A regular file opened for reading, with errors that say which file and why.
-final class FileReader {
-    let path: String
-    let size: Int
-    private var descriptor: Int32
-
-    init(path: String) throws(InputFileError) {
-        self.path = path
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw InputFileError(path: path, reason: Self.errnoText()) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let reason = Self.errnoText()
-            closeDescriptor(descriptor)
-            throw InputFileError(path: path, reason: reason)
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            closeDescriptor(descriptor)
-            throw InputFileError(path: path, reason: info.st_mode & S_IFMT == S_IFDIR ? "it is a folder" : "not a regular file")
-        }
-        size = Int(info.st_size)
-    }
-
-    /// Up to `count` bytes from the current position; fewer only at the end of the file.
-    func read(upTo count: Int) throws(InputFileError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let got = buffer.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress! + filled, count - filled) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw InputFileError(path: path, reason: Self.errnoText())
+            do {
+                let file = try FileReader(path: path)
+                defer { file.closeFile() }
+                let prefix = try file.read(upTo: headerPrefix)
+                let facts = InputFacts(name: path, byteCount: file.size, header: ImageHeader.read(prefix))
+                return InspectedInput(input: input, facts: facts)
+            } catch {
+                throw InputFileError(error)
             }
-            if got == 0 { break }
-            filled += got
-        }
-        if filled < count { buffer.removeLast(count - filled) }
-        return buffer
-    }
-
-    /// One read(2), retried on EINTR: the count read, 0 at the end, -1 on error (errno set).
-    func readSome(into buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        while true {
-            let got = readDescriptor(descriptor, buffer, count)
-            if got < 0 && errno == EINTR { continue }
-            return got
         }
     }
-
-    func closeFile() {
-        if descriptor >= 0 { closeDescriptor(descriptor) }
-        descriptor = -1
-    }
-
-    deinit { closeFile() }
-
-    static func errnoText() -> String { String(cString: strerror(errno)).lowercased() }
 }
-
-private func closeDescriptor(_ fd: Int32) { _ = close(fd) }
-private func readDescriptor(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
