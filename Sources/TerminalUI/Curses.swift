@@ -10,6 +10,9 @@ import Glibc
 final class Curses {
     private(set) var size: Size
     private var pairs: [Int64: Int32] = [:]
+    /// Ctrl-←/→ have no fixed key codes: ncurses numbers them from the terminal's description.
+    private var wordLeftCode: Int32 = -1
+    private var wordRightCode: Int32 = -1
     private var started = false
 
     init() {
@@ -32,6 +35,8 @@ final class Curses {
         // Button-event tracking (drags report while the button is held) and bracketed paste.
         Self.write("\u{1B}[?1002h\u{1B}[?2004h")
         size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
+        wordLeftCode = key_defined("\u{1B}[1;5D")
+        wordRightCode = key_defined("\u{1B}[1;5C")
     }
 
     /// Gives the terminal back as it was. Safe to call more than once.
@@ -149,6 +154,8 @@ final class Curses {
             if event.bstate & retouch_mouse_position() != 0 { return .mouse(.drag(x: x, y: y)) }
             return nil
         default:
+            if code > 0 && code == wordLeftCode { return .key(.wordLeft) }
+            if code > 0 && code == wordRightCode { return .key(.wordRight) }
             for n in 1...12 where code == retouch_key_f(Int32(n)) { return .key(.function(n)) }
             return nil
         }
