@@ -40,6 +40,9 @@ public enum Message: Equatable, Sendable {
     case tick(now: Double)
     case run(RunEvent)
     case finished(RunOutcome)
+    /// A result, read back as a source image (iterating on it).
+    case sourceLoaded(SourceImage)
+    case sourceFailed(String)
 }
 
 /// Work for the runtime: the editor itself does no I/O.
@@ -47,5 +50,7 @@ public enum Effect: Equatable, Sendable {
     /// Send `request`; `mask`, when set, is to be encoded as the mask PNG.
     case send(EditRequest, mask: Mask?)
     case cancelRun
+    /// Read an image file as a new first source.
+    case loadSource(path: String)
     case quit
 }

@@ -19,6 +19,19 @@ public enum Editor {
         case .mouse(let event):
             mouse(event, state: &state, size: size)
             return []
+        case .sourceLoaded(let source):
+            guard state.sources.count < 16 else {
+                state.notice = "Already 16 sources: remove one to add the result"
+                return []
+            }
+            state.sources.insert(source, at: 0)
+            state.selectedSource = 0
+            firstSourceChanged(&state)
+            state.notice = "\(source.name) is now the first source"
+            return []
+        case .sourceFailed(let reason):
+            state.overlay = .error(title: "Could not use the result as a source", lines: [reason])
+            return []
         case .key(let key):
             return keyPressed(key, state: &state)
         }
@@ -77,7 +90,7 @@ public enum Editor {
         }
         switch state.focus {
         case .prompt: promptKey(key, state: &state)
-        case .mask: maskKey(key, state: &state)
+        case .mask: return maskKey(key, state: &state)
         case .parameters: parameterKey(key, state: &state)
         case .sources: sourceKey(key, state: &state)
         }
@@ -134,8 +147,24 @@ public enum Editor {
         state.prompt.replace(with: state.sentPrompts[state.recall!])
     }
 
-    static func maskKey(_ key: Key, state: inout EditorState) {
-        guard var mask = state.mask else { return }
+    static func maskKey(_ key: Key, state: inout EditorState) -> [Effect] {
+        // While a result is shown: browse the results, or iterate on one.
+        if case .result(let index) = state.preview {
+            switch key {
+            case .character("["):
+                state.preview = .result(max(0, index - 1))
+                return []
+            case .character("]"):
+                state.preview = .result(min(state.results.count - 1, index + 1))
+                return []
+            case .character("u"):
+                state.notice = "Reading the result as the first source…"
+                return [.loadSource(path: state.results[index].path)]
+            default:
+                break
+            }
+        }
+        guard var mask = state.mask else { return [] }
         switch key {
         case .left, .character("h"): mask.move(dx: -1, dy: 0)
         case .right, .character("l"): mask.move(dx: 1, dy: 0)
@@ -158,6 +187,7 @@ public enum Editor {
         }
         state.mask = mask
         state.preview = .source
+        return []
     }
 
     static func parameterKey(_ key: Key, state: inout EditorState) {

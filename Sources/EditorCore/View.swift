@@ -147,7 +147,7 @@ extension Editor {
 
     static let hints: [Panel: String] = [
         .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
-        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine",
+        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · [ ] results · u use result",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
         .sources: "↑↓ select · J/K reorder · d remove · ? help",
     ]
@@ -182,6 +182,7 @@ extension Editor {
                 "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
                 "      i invert · c clear · f fine/coarse steps · mouse: drag on the picture to add a rectangle",
+                "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate)",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · J/K move down/up (the first is edited, the mask belongs to it) · d remove",
                 "",

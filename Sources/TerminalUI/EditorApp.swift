@@ -90,6 +90,7 @@ public enum EditorApp {
                     switch effect {
                     case .send(let request, let mask): runner.send(request, mask: mask)
                     case .cancelRun: runner.cancel()
+                    case .loadSource(let path): runner.loadSource(path)
                     case .quit: running = false
                     }
                 }
@@ -157,6 +158,17 @@ final class EffectRunner: @unchecked Sendable {
     }
 
     func cancel() { task?.cancel() }
+
+    func loadSource(_ path: String) {
+        let inbox = inbox
+        Task.detached {
+            do {
+                inbox.post(.sourceLoaded(try SourceLoader.load(path)))
+            } catch {
+                inbox.post(.sourceFailed(String(describing: error)))
+            }
+        }
+    }
 
     func send(_ request: EditRequest, mask: Mask?) {
         let launch = launch, inbox = inbox

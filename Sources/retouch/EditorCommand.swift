@@ -4,7 +4,6 @@ import Foundation
 import ImageCodecs
 import ImageEditAPI
 import LocalServer
-import Raster
 import TerminalUI
 
 #if canImport(Glibc)
@@ -41,7 +40,7 @@ struct EditorCommand: AsyncParsableCommand {
         var sources: [SourceImage] = []
         for path in images {
             do {
-                sources.append(try Self.load(path))
+                sources.append(try SourceLoader.load(path))
             } catch {
                 printError(error.description)
                 throw ExitCode(2)
@@ -64,16 +63,6 @@ struct EditorCommand: AsyncParsableCommand {
         await client.shutdown()
         await localServer?.stop()
         if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }
-    }
-
-    static func load(_ path: String) throws(ImageFileError) -> SourceImage {
-        let (bytes, decoded) = try ImageFile.load(path: path)
-        let header = ImageHeader.read(Array(bytes.prefix(512 * 1024)))
-        let image = decoded.image
-        let fit = image.fittingSize(maxWidth: 1024, maxHeight: 1024)
-        let preview = fit.width < image.width ? image.resized(width: fit.width, height: fit.height) : image
-        return SourceImage(path: path, facts: InputFacts(name: path, byteCount: bytes.count, header: header),
-                           width: decoded.description.width, height: decoded.description.height, preview: preview)
     }
 }
 

@@ -166,6 +166,26 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.sources.count == 1 && state.notice != nil)
     }
 
+    @Test func browseResultsAndIterateOnOne() {
+        var state = EditorState(sources: [source("/a.png", width: 1024, height: 768)], backend: .local)
+        let image = RGBAImage(width: 4, height: 3, fill: RGBA(9, 9, 9))
+        run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/r/edit-1.png", preview: image))),
+                                 .run(.saved(ResultItem(path: "/r/edit-1-2.png", preview: image))), .finished(.completed(totalTokens: nil))])
+        #expect(state.preview == .result(1))
+        run(&state, [.key(.tab), .key(.character("["))])
+        #expect(state.preview == .result(0))
+        run(&state, [.key(.character("[")), .key(.character("]"))])
+        #expect(state.preview == .result(1))
+        #expect(run(&state, [.key(.character("u"))]) == [.loadSource(path: "/r/edit-1-2.png")])
+        run(&state, [.sourceLoaded(source("/r/edit-1-2.png", width: 1024, height: 1024))])
+        #expect(state.sources.map(\.path) == ["/r/edit-1-2.png", "/a.png"])
+        #expect(state.preview == .source)
+        #expect(state.mask?.imageWidth == 1024 && state.mask?.imageHeight == 1024, "the mask follows the new first source")
+        run(&state, [.sourceFailed("/r/x.png: the file is empty")])
+        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected an error panel"); return }
+        #expect(lines == ["/r/x.png: the file is empty"])
+    }
+
     @Test(arguments: [small, large])
     func layoutAtBothSizes(size: Size) {
         var state = EditorState(sources: [source()], backend: .local)
