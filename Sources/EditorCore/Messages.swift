@@ -43,6 +43,11 @@ public enum Message: Equatable, Sendable {
     /// A result, read back as a source image (iterating on it).
     case sourceLoaded(SourceImage)
     case sourceFailed(String)
+    /// A folder's entries for the file picker, or why it could not be read.
+    case folderListed(path: String, entries: [FilePicker.Entry])
+    case folderFailed(path: String, reason: String)
+    /// A picked file, read as an added source.
+    case sourceAdded(SourceImage)
 }
 
 /// Work for the runtime: the editor itself does no I/O.
@@ -52,5 +57,8 @@ public enum Effect: Equatable, Sendable {
     case cancelRun
     /// Read an image file as a new first source.
     case loadSource(path: String)
+    /// Read an image file to add it as the last source.
+    case addSource(path: String)
+    case listFolder(path: String)
     case quit
 }

@@ -74,6 +74,7 @@ public struct RunProgress: Equatable, Sendable {
 public enum Overlay: Equatable, Sendable {
     case help
     case error(title: String, lines: [String])
+    case picker(FilePicker)
 }
 
 public enum PreviewContent: Equatable, Sendable {
@@ -105,6 +106,8 @@ public struct EditorState: Equatable, Sendable {
     public var recall: Int?
     /// A mouse drag in progress on the preview, in image pixels.
     public var dragStart: Point?
+    /// Where the file picker starts when there is no source yet.
+    public var startFolder = "."
 
     public init(sources: [SourceImage], backend: Backend) {
         self.sources = sources

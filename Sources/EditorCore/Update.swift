@@ -30,7 +30,38 @@ public enum Editor {
             state.notice = "\(source.name) is now the first source"
             return []
         case .sourceFailed(let reason):
-            state.overlay = .error(title: "Could not use the result as a source", lines: [reason])
+            state.overlay = .error(title: "Could not use that image", lines: [reason])
+            return []
+        case .sourceAdded(let source):
+            let problems = ImageRequirement.gptImageSource.violations(of: ImageFacts(
+                format: source.facts.sniffedFormat ?? .png, width: source.width, height: source.height,
+                channels: .rgb, hasAlpha: false, byteCount: source.facts.byteCount))
+            if !problems.isEmpty {
+                state.overlay = .error(title: "\(source.name) cannot be sent", lines: problems)
+                return []
+            }
+            guard state.sources.count < 16 else {
+                state.notice = "An edit takes at most 16 images"
+                return []
+            }
+            state.sources.append(source)
+            if state.sources.count == 1 { firstSourceChanged(&state) }
+            state.notice = "Added \(source.name) (\(state.sources.count)/16)"
+            return []
+        case .folderListed(let path, let entries):
+            guard case .picker(var picker)? = state.overlay, picker.folder == path else { return [] }
+            picker.entries = FilePicker.visible(entries, in: path)
+            picker.selected = 0
+            picker.loading = false
+            state.overlay = .picker(picker)
+            return []
+        case .folderFailed(let path, let reason):
+            if case .picker(var picker)? = state.overlay, picker.folder == path {
+                picker.loading = false
+                picker.entries = FilePicker.visible([], in: path)
+                state.overlay = .picker(picker)
+                state.notice = "Cannot read \(path): \(reason)"
+            }
             return []
         case .key(let key):
             return keyPressed(key, state: &state)
@@ -44,6 +75,7 @@ public enum Editor {
         // Ctrl-C arrives as a key in raw mode: it quits like Ctrl-Q.
         let key = key == .control("c") ? Key.control("q") : key
         if key != .control("q") { state.quitArmed = false }
+        if case .picker(let picker)? = state.overlay { return pickerKey(key, picker: picker, state: &state) }
         if state.overlay != nil {
             // Any of these closes an overlay; nothing else happens behind it.
             if [.escape, .enter, .character("q"), .character("?"), .function(1)].contains(key) { state.overlay = nil }
@@ -82,6 +114,8 @@ public enum Editor {
         case .control("b"):
             toggleBeforeAfter(&state)
             return []
+        case .control("o"):
+            return openPicker(&state)
         case .character("?") where state.focus != .prompt:
             state.overlay = .help
             return []
@@ -92,7 +126,7 @@ public enum Editor {
         case .prompt: promptKey(key, state: &state)
         case .mask: return maskKey(key, state: &state)
         case .parameters: parameterKey(key, state: &state)
-        case .sources: sourceKey(key, state: &state)
+        case .sources: return sourceKey(key, state: &state)
         }
         return []
     }
@@ -200,9 +234,9 @@ public enum Editor {
         }
     }
 
-    static func sourceKey(_ key: Key, state: inout EditorState) {
+    static func sourceKey(_ key: Key, state: inout EditorState) -> [Effect] {
         let count = state.sources.count
-        guard count > 0 else { return }
+        guard count > 0 else { return key == .character("o") || key == .enter ? openPicker(&state) : [] }
         switch key {
         case .up, .character("k"): state.selectedSource = max(0, state.selectedSource - 1)
         case .down, .character("j"): state.selectedSource = min(count - 1, state.selectedSource + 1)
@@ -214,16 +248,60 @@ public enum Editor {
             state.sources.swapAt(state.selectedSource, state.selectedSource + 1)
             state.selectedSource += 1
             firstSourceChanged(&state)
+        case .character("o"), .enter:
+            return openPicker(&state)
         case .character("d"), .delete:
             guard count > 1 else {
                 state.notice = "An edit needs at least one source image"
-                return
+                return []
             }
             state.sources.remove(at: state.selectedSource)
             state.selectedSource = min(state.selectedSource, state.sources.count - 1)
             firstSourceChanged(&state)
         default: break
         }
+        return []
+    }
+
+    /// The file picker opens in the first source's folder (or the starting folder).
+    public static func openPicker(_ state: inout EditorState) -> [Effect] {
+        let folder = state.sources.first.map { source -> String in
+            let parts = source.path.split(separator: "/").dropLast()
+            return source.path.hasPrefix("/") ? "/" + parts.joined(separator: "/") : parts.joined(separator: "/")
+        }.flatMap { $0.isEmpty ? nil : $0 } ?? state.startFolder
+        state.overlay = .picker(FilePicker(folder: folder))
+        return [.listFolder(path: folder)]
+    }
+
+    static func pickerKey(_ key: Key, picker: FilePicker, state: inout EditorState) -> [Effect] {
+        var picker = picker
+        switch key {
+        case .escape, .control("o"):
+            state.overlay = nil
+            return []
+        case .up, .character("k"): picker.selected = max(0, picker.selected - 1)
+        case .down, .character("j"): picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
+        case .pageUp: picker.selected = max(0, picker.selected - 10)
+        case .pageDown: picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 10)
+        case .backspace, .character("-"), .left, .character("h"):
+            guard picker.folder != "/" else { break }
+            let parent = picker.path(of: FilePicker.Entry(name: "..", isFolder: true, byteCount: 0))
+            state.overlay = .picker(FilePicker(folder: parent))
+            return [.listFolder(path: parent)]
+        case .enter, .right, .character("l"), .character(" "):
+            guard let entry = picker.current else { break }
+            let path = picker.path(of: entry)
+            if entry.isFolder {
+                state.overlay = .picker(FilePicker(folder: path))
+                return [.listFolder(path: path)]
+            }
+            state.notice = "Reading \(entry.name)…"
+            state.overlay = .picker(picker)
+            return [.addSource(path: path)]
+        default: break
+        }
+        state.overlay = .picker(picker)
+        return []
     }
 
     /// The mask belongs to the first source: a new first source of another size starts a new mask.

@@ -149,7 +149,7 @@ extension Editor {
         .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
         .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · [ ] results · u use result",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
-        .sources: "↑↓ select · J/K reorder · d remove · ? help",
+        .sources: "↑↓ select · o/Enter add files · J/K reorder · d remove · ? help",
     ]
 
     static func drawStatus(_ state: EditorState, layout: Layout, on screen: inout Screen) {
@@ -171,9 +171,47 @@ extension Editor {
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: Style(foreground: .indexed(81), background: .indexed(236)))
     }
 
+    static func drawPicker(_ picker: FilePicker, size: Size, on screen: inout Screen) {
+        let width = min(size.columns - 4, 72), height = min(size.rows - 4, 22)
+        let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
+        screen.fill(rect, style: .plain)
+        screen.box(rect, title: "Add a source: \(picker.folder)", focused: true)
+        let rows = height - 4
+        if picker.loading {
+            screen.put("Reading the folder…", x: rect.x + 2, y: rect.y + 1, style: .dim)
+        } else if picker.entries.isEmpty {
+            screen.put("No folders or PNG, JPEG or WebP files here", x: rect.x + 2, y: rect.y + 1, style: .dim)
+        }
+        let first = max(0, min(picker.selected - rows / 2, picker.entries.count - rows))
+        for (i, entry) in picker.entries.dropFirst(first).prefix(rows).enumerated() {
+            let selected = first + i == picker.selected
+            let name = entry.isFolder ? entry.name + "/" : entry.name
+            let style = selected ? Style.selected : entry.isFolder ? Style.accent : Style.plain
+            screen.fill(CellRect(x: rect.x + 1, y: rect.y + 1 + i, width: width - 2, height: 1), style: selected ? .selected : .plain)
+            screen.put(name, x: rect.x + 2, y: rect.y + 1 + i, style: style, limit: width - 16)
+            if !entry.isFolder {
+                let bytes = ByteCount.format(entry.byteCount)
+                screen.put(bytes, x: rect.x + width - 2 - DisplayWidth.of(bytes), y: rect.y + 1 + i, style: selected ? .selected : .dim)
+            }
+        }
+        screen.put("↑↓ choose · Enter open or add · Backspace up · Esc close", x: rect.x + 2, y: rect.y + height - 2, style: .dim,
+                   limit: width - 4)
+        clearImages(under: rect, on: &screen)
+    }
+
+    static func clearImages(under rect: CellRect, on screen: inout Screen) {
+        screen.images.removeAll { placement in
+            placement.area.x < rect.x + rect.width && rect.x < placement.area.x + placement.area.width
+                && placement.area.y < rect.y + rect.height && rect.y < placement.area.y + placement.area.height
+        }
+    }
+
     static func drawOverlay(_ overlay: Overlay, state: EditorState, size: Size, on screen: inout Screen) {
         let title: String, lines: [String], style: Style
         switch overlay {
+        case .picker(let picker):
+            drawPicker(picker, size: size, on: &screen)
+            return
         case .help:
             title = "Keys"
             style = .plain
@@ -184,7 +222,8 @@ extension Editor {
                 "      i invert · c clear · f fine/coarse steps · mouse: drag on the picture to add a rectangle",
                 "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate)",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
-                "Sources: ↑↓ select · J/K move down/up (the first is edited, the mask belongs to it) · d remove",
+                "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",
+                "         (the first source is the one edited; the mask belongs to it)",
                 "",
                 "Esc, Enter or q closes this.",
             ]
@@ -202,11 +241,8 @@ extension Editor {
         for (i, line) in wrapped.prefix(height - 2).enumerated() {
             screen.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: i < lines.count && style == .error ? .plain : .plain, limit: width - 4)
         }
-        screen.images.removeAll { placement in
-            // Images under the overlay would be drawn over it.
-            placement.area.x < rect.x + rect.width && rect.x < placement.area.x + placement.area.width
-                && placement.area.y < rect.y + rect.height && rect.y < placement.area.y + placement.area.height
-        }
+        // Images under the overlay would be drawn over it.
+        clearImages(under: rect, on: &screen)
     }
 
     static func wrap(_ text: String, width: Int) -> [String] {

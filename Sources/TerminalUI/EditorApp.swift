@@ -55,6 +55,13 @@ public enum EditorApp {
         defer { curses.stop() }
         let runner = EffectRunner(launch: launch, inbox: inbox)
         var state = EditorState(sources: launch.sources, backend: launch.backend)
+        state.startFolder = FileManager.default.currentDirectoryPath
+        if launch.sources.isEmpty {
+            // Started without images: begin by choosing some.
+            for effect in Editor.openPicker(&state) {
+                if case .listFolder(let path) = effect { runner.listFolder(path) }
+            }
+        }
         var previous: Screen?
         var running = true
         while running {
@@ -90,7 +97,9 @@ public enum EditorApp {
                     switch effect {
                     case .send(let request, let mask): runner.send(request, mask: mask)
                     case .cancelRun: runner.cancel()
-                    case .loadSource(let path): runner.loadSource(path)
+                    case .loadSource(let path): runner.loadSource(path, asFirst: true)
+                    case .addSource(let path): runner.loadSource(path, asFirst: false)
+                    case .listFolder(let path): runner.listFolder(path)
                     case .quit: running = false
                     }
                 }
@@ -159,11 +168,12 @@ final class EffectRunner: @unchecked Sendable {
 
     func cancel() { task?.cancel() }
 
-    func loadSource(_ path: String) {
+    func loadSource(_ path: String, asFirst: Bool) {
         let inbox = inbox
         Task.detached {
             do {
-                inbox.post(.sourceLoaded(try SourceLoader.load(path)))
+                let source = try SourceLoader.load(path)
+                inbox.post(asFirst ? .sourceLoaded(source) : .sourceAdded(source))
             } catch {
                 inbox.post(.sourceFailed(String(describing: error)))
             }
@@ -211,6 +221,25 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.finished(.completed(totalTokens: result.usage?.totalTokens)))
             } catch {
                 inbox.post(.finished(Self.outcome(error as? ImageEditError ?? .cancelled)))
+            }
+        }
+    }
+
+    func listFolder(_ path: String) {
+        let inbox = inbox
+        Task.detached {
+            do {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path)
+                let entries = names.map { name -> FilePicker.Entry in
+                    var isFolder: ObjCBool = false
+                    let full = path == "/" ? "/" + name : path + "/" + name
+                    FileManager.default.fileExists(atPath: full, isDirectory: &isFolder)
+                    let attributes = try? FileManager.default.attributesOfItem(atPath: full)
+                    return FilePicker.Entry(name: name, isFolder: isFolder.boolValue, byteCount: attributes?[.size] as? Int ?? 0)
+                }
+                inbox.post(.folderListed(path: path, entries: entries))
+            } catch {
+                inbox.post(.folderFailed(path: path, reason: "it cannot be listed"))
             }
         }
     }

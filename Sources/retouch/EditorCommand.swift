@@ -22,14 +22,13 @@ struct EditorCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Source images (PNG, JPEG or WebP), up to 16; the first is the one edited.")
+    @Argument(help: "Source images (PNG, JPEG or WebP), up to 16; the first is the one edited. Without any, the editor opens its file picker.")
     var images: [String] = []
 
     @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
     var baseURL: String?
 
     func validate() throws {
-        if images.isEmpty { throw ValidationError("give the images to edit: retouch IMAGE… (up to 16)") }
         if images.count > 16 { throw ValidationError("at most 16 source images, not \(images.count)") }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("the editor needs a terminal; for scripts use `retouch edit`")

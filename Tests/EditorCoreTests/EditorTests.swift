@@ -186,6 +186,38 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(lines == ["/r/x.png: the file is empty"])
     }
 
+    @Test func filePickerBrowsesAndAdds() {
+        var state = EditorState(sources: [], backend: .local)
+        state.startFolder = "/photos"
+        #expect(Editor.openPicker(&state) == [.listFolder(path: "/photos")])
+        run(&state, [.folderListed(path: "/photos", entries: [
+            .init(name: "b.JPG", isFolder: false, byteCount: 10), .init(name: "notes.txt", isFolder: false, byteCount: 5),
+            .init(name: "trips", isFolder: true, byteCount: 0), .init(name: ".cache", isFolder: true, byteCount: 0),
+            .init(name: "a.png", isFolder: false, byteCount: 20),
+        ])])
+        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(picker.entries.map(\.name) == ["..", "trips", "a.png", "b.JPG"])
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("Add a source: /photos") })
+        #expect(run(&state, [.key(.down)]) == [])
+        #expect(run(&state, [.key(.enter)]) == [.listFolder(path: "/photos/trips")])
+        #expect(run(&state, [.key(.backspace)]) == [.listFolder(path: "/photos")])
+        run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20)])])
+        #expect(run(&state, [.key(.down), .key(.enter)]) == [.addSource(path: "/photos/a.png")])
+        run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
+        #expect(state.sources.map(\.path) == ["/photos/a.png"])
+        #expect(state.mask?.imageWidth == 800, "the first source added gets a mask")
+        run(&state, [.key(.escape)])
+        #expect(state.overlay == nil)
+        // A file the API would refuse is not added, and says why.
+        run(&state, [.key(.control("o")), .sourceAdded(SourceImage(
+            path: "/photos/huge.png", facts: InputFacts(name: "huge.png", byteCount: 60 * 1024 * 1024,
+                                                        header: .success(ImageHeader(format: .png, width: 10, height: 10, channels: .rgb))),
+            width: 10, height: 10, preview: RGBAImage(width: 1, height: 1)))])
+        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected the reason"); return }
+        #expect(lines.first?.contains("under 50.0 MB") == true)
+        #expect(state.sources.count == 1)
+    }
+
     @Test(arguments: [small, large])
     func layoutAtBothSizes(size: Size) {
         var state = EditorState(sources: [source()], backend: .local)

@@ -1,0 +1,46 @@
+/// Browsing folders for source images: folders first, then PNG, JPEG and WebP files.
+public struct FilePicker: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable {
+        public var name: String
+        public var isFolder: Bool
+        public var byteCount: Int
+
+        public init(name: String, isFolder: Bool, byteCount: Int) {
+            self.name = name
+            self.isFolder = isFolder
+            self.byteCount = byteCount
+        }
+    }
+
+    public var folder: String
+    public var entries: [Entry] = []
+    public var selected = 0
+    /// Set while the folder is being read.
+    public var loading = true
+
+    public static let imageExtensions = ["png", "jpg", "jpeg", "webp"]
+
+    public init(folder: String) {
+        self.folder = folder
+    }
+
+    /// Keeps folders and image files, sorted, with ".." first unless at the root.
+    public static func visible(_ entries: [Entry], in folder: String) -> [Entry] {
+        let folders = entries.filter { $0.isFolder && !$0.name.hasPrefix(".") }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        let images = entries.filter { entry in
+            !entry.isFolder && imageExtensions.contains(entry.name.split(separator: ".").last.map { $0.lowercased() } ?? "")
+        }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        return (folder == "/" ? [] : [Entry(name: "..", isFolder: true, byteCount: 0)]) + folders + images
+    }
+
+    public var current: Entry? { entries.indices.contains(selected) ? entries[selected] : nil }
+
+    /// The path of `entry` inside this folder ("..", the parent).
+    public func path(of entry: Entry) -> String {
+        if entry.name == ".." {
+            let parts = folder.split(separator: "/").dropLast()
+            return "/" + parts.joined(separator: "/")
+        }
+        return folder == "/" ? "/" + entry.name : folder + "/" + entry.name
+    }
+}
