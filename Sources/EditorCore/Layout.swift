@@ -8,9 +8,16 @@ public struct Layout: Equatable, Sendable {
     public var prompt: CellRect
     public var status: Int
 
-    public init(size: Size) {
+    /// `zoomed`: the preview takes the whole screen but the status line (full-size view).
+    public init(size: Size, zoomed: Bool = false) {
         let promptHeight = min(8, max(4, size.rows / 5))
         status = size.rows - 1
+        if zoomed {
+            preview = CellRect(x: 0, y: 0, width: size.columns, height: status)
+            side = CellRect(x: size.columns, y: 0, width: 0, height: status)
+            prompt = CellRect(x: 0, y: status, width: size.columns, height: 0)
+            return
+        }
         let top = max(3, size.rows - 1 - promptHeight)
         let sideWidth = size.columns >= 60 ? min(44, max(28, size.columns / 3)) : 0
         preview = CellRect(x: 0, y: 0, width: size.columns - sideWidth, height: top)
@@ -43,7 +50,7 @@ public struct Layout: Equatable, Sendable {
     /// The first source's pixel under cell (x, y), when the preview shows it.
     static func imagePoint(_ x: Int, _ y: Int, state: EditorState, size: Size) -> Point? {
         guard state.preview == .source, let first = state.sources.first else { return nil }
-        let area = imageArea(width: first.width, height: first.height, in: inner(Layout(size: size).preview))
+        let area = imageArea(width: first.width, height: first.height, in: inner(Layout(size: size, zoomed: state.zoomed).preview))
         guard area.width > 0, x >= area.x, y >= area.y, x < area.x + area.width, y < area.y + area.height else { return nil }
         let px = (x - area.x) * first.width / area.width
         let py = (y - area.y) * first.height / area.height

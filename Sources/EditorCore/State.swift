@@ -106,6 +106,8 @@ public struct EditorState: Equatable, Sendable {
     public var recall: Int?
     /// A mouse drag in progress on the preview, in image pixels.
     public var dragStart: Point?
+    /// The preview fills the screen (toggled with z in the preview panel).
+    public var zoomed = false
     /// Where the file picker starts when there is no source yet.
     public var startFolder = "."
 

@@ -103,9 +103,11 @@ public enum Editor {
             }
             return []
         case .tab:
+            state.zoomed = false
             cycleFocus(&state, by: 1)
             return []
         case .backTab:
+            state.zoomed = false
             cycleFocus(&state, by: -1)
             return []
         case .function(1):
@@ -183,6 +185,10 @@ public enum Editor {
 
     static func maskKey(_ key: Key, state: inout EditorState) -> [Effect] {
         // While a result is shown: browse the results, or iterate on one.
+        if key == .character("z") {
+            state.zoomed.toggle()
+            return []
+        }
         if case .result(let index) = state.preview {
             switch key {
             case .character("["):
@@ -369,7 +375,7 @@ public enum Editor {
     // MARK: - Mouse
 
     static func mouse(_ event: MouseEvent, state: inout EditorState, size: Size) {
-        let layout = Layout(size: size)
+        let layout = Layout(size: size, zoomed: state.zoomed)
         switch event {
         case .press(let x, let y):
             if let panel = layout.panel(at: x, y) { state.focus = panel }

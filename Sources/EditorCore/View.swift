@@ -9,10 +9,10 @@ extension Editor {
             screen.put("Retouch needs at least 40x12; this terminal is \(size.columns)x\(size.rows).", x: 0, y: 0, style: .warning)
             return screen
         }
-        let layout = Layout(size: size)
+        let layout = Layout(size: size, zoomed: state.zoomed)
         drawPreview(state, layout: layout, on: &screen)
         if layout.side.width > 0 { drawSide(state, layout: layout, on: &screen) }
-        drawPrompt(state, layout: layout, on: &screen)
+        if layout.prompt.height > 0 { drawPrompt(state, layout: layout, on: &screen) }
         drawStatus(state, layout: layout, on: &screen)
         if let overlay = state.overlay { drawOverlay(overlay, state: state, size: size, on: &screen) }
         return screen
@@ -147,7 +147,7 @@ extension Editor {
 
     static let hints: [Panel: String] = [
         .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
-        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · [ ] results · u use result",
+        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · z full size · [ ] results · u use result",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
         .sources: "↑↓ select · o/Enter add files · J/K reorder · d remove · ? help",
     ]
@@ -219,7 +219,7 @@ extension Editor {
                 "Anywhere: Tab/Shift-Tab panels · Ctrl-S send · Esc cancel run · Ctrl-B before/after · F1 help · Ctrl-Q quit",
                 "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
-                "      i invert · c clear · f fine/coarse steps · mouse: drag on the picture to add a rectangle",
+                "      i invert · c clear · f fine/coarse steps · z full-size view · mouse: drag on the picture to add a rectangle",
                 "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate)",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",

@@ -186,6 +186,17 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(lines == ["/r/x.png: the file is empty"])
     }
 
+    @Test func fullSizeView() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, [.key(.tab), .key(.character("z"))])
+        let zoomed = Editor.view(state, size: large)
+        #expect(!zoomed.text.contains { $0.contains("Parameters") })
+        let area = try! #require(zoomed.images.first).area
+        #expect(area.height == 45, "the picture takes every row but the status line and the frame")
+        run(&state, [.key(.tab)])
+        #expect(!state.zoomed && Editor.view(state, size: large).text.contains { $0.contains("Parameters") })
+    }
+
     @Test func filePickerBrowsesAndAdds() {
         var state = EditorState(sources: [], backend: .local)
         state.startFolder = "/photos"
