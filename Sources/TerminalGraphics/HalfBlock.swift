@@ -129,7 +129,7 @@ public enum HalfBlock {
 /// 6x6x6 cube and 24 greys.
 public enum XTerm256 {
     static let cubeLevels: [Int] = [0, 95, 135, 175, 215, 255]
-    static let ditherAmplitude = 10
+    static let ditherAmplitude = 11
 
     public static func color(_ index: UInt8) -> RGBA {
         let i = Int(index)
@@ -150,14 +150,18 @@ public enum XTerm256 {
 
     /// The cube or grey entry for `pixel` after a position-stable ordered dither.
     public static func index(_ pixel: RGBA, x: Int, y: Int) -> UInt8 {
-        // Cube steps are 40–95 levels; a pattern over ±10 breaks up banding (it gains 2–3 dB
-        // once neighbouring cells blend) while costing little plain error.
+        // Cube steps are 40–95 levels; a pattern over ±11 breaks up banding (it gains about
+        // 3 dB once neighbouring cells blend) while costing little plain error.
         let offset = (Int(IndexedImage.bayer8[(y & 7) * 8 + (x & 7)]) * 2 - 63) * ditherAmplitude / 64
         let r = min(255, max(0, Int(pixel.r) + offset))
         let g = min(255, max(0, Int(pixel.g) + offset))
         let b = min(255, max(0, Int(pixel.b) + offset))
         let cube = 16 + 36 * level(r) + 6 * level(g) + level(b)
         let grey = min(23, max(0, ((r + g + b) / 3 - 3) / 10))
+        // The grey ramp is finer than the cube, but picking it for a tinted pixel (a dusk sky,
+        // muted foliage) drains the picture's colour: greys only for near-neutral pixels.
+        let chroma = max(r, g, b) - min(r, g, b)
+        if chroma > 36 { return UInt8(cube) }
         let cubeColor = color(UInt8(cube)), greyColor = color(UInt8(232 + grey))
         return distance(cubeColor, r, g, b) <= distance(greyColor, r, g, b) ? UInt8(cube) : UInt8(232 + grey)
     }
