@@ -12,6 +12,10 @@ public struct MaskEditor: Equatable, Sendable {
     public var inverted = false
     /// Coarse steps move a tenth of the image; fine steps a hundredth.
     public var coarse = true
+    /// A mask loaded from a PNG (alpha 0 = edit), the source's size, combined with the
+    /// rectangles; and a copy the size of the source's preview, for the overlay.
+    public var loaded: RGBAImage?
+    public var loadedPreview: RGBAImage?
 
     public init(imageWidth: Int, imageHeight: Int) {
         self.imageWidth = imageWidth
@@ -65,10 +69,27 @@ public struct MaskEditor: Equatable, Sendable {
         rects = []
         selected = nil
         inverted = false
+        loaded = nil
+        loadedPreview = nil
     }
 
-    /// The mask the API gets: exact, in the source's pixels and size. Nil when nothing is masked.
-    public var mask: Mask? {
-        rects.isEmpty ? nil : Mask(width: imageWidth, height: imageHeight, rects: rects, inverted: inverted)
+    public var isEmpty: Bool { rects.isEmpty && loaded == nil }
+
+    /// The mask PNG's pixels the API gets: exact, the source's size, transparent where to edit
+    /// (inside the rectangles or the loaded mask's transparent area; the other way round when
+    /// inverted). Nil when nothing is masked.
+    public func image() -> RGBAImage? {
+        guard !isEmpty else { return nil }
+        var image = Mask(width: imageWidth, height: imageHeight, rects: rects).image()
+        image.pixels.withUnsafeMutableBufferPointer { px in
+            for i in 0..<(imageWidth * imageHeight) {
+                var alpha = px[i * 4 + 3]
+                if let loaded, loaded.pixels[i * 4 + 3] < alpha { alpha = loaded.pixels[i * 4 + 3] }
+                if inverted { alpha = 255 - alpha }
+                let shade: UInt8 = alpha == 0 ? 0 : 255
+                px[i * 4] = shade; px[i * 4 + 1] = shade; px[i * 4 + 2] = shade; px[i * 4 + 3] = alpha
+            }
+        }
+        return image
     }
 }

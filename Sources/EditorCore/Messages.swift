@@ -53,7 +53,7 @@ public enum Message: Equatable, Sendable {
 /// Work for the runtime: the editor itself does no I/O.
 public enum Effect: Equatable, Sendable {
     /// Send `request`; `mask`, when set, is to be encoded as the mask PNG.
-    case send(EditRequest, mask: Mask?)
+    case send(EditRequest, mask: RGBAImage?)
     case cancelRun
     /// Read an image file as a new first source.
     case loadSource(path: String)

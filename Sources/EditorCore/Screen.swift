@@ -76,6 +76,8 @@ public struct ImagePlacement: Equatable, Sendable {
     public var highlighted: Int?
     /// The mask cursor, outlined, when the mask panel has focus.
     public var cursor: PixelRect?
+    /// A loaded mask, the image's size: its transparent pixels are tinted like rectangles.
+    public var maskImage: RGBAImage?
 }
 
 /// What the editor shows: a grid of cells plus images; the terminal layer paints it.

@@ -120,10 +120,10 @@ public struct EditorState: Equatable, Sendable {
     /// The request the editor would send now, and what pre-flight says of it.
     public var pendingRequest: (request: EditRequest, violations: [Violation]) {
         let request = parameters.request(images: sources.map { InputImage(path: $0.path) },
-                                         mask: mask?.mask == nil ? nil : InputImage(bytes: [], filename: "mask.png"),
+                                         mask: mask?.isEmpty ?? true ? nil : InputImage(bytes: [], filename: "mask.png"),
                                          prompt: prompt.text)
         var maskFacts: InputFacts?
-        if mask?.mask != nil, let first = sources.first {
+        if mask?.isEmpty == false, let first = sources.first {
             // The mask is made to the rules: a PNG with alpha, the first image's size.
             maskFacts = InputFacts(name: "mask", byteCount: first.width * first.height / 8,
                                    header: .success(ImageHeader(format: .png, width: first.width, height: first.height, channels: .rgba)))

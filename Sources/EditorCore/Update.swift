@@ -314,7 +314,7 @@ public enum Editor {
     static func firstSourceChanged(_ state: inout EditorState) {
         guard let first = state.sources.first else { return }
         if state.mask?.imageWidth != first.width || state.mask?.imageHeight != first.height {
-            if state.mask?.rects.isEmpty == false { state.notice = "The first image changed size: the mask was cleared" }
+            if state.mask?.isEmpty == false { state.notice = "The first image changed size: the mask was cleared" }
             state.mask = MaskEditor(imageWidth: first.width, imageHeight: first.height)
         }
         state.preview = .source
@@ -338,7 +338,7 @@ public enum Editor {
         state.recall = nil
         var sent = request
         sent.mask = nil
-        return [.send(sent, mask: state.mask?.mask)]
+        return [.send(sent, mask: state.mask?.image())]
     }
 
     static func apply(_ event: RunEvent, to state: inout EditorState) {

@@ -24,6 +24,7 @@ extension Editor {
         var overlay: [PixelRect] = []
         var highlighted: Int?
         var cursor: PixelRect?
+        var maskPreview: RGBAImage?
         switch state.preview {
         case .source:
             let first = state.sources.first
@@ -39,6 +40,7 @@ extension Editor {
                 overlay = mask.rects.map(scaled)
                 highlighted = state.focus == .mask ? mask.selected : nil
                 if state.focus == .mask { cursor = scaled(mask.cursor) }
+                maskPreview = mask.loadedPreview
             }
         case .partial(let partial):
             image = partial
@@ -52,7 +54,7 @@ extension Editor {
         guard let image else { return }
         let area = Layout.imageArea(width: image.width, height: image.height, in: Layout.inner(layout.preview))
         screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted,
-                                            cursor: cursor))
+                                            cursor: cursor, maskImage: maskPreview))
     }
 
     static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {
@@ -83,7 +85,11 @@ extension Editor {
             y += 1
         }
         if let mask = state.mask, y < box.y + box.height - 1 {
-            let text = mask.rects.isEmpty ? "mask: none (whole image)" : "mask: \(mask.rects.count) rect\(mask.rects.count == 1 ? "" : "s")\(mask.inverted ? ", inverted" : "")"
+            var parts: [String] = []
+            if mask.loaded != nil { parts.append("from file") }
+            if !mask.rects.isEmpty { parts.append("\(mask.rects.count) rect\(mask.rects.count == 1 ? "" : "s")") }
+            if mask.inverted && !mask.isEmpty { parts.append("inverted") }
+            let text = mask.isEmpty ? "mask: none (whole image)" : "mask: " + parts.joined(separator: ", ")
             screen.put(text, x: box.x + 2, y: y, style: .accent, limit: box.width - 4)
             y += 1
         }

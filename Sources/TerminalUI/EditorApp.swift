@@ -13,13 +13,16 @@ import Glibc
 /// What the editor starts with.
 public struct EditorLaunch: Sendable {
     public var sources: [SourceImage]
+    /// A mask PNG for the first source (alpha 0 = edit), already checked for its size.
+    public var mask: RGBAImage?
     public var client: ImageEditClient
     public var backend: Backend
     /// Every finished image is saved here the moment it arrives.
     public var resultsFolder: String
 
-    public init(sources: [SourceImage], client: ImageEditClient, backend: Backend, resultsFolder: String) {
+    public init(sources: [SourceImage], mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend, resultsFolder: String) {
         self.sources = sources
+        self.mask = mask
         self.client = client
         self.backend = backend
         self.resultsFolder = resultsFolder
@@ -56,6 +59,10 @@ public enum EditorApp {
         let runner = EffectRunner(launch: launch, inbox: inbox)
         var state = EditorState(sources: launch.sources, backend: launch.backend)
         state.startFolder = FileManager.default.currentDirectoryPath
+        if let loaded = launch.mask, let first = launch.sources.first {
+            state.mask?.loaded = loaded
+            state.mask?.loadedPreview = loaded.resized(width: first.preview.width, height: first.preview.height)
+        }
         if launch.sources.isEmpty {
             // Started without images: begin by choosing some.
             for effect in Editor.openPicker(&state) {
@@ -180,12 +187,12 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    func send(_ request: EditRequest, mask: Mask?) {
+    func send(_ request: EditRequest, mask: RGBAImage?) {
         let launch = launch, inbox = inbox
         task = Task.detached {
             var request = request
             do {
-                if let mask { request.mask = InputImage(bytes: try ImageEncoder.png(mask.image(), alpha: .always), filename: "mask.png") }
+                if let mask { request.mask = InputImage(bytes: try ImageEncoder.png(mask, alpha: .always), filename: "mask.png") }
             } catch {
                 inbox.post(.finished(.failed(title: "Could not make the mask", lines: [String(describing: error)])))
                 return

@@ -15,6 +15,15 @@ enum PreviewCells {
             let x1 = Int((Double(r.maxX) * sx).rounded(.up)), y1 = Int((Double(r.maxY) * sy).rounded(.up))
             return PixelRect(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0)).clipped(to: small.bounds)
         }
+        if let maskImage = placement.maskImage {
+            let mask = maskImage.resized(width: small.width, height: small.height)
+            for y in 0..<small.height {
+                for x in 0..<small.width where mask[x, y].a < 128 {
+                    let p = small[x, y]
+                    small[x, y] = RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100))
+                }
+            }
+        }
         for rect in placement.overlay.map(scaled) {
             for y in rect.y..<rect.maxY {
                 for x in rect.x..<rect.maxX {

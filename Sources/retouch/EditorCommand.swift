@@ -3,6 +3,7 @@ import EditorCore
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import Raster
 import LocalServer
 import TerminalUI
 
@@ -25,6 +26,9 @@ struct EditorCommand: AsyncParsableCommand {
     @Argument(help: "Source images (PNG, JPEG or WebP), up to 16; the first is the one edited. Without any, the editor opens its file picker.")
     var images: [String] = []
 
+    @Option(help: ArgumentHelp("A mask PNG for the first image: its size, with alpha; transparent pixels mark the area to edit.", valueName: "file"))
+    var mask: String?
+
     @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
     var baseURL: String?
 
@@ -45,6 +49,28 @@ struct EditorCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        var maskImage: RGBAImage?
+        if let mask {
+            guard let first = sources.first else {
+                printError("--mask needs the image it belongs to as the first IMAGE")
+                throw ExitCode(2)
+            }
+            do {
+                let (_, decoded) = try ImageFile.load(path: mask)
+                guard decoded.description.format == .png, decoded.description.hasAlpha else {
+                    printError("\(mask): a mask must be a PNG with an alpha channel (its transparent pixels mark the area to edit)")
+                    throw ExitCode(2)
+                }
+                guard decoded.image.width == first.width, decoded.image.height == first.height else {
+                    printError("\(mask): the mask is \(decoded.image.width)x\(decoded.image.height); it must match \(first.name), \(first.width)x\(first.height)")
+                    throw ExitCode(2)
+                }
+                maskImage = decoded.image
+            } catch let error as ImageFileError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
         let environment = ProcessInfo.processInfo.environment
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
                                                         configBaseURL: ConfigFile.load().baseURL)
@@ -58,7 +84,7 @@ struct EditorCommand: AsyncParsableCommand {
         let client = ImageEditClient(configuration: configuration)
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
         let folder = "\(dataHome)/retouch/results/\(ResultWriterStem.session())"
-        await EditorApp.run(EditorLaunch(sources: sources, client: client, backend: backend, resultsFolder: folder))
+        await EditorApp.run(EditorLaunch(sources: sources, mask: maskImage, client: client, backend: backend, resultsFolder: folder))
         await client.shutdown()
         await localServer?.stop()
         if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }

@@ -72,7 +72,20 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
             return
         }
         #expect(mask.width == 1000 && mask.height == 500)
-        #expect(mask.image()[600, 200].a == 0 && mask.image()[0, 0].a == 255)
+        #expect(mask[600, 200].a == 0 && mask[0, 0].a == 255)
+    }
+
+    @Test func aLoadedMaskCombinesWithRectanglesAndInverts() {
+        var state = EditorState(sources: [source(width: 8, height: 4)], backend: .local)
+        state.mask?.loaded = RGBAImage(width: 8, height: 4) { x, _ in x < 2 ? .transparent : .white }
+        state.mask?.rects = [PixelRect(x: 6, y: 0, width: 2, height: 4)]
+        let image = try! #require(state.mask?.image())
+        #expect((0..<8).map { image[$0, 1].a } == [0, 0, 255, 255, 255, 255, 0, 0])
+        state.mask?.inverted = true
+        #expect((0..<8).map { state.mask!.image()![$0, 1].a } == [255, 255, 0, 0, 0, 0, 255, 255])
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("mask: from file, 1 rect, inverted") })
+        state.mask?.clear()
+        #expect(state.mask?.image() == nil)
     }
 
     @Test func mouseDragAddsARectangle() {
