@@ -240,7 +240,7 @@ final class EffectRunner: @unchecked Sendable {
                 let entries = names.map { name -> FilePicker.Entry in
                     var isFolder: ObjCBool = false
                     let full = path == "/" ? "/" + name : path + "/" + name
-                    FileManager.default.fileExists(atPath: full, isDirectory: &isFolder)
+                    _ = FileManager.default.fileExists(atPath: full, isDirectory: &isFolder)
                     let attributes = try? FileManager.default.attributesOfItem(atPath: full)
                     return FilePicker.Entry(name: name, isFolder: isFolder.boolValue, byteCount: attributes?[.size] as? Int ?? 0)
                 }

@@ -18,18 +18,12 @@ enum PreviewCells {
         if let maskImage = placement.maskImage {
             let mask = maskImage.resized(width: small.width, height: small.height)
             for y in 0..<small.height {
-                for x in 0..<small.width where mask[x, y].a < 128 {
-                    let p = small[x, y]
-                    small[x, y] = RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100))
-                }
+                for x in 0..<small.width where mask[x, y].a < 128 { small[x, y] = tinted(small[x, y]) }
             }
         }
         for rect in placement.overlay.map(scaled) {
             for y in rect.y..<rect.maxY {
-                for x in rect.x..<rect.maxX {
-                    let p = small[x, y]
-                    small[x, y] = RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100))
-                }
+                for x in rect.x..<rect.maxX { small[x, y] = tinted(small[x, y]) }
             }
         }
         if let index = placement.highlighted, placement.overlay.indices.contains(index) {
@@ -43,6 +37,11 @@ enum PreviewCells {
                 screen.put("▀", x: area.x + column, y: area.y + row, style: Style(foreground: .indexed(top), background: .indexed(bottom)))
             }
         }
+    }
+
+    /// A masked pixel: 45 % red over the picture.
+    private static func tinted(_ p: RGBA) -> RGBA {
+        RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100))
     }
 
     private static func outline(_ rect: PixelRect, _ color: RGBA, on image: inout RGBAImage) {
