@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster"]
+            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess"]
         ),
         .target(
             name: "LocalServer",

@@ -48,6 +48,9 @@ public enum Message: Equatable, Sendable {
     case folderFailed(path: String, reason: String)
     /// A picked file, read as an added source.
     case sourceAdded(SourceImage)
+    /// How an export went: the path written, or why not.
+    case exported(path: String)
+    case exportFailed(String)
 }
 
 /// Work for the runtime: the editor itself does no I/O.
@@ -60,5 +63,7 @@ public enum Effect: Equatable, Sendable {
     /// Read an image file to add it as the last source.
     case addSource(path: String)
     case listFolder(path: String)
+    /// Copy a saved result to a path chosen by the user; never replaces a file.
+    case export(from: String, to: String)
     case quit
 }

@@ -75,6 +75,8 @@ public enum Overlay: Equatable, Sendable {
     case help
     case error(title: String, lines: [String])
     case picker(FilePicker)
+    /// Asking where to export a result: the path being typed.
+    case export(result: Int, path: PromptBuffer)
 }
 
 public enum PreviewContent: Equatable, Sendable {

@@ -48,6 +48,12 @@ public enum Editor {
             if state.sources.count == 1 { firstSourceChanged(&state) }
             state.notice = "Added \(source.name) (\(state.sources.count)/16)"
             return []
+        case .exported(let path):
+            state.notice = "Exported to \(path)"
+            return []
+        case .exportFailed(let reason):
+            state.overlay = .error(title: "Not exported", lines: [reason])
+            return []
         case .folderListed(let path, let entries):
             guard case .picker(var picker)? = state.overlay, picker.folder == path else { return [] }
             picker.entries = FilePicker.visible(entries, in: path)
@@ -76,6 +82,20 @@ public enum Editor {
         let key = key == .control("c") ? Key.control("q") : key
         if key != .control("q") { state.quitArmed = false }
         if case .picker(let picker)? = state.overlay { return pickerKey(key, picker: picker, state: &state) }
+        if case .export(let result, var path)? = state.overlay {
+            switch key {
+            case .escape: state.overlay = nil
+            case .enter:
+                let target = path.text.trimmingCharacters(in: .whitespaces)
+                guard !target.isEmpty, state.results.indices.contains(result) else { return [] }
+                state.overlay = nil
+                return [.export(from: state.results[result].path, to: target)]
+            default:
+                promptEdit(key, &path)
+                state.overlay = .export(result: result, path: path)
+            }
+            return []
+        }
         if state.overlay != nil {
             // Any of these closes an overlay; nothing else happens behind it.
             if [.escape, .enter, .character("q"), .character("?"), .function(1)].contains(key) { state.overlay = nil }
@@ -148,22 +168,30 @@ public enum Editor {
 
     static func promptKey(_ key: Key, state: inout EditorState) {
         switch key {
-        case .character(let c): state.prompt.insert(String(c))
-        case .paste(let text): state.prompt.insert(text)
         case .enter: state.prompt.insert("\n")
-        case .backspace: state.prompt.deleteBackward()
-        case .delete, .control("d"): state.prompt.deleteForward()
-        case .left: state.prompt.moveLeft()
-        case .right: state.prompt.moveRight()
-        case .wordLeft: state.prompt.moveWordLeft()
-        case .wordRight: state.prompt.moveWordRight()
-        case .home, .control("a"): state.prompt.moveLineStart()
-        case .end, .control("e"): state.prompt.moveLineEnd()
+        case .paste(let text): state.prompt.insert(text)
         case .up: state.prompt.moveLine(by: -1)
         case .down: state.prompt.moveLine(by: 1)
-        case .control("w"): state.prompt.deleteWordBackward()
         case .control("p"), .pageUp: recallPrompt(&state, by: -1)
         case .control("n"), .pageDown: recallPrompt(&state, by: 1)
+        default: promptEdit(key, &state.prompt)
+        }
+    }
+
+    /// Editing keys shared by the prompt and one-line fields (where pasted lines are joined).
+    static func promptEdit(_ key: Key, _ text: inout PromptBuffer) {
+        switch key {
+        case .character(let c): text.insert(String(c))
+        case .paste(let pasted): text.insert(pasted.replacingOccurrences(of: "\n", with: " "))
+        case .backspace: text.deleteBackward()
+        case .delete, .control("d"): text.deleteForward()
+        case .left: text.moveLeft()
+        case .right: text.moveRight()
+        case .wordLeft: text.moveWordLeft()
+        case .wordRight: text.moveWordRight()
+        case .home, .control("a"): text.moveLineStart()
+        case .end, .control("e"): text.moveLineEnd()
+        case .control("w"): text.deleteWordBackward()
         default: break
         }
     }
@@ -200,6 +228,10 @@ public enum Editor {
             case .character("u"):
                 state.notice = "Reading the result as the first source…"
                 return [.loadSource(path: state.results[index].path)]
+            case .character("e"):
+                let name = state.results[index].path.split(separator: "/").last.map(String.init) ?? "edit.png"
+                state.overlay = .export(result: index, path: PromptBuffer(state.startFolder + "/" + name))
+                return []
             default:
                 break
             }

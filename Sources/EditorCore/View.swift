@@ -153,7 +153,7 @@ extension Editor {
 
     static let hints: [Panel: String] = [
         .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
-        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · z full size · [ ] results · u use result",
+        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · z full size · [ ] results · u use · e export",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
         .sources: "↑↓ select · o/Enter add files · J/K reorder · d remove · ? help",
     ]
@@ -218,6 +218,18 @@ extension Editor {
         case .picker(let picker):
             drawPicker(picker, size: size, on: &screen)
             return
+        case .export(_, let path):
+            let width = min(size.columns - 4, 90)
+            let rect = CellRect(x: (size.columns - width) / 2, y: size.rows / 2 - 2, width: width, height: 4)
+            screen.fill(rect, style: .plain)
+            screen.box(rect, title: "Export to (Enter saves, Esc cancels; an existing file is never replaced)", focused: true)
+            let text = path.text
+            let visible = max(0, DisplayWidth.of(text) - (width - 5))
+            let shown = String(text.dropFirst(visible))
+            screen.put(shown, x: rect.x + 2, y: rect.y + 1, limit: width - 4)
+            screen.cursor = Point(x: rect.x + 2 + min(width - 5, DisplayWidth.of(String(path.characters[..<path.cursor])) - visible), y: rect.y + 1)
+            clearImages(under: rect, on: &screen)
+            return
         case .help:
             title = "Keys"
             style = .plain
@@ -226,7 +238,7 @@ extension Editor {
                 "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
                 "      i invert · c clear · f fine/coarse steps · z full-size view · mouse: drag on the picture to add a rectangle",
-                "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate)",
+                "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate) · e export",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",
                 "         (the first source is the one edited; the mask belongs to it)",

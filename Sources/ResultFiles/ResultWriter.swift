@@ -112,6 +112,18 @@ public struct ResultWriter: Sendable {
         throw ResultWriteError(path: "\(folder)/\(base).\(ext)", reason: "no free name left")
     }
 
+    /// Writes `bytes` as exactly `name` in the folder, failing (never replacing) when it exists.
+    public func copy(_ bytes: [UInt8], to name: String) throws(ResultWriteError) -> String {
+        try ensureFolder()
+        let target = "\(folder)/\(name)"
+        let temporary = try writeTemporary(bytes)
+        defer { unlink(temporary) }
+        guard link(temporary, target) == 0 else {
+            throw ResultWriteError(path: target, reason: errno == EEXIST ? "a file of that name exists; choose another name" : Self.errnoText())
+        }
+        return target
+    }
+
     private func ensureFolder() throws(ResultWriteError) {
         var info = stat()
         if stat(folder, &info) == 0 {
@@ -131,6 +143,10 @@ public struct ResultWriter: Sendable {
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard fd >= 0 else { throw ResultWriteError(path: folder, reason: Self.errnoText()) }
         defer { close(fd) }
+        // mkstemp makes the file private; results are ordinary files (rw-r--r-- less the umask).
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o644 & ~mask)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }

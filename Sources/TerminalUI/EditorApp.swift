@@ -1,5 +1,6 @@
 import Dispatch
 import EditorCore
+import FileAccess
 import Foundation
 import ImageCodecs
 import ImageEditAPI
@@ -107,6 +108,7 @@ public enum EditorApp {
                     case .loadSource(let path): runner.loadSource(path, asFirst: true)
                     case .addSource(let path): runner.loadSource(path, asFirst: false)
                     case .listFolder(let path): runner.listFolder(path)
+                    case .export(let from, let to): runner.export(from: from, to: to)
                     case .quit: running = false
                     }
                 }
@@ -228,6 +230,25 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.finished(.completed(totalTokens: result.usage?.totalTokens)))
             } catch {
                 inbox.post(.finished(Self.outcome(error as? ImageEditError ?? .cancelled)))
+            }
+        }
+    }
+
+    /// Copies a result without ever replacing a file: link(2) fails when the name exists.
+    func export(from: String, to: String) {
+        let inbox = inbox
+        Task.detached {
+            do {
+                let bytes = try FileReader.readAll(path: from, maxBytes: 1 << 30)
+                let folder = (to as NSString).deletingLastPathComponent
+                let name = (to as NSString).lastPathComponent
+                let writer = ResultWriter(folder: folder.isEmpty ? "." : folder, stem: "")
+                let written = try writer.copy(bytes, to: name)
+                inbox.post(.exported(path: written))
+            } catch let error as ResultWriteError {
+                inbox.post(.exportFailed(error.description))
+            } catch {
+                inbox.post(.exportFailed("\(from): \(error)"))
             }
         }
     }

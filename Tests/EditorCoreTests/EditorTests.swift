@@ -199,6 +199,21 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(lines == ["/r/x.png: the file is empty"])
     }
 
+    @Test func exportAsksForAPath() {
+        var state = EditorState(sources: [source()], backend: .local)
+        state.startFolder = "/home/me"
+        let image = RGBAImage(width: 2, height: 2)
+        run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/data/edit-1.png", preview: image))),
+                                 .finished(.completed(totalTokens: nil)), .key(.tab), .key(.character("e"))])
+        guard case .export(0, let path)? = state.overlay else { Issue.record("expected the export field"); return }
+        #expect(path.text == "/home/me/edit-1.png")
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("/home/me/edit-1.png") })
+        run(&state, [.key(.backspace), .key(.backspace), .key(.backspace), .key(.backspace)] + type(".jpg"))
+        #expect(run(&state, [.key(.enter)]) == [.export(from: "/data/edit-1.png", to: "/home/me/edit-1.jpg")])
+        run(&state, [.exportFailed("/home/me/edit-1.jpg: a file of that name exists; choose another name")])
+        guard case .error? = state.overlay else { Issue.record("expected the failure"); return }
+    }
+
     @Test func fullSizeView() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.tab), .key(.character("z"))])

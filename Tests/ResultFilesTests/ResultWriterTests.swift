@@ -61,6 +61,19 @@ import ImageEditAPI
         #expect(!json.lowercased().contains("sk-") && !json.contains("Bearer"))
     }
 
+    @Test func copyToAChosenNameNeverReplaces() throws {
+        let dir = try folder()
+        let writer = ResultWriter(folder: dir, stem: "")
+        let path = try writer.copy(png, to: "mine.png")
+        #expect(path == dir + "/mine.png")
+        #expect(throws: ResultWriteError(path: dir + "/mine.png", reason: "a file of that name exists; choose another name")) {
+            try writer.copy(jpeg, to: "mine.png")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(png))
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions.map { $0 & 0o444 != 0 && $0 & 0o044 != 0 } == true, "readable by others like any saved file")
+    }
+
     @Test func aFileWhereTheFolderShouldBeIsReported() throws {
         let dir = try folder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
