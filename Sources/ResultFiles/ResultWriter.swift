@@ -143,10 +143,9 @@ public struct ResultWriter: Sendable {
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard fd >= 0 else { throw ResultWriteError(path: folder, reason: Self.errnoText()) }
         defer { close(fd) }
-        // mkstemp makes the file private; results are ordinary files (rw-r--r-- less the umask).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o644 & ~mask)
+        // mkstemp makes the file private; results are ordinary files. (Reading the umask means
+        // setting it, which would race with other threads creating files.)
+        fchmod(fd, 0o644)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
