@@ -17,6 +17,8 @@ public struct FilePicker: Equatable, Sendable {
     public var selected = 0
     /// Set while the folder is being read.
     public var loading = true
+    /// Files marked with Space, added together with Enter.
+    public var marked: [String] = []
 
     public static let imageExtensions = ["png", "jpg", "jpeg", "webp"]
 

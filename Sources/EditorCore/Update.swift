@@ -326,7 +326,26 @@ public enum Editor {
             let parent = picker.path(of: FilePicker.Entry(name: "..", isFolder: true, byteCount: 0))
             state.overlay = .picker(FilePicker(folder: parent))
             return [.listFolder(path: parent)]
-        case .enter, .right, .character("l"), .character(" "):
+        case .character(" "):
+            // Mark or unmark a file, then move on, as file managers do.
+            guard let entry = picker.current, !entry.isFolder else { break }
+            let path = picker.path(of: entry)
+            if let index = picker.marked.firstIndex(of: path) {
+                picker.marked.remove(at: index)
+            } else if state.sources.count + picker.marked.count < 16 {
+                picker.marked.append(path)
+            } else {
+                state.notice = "An edit takes at most 16 images"
+            }
+            picker.selected = min(max(0, picker.entries.count - 1), picker.selected + 1)
+        case .enter, .right, .character("l"):
+            if !picker.marked.isEmpty {
+                state.notice = "Reading \(picker.marked.count) file\(picker.marked.count == 1 ? "" : "s")…"
+                let paths = picker.marked
+                picker.marked = []
+                state.overlay = .picker(picker)
+                return paths.map { .addSource(path: $0) }
+            }
             guard let entry = picker.current else { break }
             let path = picker.path(of: entry)
             if entry.isFolder {

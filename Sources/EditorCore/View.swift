@@ -181,7 +181,8 @@ extension Editor {
         let width = min(size.columns - 4, 72), height = min(size.rows - 4, 22)
         let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
         screen.fill(rect, style: .plain)
-        screen.box(rect, title: "Add a source: \(picker.folder)", focused: true)
+        let marked = picker.marked.isEmpty ? "" : " · \(picker.marked.count) marked"
+        screen.box(rect, title: "Add a source\(marked): \(picker.folder)", focused: true)
         let rows = height - 4
         if picker.loading {
             screen.put("Reading the folder…", x: rect.x + 2, y: rect.y + 1, style: .dim)
@@ -191,7 +192,8 @@ extension Editor {
         let first = max(0, min(picker.selected - rows / 2, picker.entries.count - rows))
         for (i, entry) in picker.entries.dropFirst(first).prefix(rows).enumerated() {
             let selected = first + i == picker.selected
-            let name = entry.isFolder ? entry.name + "/" : entry.name
+            let isMarked = !entry.isFolder && picker.marked.contains(picker.path(of: entry))
+            let name = (isMarked ? "✓ " : entry.isFolder ? "" : "  ") + (entry.isFolder ? entry.name + "/" : entry.name)
             let style = selected ? Style.selected : entry.isFolder ? Style.accent : Style.plain
             screen.fill(CellRect(x: rect.x + 1, y: rect.y + 1 + i, width: width - 2, height: 1), style: selected ? .selected : .plain)
             screen.put(name, x: rect.x + 2, y: rect.y + 1 + i, style: style, limit: width - 16)
@@ -200,8 +202,8 @@ extension Editor {
                 screen.put(bytes, x: rect.x + width - 2 - DisplayWidth.of(bytes), y: rect.y + 1 + i, style: selected ? .selected : .dim)
             }
         }
-        screen.put("↑↓ choose · Enter open or add · Backspace up · Esc close", x: rect.x + 2, y: rect.y + height - 2, style: .dim,
-                   limit: width - 4)
+        screen.put("↑↓ choose · Space mark · Enter open or add · Backspace up · Esc close",
+                   x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
         clearImages(under: rect, on: &screen)
     }
 
