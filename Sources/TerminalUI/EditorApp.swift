@@ -177,9 +177,13 @@ final class EffectRunner: @unchecked Sendable {
 
     func cancel() { task?.cancel() }
 
+    /// Sources are read one after another, so several picked files arrive in the order marked.
+    private var lastLoad: Task<Void, Never>?
+
     func loadSource(_ path: String, asFirst: Bool) {
-        let inbox = inbox
-        Task.detached {
+        let inbox = inbox, previous = lastLoad
+        lastLoad = Task.detached {
+            await previous?.value
             do {
                 let source = try SourceLoader.load(path)
                 inbox.post(asFirst ? .sourceLoaded(source) : .sourceAdded(source))
