@@ -41,3 +41,8 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         return mp >= 10 ? "\(Int(mp.rounded())) megapixels" : "\((mp * 10).rounded() / 10) megapixels"
     }
 }
+
+/// The text in a fixed-size C `char[]` message field (imported as a tuple), up to its NUL.
+func cString<Tuple>(_ field: inout Tuple) -> String {
+    withUnsafeBytes(of: &field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+}

@@ -32,7 +32,7 @@ enum JPEGCodec {
     }
 
     private static func check(_ status: Int32, _ info: inout retouch_jpeg_info) throws(ImageDecodingError) {
-        let message = withUnsafeBytes(of: &info.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let message = cString(&info.message)
         switch status {
         case Int32(RETOUCH_JPEG_OK.rawValue): return
         case Int32(RETOUCH_JPEG_TRUNCATED.rawValue): throw .truncated(.jpeg, detail: message)

@@ -27,7 +27,7 @@ enum PNGCodec {
                 return retouch_png_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
             }
         }
-        let message = withUnsafeBytes(of: &info.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let message = cString(&info.message)
         switch status {
         case Int32(RETOUCH_PNG_OK.rawValue): break
         case Int32(RETOUCH_PNG_TRUNCATED.rawValue): throw .truncated(.png, detail: message)

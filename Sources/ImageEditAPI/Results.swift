@@ -130,7 +130,7 @@ public enum Wire {
         }
     }
 
-    public struct ImagesResponse: Codable, Sendable {
+    public struct ImagesResponse: Codable, Sendable, CarriesOutputSettings {
         public var created: Int?
         public var background: String?
         public var output_format: String?
@@ -148,14 +148,10 @@ public enum Wire {
             self.usage = usage
             self.data = data
         }
-
-        var settings: OutputSettings {
-            OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
-        }
     }
 
     /// `image_edit.partial_image`, `image_edit.completed` and `error` events.
-    public struct StreamEvent: Codable, Sendable {
+    public struct StreamEvent: Codable, Sendable, CarriesOutputSettings {
         public var type: String?
         public var b64_json: String?
         public var partial_image_index: Int?
@@ -180,10 +176,6 @@ public enum Wire {
             output_format = settings.outputFormat
             self.usage = usage
             self.error = error
-        }
-
-        var settings: OutputSettings {
-            OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
         }
     }
 
@@ -226,5 +218,19 @@ public enum Wire {
     public struct ErrorEnvelope: Codable, Sendable {
         public var error: ErrorBody?
         public init(error: ErrorBody) { self.error = error }
+    }
+}
+
+/// The four fields both answer shapes carry about what was produced.
+protocol CarriesOutputSettings {
+    var size: String? { get }
+    var quality: String? { get }
+    var background: String? { get }
+    var output_format: String? { get }
+}
+
+extension CarriesOutputSettings {
+    var settings: OutputSettings {
+        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
     }
 }

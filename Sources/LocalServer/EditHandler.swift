@@ -46,7 +46,7 @@ struct EditHandler: Sendable {
 
     func handle(_ request: Request) async throws -> Response {
         let started = ContinuousClock.now
-        let requestID = "req_" + String((0..<24).map { _ in "0123456789abcdef".randomElement()! })
+        let requestID = "req_" + randomHex(24)
         var summary = ""
         let response: Response
         do {

@@ -116,7 +116,7 @@ final class HostedResults: Sendable {
 
     /// Keeps `bytes` and returns the name to fetch them by.
     func add(_ bytes: [UInt8], format: String) -> String {
-        let name = String((0..<24).map { _ in "0123456789abcdef".randomElement()! }) + "." + (format == "jpeg" ? "jpg" : format)
+        let name = randomHex(24) + "." + (format == "jpeg" ? "jpg" : format)
         let now = ContinuousClock.now
         store.withLockedValue { store in
             store = store.filter { $0.value.expires > now }
@@ -131,4 +131,9 @@ final class HostedResults: Sendable {
             return hosted
         }
     }
+}
+
+/// Random lowercase hex digits, for request ids and result names.
+func randomHex(_ count: Int) -> String {
+    String((0..<count).map { _ in "0123456789abcdef".randomElement()! })
 }

@@ -72,10 +72,15 @@ public struct ResultWriter: Sendable {
     }
 
     public static func stem(for date: Date = Date()) -> String {
+        "edit-" + timestamp(date)
+    }
+
+    /// `20261125-130108`: sorts by time, safe in file names.
+    public static func timestamp(_ date: Date = Date()) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "edit-" + formatter.string(from: date)
+        return formatter.string(from: date)
     }
 
     /// Writes `bytes` as `<stem>[-suffix].<ext>` (ext from the bytes) and its sidecar

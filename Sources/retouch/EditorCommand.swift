@@ -4,6 +4,7 @@ import Foundation
 import ImageCodecs
 import ImageEditAPI
 import Raster
+import ResultFiles
 import LocalServer
 import TerminalUI
 
@@ -83,20 +84,11 @@ struct EditorCommand: AsyncParsableCommand {
         }
         let client = ImageEditClient(configuration: configuration)
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
-        let folder = "\(dataHome)/retouch/results/\(ResultWriterStem.session())"
+        // One folder per editor session, named by its start.
+        let folder = "\(dataHome)/retouch/results/session-\(ResultWriter.timestamp())"
         await EditorApp.run(EditorLaunch(sources: sources, mask: maskImage, client: client, backend: backend, resultsFolder: folder))
         await client.shutdown()
         await localServer?.stop()
         if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }
-    }
-}
-
-enum ResultWriterStem {
-    /// One folder per editor session, named by its start.
-    static func session() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "session-" + formatter.string(from: Date())
     }
 }
