@@ -78,6 +78,24 @@ public struct ImagePlacement: Equatable, Sendable {
     public var cursor: PixelRect?
     /// A loaded mask, the image's size: its transparent pixels are tinted like rectangles.
     public var maskImage: RGBAImage?
+    /// Pictures of one sequence (a source while its mask is painted, the partial images of a
+    /// run) can share a sixel palette, so they do not shimmer as they follow each other.
+    public var sequence: String
+    /// A partial image: more are coming, the picture is not final.
+    public var isPartial: Bool
+
+    public init(id: Int, area: CellRect, image: RGBAImage, overlay: [PixelRect] = [], highlighted: Int? = nil,
+                cursor: PixelRect? = nil, maskImage: RGBAImage? = nil, sequence: String, isPartial: Bool = false) {
+        self.id = id
+        self.area = area
+        self.image = image
+        self.overlay = overlay
+        self.highlighted = highlighted
+        self.cursor = cursor
+        self.maskImage = maskImage
+        self.sequence = sequence
+        self.isPartial = isPartial
+    }
 }
 
 /// What the editor shows: a grid of cells plus images; the terminal layer paints it.

@@ -25,10 +25,12 @@ extension Editor {
         var highlighted: Int?
         var cursor: PixelRect?
         var maskPreview: RGBAImage?
+        let sequence: String
         switch state.preview {
         case .source:
             let first = state.sources.first
             image = first?.preview
+            sequence = "source:" + (first?.path ?? "")
             title = first.map { "\($0.name) \($0.width)x\($0.height)" + (state.results.isEmpty ? "" : " · before") } ?? "No source image"
             if let mask = state.mask, let first, first.preview.width > 0 {
                 // Overlay rectangles are in the preview's pixels.
@@ -45,16 +47,20 @@ extension Editor {
         case .partial(let partial):
             image = partial
             title = "Partial image \(state.run?.partials ?? 0)"
+            sequence = "run:\(state.run?.started ?? 0)"
         case .result(let index):
             image = state.results.indices.contains(index) ? state.results[index].preview : nil
-            let name = state.results.indices.contains(index) ? (state.results[index].path.split(separator: "/").last.map(String.init) ?? "") : ""
+            let path = state.results.indices.contains(index) ? state.results[index].path : ""
+            let name = path.split(separator: "/").last.map(String.init) ?? ""
+            sequence = "result:" + path
             title = "Result \(index + 1)/\(state.results.count) · \(name) · after"
         }
         screen.box(layout.preview, title: title, focused: state.focus == .mask)
         guard let image else { return }
         let area = Layout.imageArea(width: image.width, height: image.height, in: Layout.inner(layout.preview))
         screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted,
-                                            cursor: cursor, maskImage: maskPreview))
+                                            cursor: cursor, maskImage: maskPreview, sequence: sequence,
+                                            isPartial: { if case .partial = state.preview { true } else { false } }()))
     }
 
     static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {

@@ -48,10 +48,13 @@ public enum HalfBlock {
     /// the text of a photo from about 400 KB to 140 KB at 200x60 cells.
     public static let previewTolerance = 6
 
-    public static func text(_ cells: [[Cell]], tolerance: Int = 0) -> [UInt8] {
+    /// `origin` (0-based column and row): each row starts with a cursor move there instead of
+    /// following a newline, for drawing into a full-screen program's screen.
+    public static func text(_ cells: [[Cell]], tolerance: Int = 0, origin: (column: Int, row: Int)? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(cells.count * (cells.first?.count ?? 0) * 12)
-        for row in cells {
+        for (index, row) in cells.enumerated() {
+            if let origin { out += Array("\u{1B}[\(origin.row + index + 1);\(origin.column + 1)H".utf8) }
             var fg: Pixel?, bg: Pixel?
             for cell in row {
                 var glyph: [UInt8]
@@ -97,7 +100,7 @@ public enum HalfBlock {
                 }
                 out += glyph
             }
-            out += Array("\u{1B}[0m\n".utf8)
+            out += Array((origin == nil ? "\u{1B}[0m\n" : "\u{1B}[0m").utf8)
         }
         return out
     }

@@ -148,12 +148,18 @@ struct SixelWriter {
 extension RGBAImage {
     /// The image composited over an opaque colour.
     public func flattened(over background: RGBA) -> RGBAImage {
+        flattened { _, _ in background }
+    }
+
+    /// The image composited over an opaque background that may vary by position (a checkerboard).
+    public func flattened(over background: (_ x: Int, _ y: Int) -> RGBA) -> RGBAImage {
         var out = self
         for i in stride(from: 0, to: pixels.count, by: 4) where pixels[i + 3] != 255 {
             let a = Int(pixels[i + 3])
-            out.pixels[i] = UInt8((Int(pixels[i]) * a + Int(background.r) * (255 - a) + 127) / 255)
-            out.pixels[i + 1] = UInt8((Int(pixels[i + 1]) * a + Int(background.g) * (255 - a) + 127) / 255)
-            out.pixels[i + 2] = UInt8((Int(pixels[i + 2]) * a + Int(background.b) * (255 - a) + 127) / 255)
+            let under = background((i / 4) % width, (i / 4) / width)
+            out.pixels[i] = UInt8((Int(pixels[i]) * a + Int(under.r) * (255 - a) + 127) / 255)
+            out.pixels[i + 1] = UInt8((Int(pixels[i + 1]) * a + Int(under.g) * (255 - a) + 127) / 255)
+            out.pixels[i + 2] = UInt8((Int(pixels[i + 2]) * a + Int(under.b) * (255 - a) + 127) / 255)
             out.pixels[i + 3] = 255
         }
         return out

@@ -49,9 +49,34 @@ final class Curses {
 
     deinit { stop() }
 
-    static func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    static func write(_ text: String) { write(Array(text.utf8)) }
+
+    /// Writes straight to the terminal, past ncurses (which has flushed after its refresh).
+    static func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return
+            }
+            offset += n
+        }
+    }
+
+    /// The next paint clears the terminal and writes every cell: pictures drawn past ncurses
+    /// leave nothing behind.
+    func repaintAll() {
+        clearok(retouch_stdscr(), true)
+    }
+
+    /// Takes the window's size from the terminal when it differs from ncurses' idea of it;
+    /// the new size, or nil when nothing changed.
+    func followWindowSize() -> Size? {
+        guard let window = TerminalProbe.windowSize(), window.columns != size.columns || window.rows != size.rows else { return nil }
+        resizeterm(Int32(window.rows), Int32(window.columns))
+        size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
+        return size
     }
 
     // MARK: - Input

@@ -6,6 +6,7 @@ import ImageCodecs
 import ImageEditAPI
 import Raster
 import ResultFiles
+import TerminalGraphics
 
 #if canImport(Glibc)
 import Glibc
@@ -20,13 +21,19 @@ public struct EditorLaunch: Sendable {
     public var backend: Backend
     /// Every finished image is saved here the moment it arrives.
     public var resultsFolder: String
+    /// How pictures are drawn, and one cell's size in pixels.
+    public var graphics: GraphicsChoice
+    public var cellSize: (width: Int, height: Int)
 
-    public init(sources: [SourceImage], mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend, resultsFolder: String) {
+    public init(sources: [SourceImage], mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend, resultsFolder: String,
+                graphics: GraphicsChoice, cellSize: (width: Int, height: Int)) {
         self.sources = sources
         self.mask = mask
         self.client = client
         self.backend = backend
         self.resultsFolder = resultsFolder
+        self.graphics = graphics
+        self.cellSize = cellSize
     }
 }
 
@@ -36,13 +43,19 @@ public enum EditorApp {
     /// Runs until the user quits, or SIGTERM/SIGHUP arrive; the terminal is restored either way.
     public static func run(_ launch: EditorLaunch) async {
         let inbox = Inbox()
-        let signals = [SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+        var signals = [SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { inbox.terminate() }
             source.resume()
             return source
         }
+        // ncurses notices a resize only inside its next read, and the signal may land on any
+        // thread: wake the UI thread so an idle editor re-lays out at once.
+        let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+        resize.setEventHandler { inbox.windowChanged() }
+        resize.resume()
+        signals.append(resize)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let thread = Thread {
                 uiLoop(launch, inbox: inbox)
@@ -70,13 +83,20 @@ public enum EditorApp {
                 if case .listFolder(let path) = effect { runner.listFolder(path) }
             }
         }
+        let graphics = GraphicsLayer(choice: launch.graphics, cell: launch.cellSize)
         var previous: Screen?
         var running = true
         while running {
             state.now = monotonicSeconds()
             var screen = Editor.view(state, size: curses.size)
-            for placement in screen.images { PreviewCells.draw(placement, on: &screen) }
+            graphics.prepare(&screen)
+            let plan = graphics.plan(screen, screenRepainted: previous == nil)
+            if previous == nil || plan.repaintScreen { curses.repaintAll() }
+            // Text and pictures reach the terminal as one update where it supports that (2026).
+            Curses.write(synchronizedUpdate(begin: true))
             curses.paint(screen, previous: previous)
+            Curses.write(graphics.bytes(for: plan))
+            Curses.write(synchronizedUpdate(begin: false))
             previous = screen
 
             // Wait for a key or a message; tick while a run shows its elapsed time.
@@ -94,8 +114,16 @@ public enum EditorApp {
                     messages.append(.resize(size))
                 }
             }
-            let (posted, terminated) = inbox.drain()
+            let (posted, terminated, windowChanged) = inbox.drain()
+            if windowChanged, let size = curses.followWindowSize() {
+                previous = nil
+                messages.append(.resize(size))
+            }
             messages += posted
+            if previous == nil, let window = TerminalProbe.windowSize(), window.pixelWidth > 0, window.pixelHeight > 0 {
+                // A resize may come with a new font size.
+                graphics.cell = (max(1, window.pixelWidth / window.columns), max(1, window.pixelHeight / window.rows))
+            }
             if terminated {
                 runner.cancel()
                 break
@@ -116,6 +144,10 @@ public enum EditorApp {
         }
     }
 
+    static func synchronizedUpdate(begin: Bool) -> [UInt8] {
+        Array((begin ? "\u{1B}[?2026h" : "\u{1B}[?2026l").utf8)
+    }
+
     static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
@@ -128,6 +160,7 @@ final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [Message] = []
     private var terminated = false
+    private var windowChangedSinceDrain = false
     private var pipeEnds: [Int32] = [-1, -1]
 
     init() {
@@ -149,12 +182,20 @@ final class Inbox: @unchecked Sendable {
         wake()
     }
 
-    func drain() -> (messages: [Message], terminated: Bool) {
+    func windowChanged() {
+        lock.withLock { windowChangedSinceDrain = true }
+        wake()
+    }
+
+    func drain() -> (messages: [Message], terminated: Bool, windowChanged: Bool) {
         var byte: UInt8 = 0
         while read(pipeEnds[0], &byte, 1) > 0 {}
         return lock.withLock {
-            defer { messages = [] }
-            return (messages, terminated)
+            defer {
+                messages = []
+                windowChangedSinceDrain = false
+            }
+            return (messages, terminated, windowChangedSinceDrain)
         }
     }
 

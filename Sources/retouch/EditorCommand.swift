@@ -6,6 +6,7 @@ import ImageEditAPI
 import Raster
 import ResultFiles
 import LocalServer
+import TerminalGraphics
 import TerminalUI
 
 #if canImport(Glibc)
@@ -32,6 +33,9 @@ struct EditorCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
     var baseURL: String?
+
+    @Option(help: "How pictures are drawn: auto, sixel, kitty, iterm, halfblock or none.")
+    var graphics: GraphicsMode = .auto
 
     func validate() throws {
         if images.count > 16 { throw ValidationError("at most 16 source images, not \(images.count)") }
@@ -73,6 +77,9 @@ struct EditorCommand: AsyncParsableCommand {
             }
         }
         let environment = ProcessInfo.processInfo.environment
+        // Asked before ncurses takes the terminal: the answers arrive on its input.
+        let replies = graphics == .auto || graphics == .sixel ? TerminalProbe.ask() : nil
+        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
                                                         configBaseURL: ConfigFile.load().baseURL)
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
@@ -86,7 +93,8 @@ struct EditorCommand: AsyncParsableCommand {
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
         // One folder per editor session, named by its start.
         let folder = "\(dataHome)/retouch/results/session-\(ResultWriter.timestamp())"
-        await EditorApp.run(EditorLaunch(sources: sources, mask: maskImage, client: client, backend: backend, resultsFolder: folder))
+        await EditorApp.run(EditorLaunch(sources: sources, mask: maskImage, client: client, backend: backend, resultsFolder: folder,
+                                         graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies)))
         await client.shutdown()
         await localServer?.stop()
         if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }

@@ -3,6 +3,7 @@ import Foundation
 import ImageCodecs
 import Raster
 import TerminalGraphics
+import TerminalUI
 
 #if canImport(Glibc)
 import Glibc
@@ -53,12 +54,7 @@ struct Show: ParsableCommand {
         let replies = graphics == .auto && onTerminal ? TerminalProbe.ask() : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
         let window = onTerminal ? TerminalProbe.windowSize() : nil
-        var cell = (width: 10, height: 20)
-        if let size = replies?.cellSize {
-            cell = size
-        } else if let window, window.pixelWidth > 0, window.pixelHeight > 0 {
-            cell = (window.pixelWidth / window.columns, window.pixelHeight / window.rows)
-        }
+        let cell = onTerminal ? TerminalProbe.cellSize(replies: replies) : (width: 10, height: 20)
 
         var failed = false
         for path in files {

@@ -2,13 +2,15 @@ import EditorCore
 import Raster
 import TerminalGraphics
 
-/// Draws image placements as 256-colour half-block cells, with the mask shown over the picture:
-/// masked rectangles tinted red, the selected one outlined in cyan, the cursor in yellow.
-enum PreviewCells {
-    static func draw(_ placement: ImagePlacement, on screen: inout Screen) {
-        let area = placement.area
-        guard area.width > 0, area.height > 0 else { return }
-        var small = placement.image.resized(width: area.width, height: area.height * 2)
+/// A placement made into pixels: the picture scaled to the size it is drawn at, with the mask
+/// over it (masked areas tinted red, the selected rectangle outlined in cyan, the cursor in
+/// yellow) and transparency shown as a checkerboard.
+enum PreviewPicture {
+    static let selectedOutline = RGBA(0, 215, 255)
+    static let cursorOutline = RGBA(255, 215, 0)
+
+    static func pixels(_ placement: ImagePlacement, width: Int, height: Int) -> RGBAImage {
+        var small = placement.image.resized(width: max(1, width), height: max(1, height))
         let sx = Double(small.width) / Double(placement.image.width), sy = Double(small.height) / Double(placement.image.height)
         func scaled(_ r: PixelRect) -> PixelRect {
             let x0 = Int((Double(r.x) * sx).rounded(.down)), y0 = Int((Double(r.y) * sy).rounded(.down))
@@ -27,9 +29,17 @@ enum PreviewCells {
             }
         }
         if let index = placement.highlighted, placement.overlay.indices.contains(index) {
-            outline(scaled(placement.overlay[index]), RGBA(0, 215, 255), on: &small)
+            outline(scaled(placement.overlay[index]), selectedOutline, on: &small)
         }
-        if let cursor = placement.cursor { outline(scaled(cursor), RGBA(255, 215, 0), on: &small) }
+        if let cursor = placement.cursor { outline(scaled(cursor), cursorOutline, on: &small) }
+        return small
+    }
+
+    /// The picture as 256-colour half-block cells of the screen model, painted by ncurses.
+    static func drawCells(_ placement: ImagePlacement, on screen: inout Screen) {
+        let area = placement.area
+        guard area.width > 0, area.height > 0 else { return }
+        let small = pixels(placement, width: area.width, height: area.height * 2)
         let cells = HalfBlock.cells(small, columns: area.width, rows: area.height, colors: .palette256)
         for (row, line) in cells.enumerated() {
             for (column, cell) in line.enumerated() {
@@ -39,9 +49,15 @@ enum PreviewCells {
         }
     }
 
+    /// Opaque pixels for protocols that draw over the terminal's own cells: transparent areas
+    /// show an 8-pixel grey checkerboard.
+    static func checkered(_ image: RGBAImage) -> RGBAImage {
+        image.flattened { x, y in ((x >> 3) ^ (y >> 3)) & 1 == 0 ? RGBA(72, 72, 72) : RGBA(104, 104, 104) }
+    }
+
     /// A masked pixel: 45 % red over the picture.
-    private static func tinted(_ p: RGBA) -> RGBA {
-        RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100))
+    static func tinted(_ p: RGBA) -> RGBA {
+        RGBA(UInt8((Int(p.r) * 55 + 255 * 45) / 100), UInt8(Int(p.g) * 55 / 100), UInt8(Int(p.b) * 55 / 100), p.a)
     }
 
     private static func outline(_ rect: PixelRect, _ color: RGBA, on image: inout RGBAImage) {

@@ -5,8 +5,8 @@ import TerminalGraphics
 
 /// Asks the controlling terminal what it can draw. Never hangs: answers are read with a
 /// deadline, and a terminal that says nothing just yields no answers.
-enum TerminalProbe {
-    static func ask(timeoutMilliseconds: Int = 400) -> TerminalReplies? {
+public enum TerminalProbe {
+    public static func ask(timeoutMilliseconds: Int = 400) -> TerminalReplies? {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -38,8 +38,18 @@ enum TerminalProbe {
         return TerminalReplies.parse(received)
     }
 
+    /// One cell in pixels: from the terminal's answer, else from the window's pixel size, else
+    /// the common 10x20.
+    public static func cellSize(replies: TerminalReplies?) -> (width: Int, height: Int) {
+        if let size = replies?.cellSize { return size }
+        if let window = windowSize(), window.pixelWidth > 0, window.pixelHeight > 0 {
+            return (window.pixelWidth / window.columns, window.pixelHeight / window.rows)
+        }
+        return (10, 20)
+    }
+
     /// The terminal's size in cells and, when it says, in pixels.
-    static func windowSize(_ fd: Int32 = STDOUT_FILENO) -> (columns: Int, rows: Int, pixelWidth: Int, pixelHeight: Int)? {
+    public static func windowSize(_ fd: Int32 = STDOUT_FILENO) -> (columns: Int, rows: Int, pixelWidth: Int, pixelHeight: Int)? {
         var size = winsize()
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
         return (Int(size.ws_col), Int(size.ws_row), Int(size.ws_xpixel), Int(size.ws_ypixel))

@@ -1,0 +1,149 @@
+import EditorCore
+import ImageCodecs
+import Raster
+import TerminalGraphics
+
+/// Which pictures a frame must (re)draw, from what the terminal shows now. Pure.
+struct PlacementTracker {
+    /// How a picture leaves the screen. Text written over sixel, iTerm2 and half-block pictures
+    /// erases them cell by cell; kitty pictures stay above the text until deleted.
+    enum Erasure { case byText, byDelete }
+
+    struct Plan: Equatable {
+        /// Picture pixels would stay behind in cells ncurses believes blank: repaint every cell
+        /// (and so every picture).
+        var repaintScreen = false
+        /// kitty image ids to delete.
+        var delete: [Int] = []
+        var draw: [ImagePlacement] = []
+    }
+
+    private(set) var shown: [Int: ImagePlacement] = [:]
+
+    /// `screenRepainted`: every cell is being written again (a resize), wiping text-erased pictures.
+    mutating func plan(_ wanted: [ImagePlacement], erasure: Erasure, screenRepainted: Bool) -> Plan {
+        var plan = Plan()
+        let wantedByID = Dictionary(wanted.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let movedOrGone = shown.filter { id, old in wantedByID[id]?.area != old.area }.map(\.key).sorted()
+        switch erasure {
+        case .byText:
+            plan.repaintScreen = !movedOrGone.isEmpty
+            let everything = screenRepainted || plan.repaintScreen
+            plan.draw = wanted.filter { everything || shown[$0.id] != $0 }
+        case .byDelete:
+            plan.delete = movedOrGone
+            plan.draw = wanted.filter { screenRepainted || shown[$0.id] != $0 }
+        }
+        shown = wantedByID
+        return plan
+    }
+}
+
+/// Draws the screen model's pictures with what the terminal offers: 256-colour half-blocks as
+/// ncurses cells, or — written straight to the terminal after ncurses has painted the text —
+/// sixel, kitty, iTerm2 or truecolor half-blocks.
+final class GraphicsLayer {
+    let choice: GraphicsChoice
+    /// One cell in pixels; follows the window when the terminal reports its pixel size.
+    var cell: (width: Int, height: Int)
+    private var tracker = PlacementTracker()
+    /// Sixel palettes by picture sequence, so successive pictures keep their colours.
+    private var palettes: [String: Palette] = [:]
+
+    init(choice: GraphicsChoice, cell: (width: Int, height: Int)) {
+        self.choice = choice
+        self.cell = (max(1, cell.width), max(1, cell.height))
+    }
+
+    /// ncurses paints the pictures, as 256-colour half-block cells.
+    var paintsCells: Bool { choice.mode == .halfblock && choice.colors == .palette256 }
+
+    private var erasure: PlacementTracker.Erasure { choice.mode == .kitty ? .byDelete : .byText }
+
+    /// Puts into the screen model what ncurses is to paint of the pictures.
+    func prepare(_ screen: inout Screen) {
+        for placement in screen.images {
+            if paintsCells {
+                PreviewPicture.drawCells(placement, on: &screen)
+            } else if choice.mode == .none {
+                let label = "picture not shown (--graphics none)"
+                let area = placement.area
+                screen.put(label, x: area.x + max(0, (area.width - label.count) / 2), y: area.y + area.height / 2, style: .dim, limit: area.width)
+            }
+        }
+    }
+
+    /// What this frame needs, given what the terminal shows.
+    func plan(_ screen: Screen, screenRepainted: Bool) -> PlacementTracker.Plan {
+        guard !paintsCells, choice.mode != .none else { return PlacementTracker.Plan() }
+        return tracker.plan(screen.images, erasure: erasure, screenRepainted: screenRepainted)
+    }
+
+    /// The bytes that carry out `plan`, to write once ncurses has refreshed. The cursor is
+    /// saved and restored around them, so ncurses' idea of it stays true.
+    func bytes(for plan: PlacementTracker.Plan) -> [UInt8] {
+        guard !plan.delete.isEmpty || !plan.draw.isEmpty else { return [] }
+        var out = Array("\u{1B}7".utf8)
+        for id in plan.delete { out += wrapped(KittyGraphics.delete(id: id)) }
+        for placement in plan.draw {
+            out += Array("\u{1B}[\(placement.area.y + 1);\(placement.area.x + 1)H".utf8)
+            out += picture(placement)
+        }
+        return out + Array("\u{1B}8".utf8)
+    }
+
+    private func wrapped(_ bytes: [UInt8]) -> [UInt8] {
+        choice.tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
+    }
+
+    /// The placement's picture in the chosen protocol, drawn from the cursor's cell.
+    func picture(_ placement: ImagePlacement) -> [UInt8] {
+        let area = placement.area
+        guard area.width > 0, area.height > 0 else { return [] }
+        if choice.mode == .halfblock {
+            let pixels = PreviewPicture.checkered(PreviewPicture.pixels(placement, width: area.width, height: area.height * 2))
+            let cells = HalfBlock.cells(pixels, columns: area.width, rows: area.height, colors: .trueColor)
+            return HalfBlock.text(cells, tolerance: HalfBlock.previewTolerance, origin: (area.x, area.y))
+        }
+        // The picture at the pixel size of its cells, aspect kept.
+        let fit = placement.image.fittingSize(maxWidth: area.width * cell.width, maxHeight: area.height * cell.height)
+        let pixels = PreviewPicture.checkered(PreviewPicture.pixels(placement, width: fit.width, height: fit.height))
+        switch choice.mode {
+        case .sixel:
+            let palette = palette(for: placement, pixels: pixels)
+            // Partial images follow each other in place: a position-stable dither does not crawl.
+            let indexed = IndexedImage(pixels, palette: palette, dither: placement.isPartial ? .ordered : .none)
+            return wrapped(SixelEncoder.encode(indexed))
+        case .kitty:
+            guard let png = try? ImageEncoder.png(pixels) else { return [] }
+            return wrapped(KittyGraphics.display(png: png, id: placement.id, columns: nil, rows: nil))
+        case .iterm:
+            guard let png = try? ImageEncoder.png(pixels) else { return [] }
+            return wrapped(ITermInlineImage.display(encoded: png, columns: area.width, rows: area.height))
+        case .auto, .halfblock, .none:
+            return []
+        }
+    }
+
+    /// One palette per sequence. A picture with the mask over it gets a palette made from the
+    /// picture and its tinted copy, plus the outline colours, so painting the mask never needs
+    /// a new palette.
+    private func palette(for placement: ImagePlacement, pixels: RGBAImage) -> Palette {
+        let decorated = !placement.overlay.isEmpty || placement.cursor != nil || placement.maskImage != nil
+        let key = placement.sequence + (decorated ? "+mask" : "")
+        if let known = palettes[key] { return known }
+        let made: Palette
+        if decorated {
+            let plain = PreviewPicture.checkered(placement.image.resized(width: min(256, pixels.width), height: min(256, pixels.height)))
+            let both = RGBAImage(width: plain.width, height: plain.height * 2) { x, y in
+                y < plain.height ? plain[x, y] : PreviewPicture.tinted(plain[x, y - plain.height])
+            }
+            let colors = SixelEncoder.palette(for: both, maxColors: 254).colors
+            made = Palette(colors: colors + [PreviewPicture.selectedOutline, PreviewPicture.cursorOutline])
+        } else {
+            made = SixelEncoder.palette(for: pixels)
+        }
+        palettes[key] = made
+        return made
+    }
+}

@@ -1,0 +1,129 @@
+import EditorCore
+import Raster
+import TerminalGraphics
+import Testing
+@testable import TerminalUI
+
+private func picture(_ width: Int, _ height: Int, seed: Int = 0) -> RGBAImage {
+    RGBAImage(width: width, height: height) { x, y in
+        RGBA(UInt8((x * 255 / max(1, width - 1) + seed) % 256), UInt8(y * 255 / max(1, height - 1)), UInt8((x + y + seed) % 256))
+    }
+}
+
+private func placement(_ id: Int = 1, x: Int = 2, y: Int = 3, width: Int = 40, height: Int = 10,
+                       image: RGBAImage = picture(64, 48), sequence: String = "source:a", partial: Bool = false) -> ImagePlacement {
+    ImagePlacement(id: id, area: CellRect(x: x, y: y, width: width, height: height), image: image, sequence: sequence, isPartial: partial)
+}
+
+private func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+private func screen(_ placements: [ImagePlacement]) -> Screen {
+    var screen = Screen(size: Size(columns: 80, rows: 24))
+    screen.images = placements
+    return screen
+}
+
+@Suite struct PlacementTrackerTests {
+    @Test func textErasedPicturesAreDrawnOnceAndRedrawnOnlyWhenTheyChange() {
+        var tracker = PlacementTracker()
+        let first = placement()
+        #expect(tracker.plan([first], erasure: .byText, screenRepainted: false).draw == [first])
+        #expect(tracker.plan([first], erasure: .byText, screenRepainted: false) == PlacementTracker.Plan())
+
+        // A new picture in the same cells is drawn over the old one, without a repaint.
+        let next = placement(image: picture(64, 48, seed: 9))
+        let plan = tracker.plan([next], erasure: .byText, screenRepainted: false)
+        #expect(plan.draw == [next] && !plan.repaintScreen)
+
+        // A resize rewrites every cell, wiping the picture.
+        #expect(tracker.plan([next], erasure: .byText, screenRepainted: true).draw == [next])
+    }
+
+    @Test func aMovedOrVanishedTextErasedPictureRepaintsTheScreen() {
+        var tracker = PlacementTracker()
+        let a = placement(1), b = placement(2, y: 14, height: 5)
+        _ = tracker.plan([a, b], erasure: .byText, screenRepainted: false)
+        let moved = placement(1, x: 5)
+        let plan = tracker.plan([moved, b], erasure: .byText, screenRepainted: false)
+        #expect(plan.repaintScreen)
+        #expect(plan.draw == [moved, b], "the repaint wipes every picture")
+
+        let gone = tracker.plan([b], erasure: .byText, screenRepainted: false)
+        #expect(gone.repaintScreen && gone.draw == [b])
+    }
+
+    @Test func kittyPicturesAreDeletedInsteadOfRepainted() {
+        var tracker = PlacementTracker()
+        let a = placement(1), b = placement(2, y: 14, height: 5)
+        _ = tracker.plan([a, b], erasure: .byDelete, screenRepainted: false)
+        let moved = placement(1, x: 5)
+        let plan = tracker.plan([moved, b], erasure: .byDelete, screenRepainted: false)
+        #expect(!plan.repaintScreen)
+        #expect(plan.delete == [1] && plan.draw == [moved])
+        #expect(tracker.plan([], erasure: .byDelete, screenRepainted: false).delete == [1, 2])
+    }
+}
+
+@Suite struct GraphicsLayerTests {
+    let cell = (width: 10, height: 20)
+
+    @Test func sixelIsPlacedAtItsCellsAndFitsThemWithTheAspectKept() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        // 40x10 cells of 10x20 pixels: a 400x200 box; a 64x48 picture fits as 267x200.
+        let bytes = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
+        #expect(bytes.hasPrefix("\u{1B}7\u{1B}[4;3H\u{1B}P0;1;0q\"1;1;267;200"))
+        #expect(bytes.hasSuffix("\u{1B}\\\u{1B}8"), "the cursor goes back where ncurses left it")
+        #expect(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)).isEmpty)
+    }
+
+    /// The colour registers a sixel defines ("#k;2;r;g;b").
+    private func registers(_ sixel: String) -> [String] {
+        sixel.matches(of: /#\d+;2;\d+;\d+;\d+/).map { String($0.output) }
+    }
+
+    @Test func partialImagesOfARunKeepOnePalette() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        func frame(_ image: RGBAImage, sequence: String, partial: Bool) -> [String] {
+            registers(text(layer.bytes(for: layer.plan(screen([placement(image: image, sequence: sequence, partial: partial)]), screenRepainted: false))))
+        }
+        let first = frame(picture(64, 48), sequence: "run:1", partial: true)
+        let second = frame(picture(64, 48, seed: 120), sequence: "run:1", partial: true)
+        #expect(first.count > 16)
+        #expect(first == second, "no shimmer between partial images")
+        // A finished result gets a palette of its own.
+        #expect(frame(picture(64, 48, seed: 120), sequence: "result:x", partial: false) != first)
+    }
+
+    @Test func kittyReplacesAPictureByItsIDAndDeletesAMovedOne() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .kitty, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+        let first = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
+        #expect(first.contains("\u{1B}_Ga=T,f=100,i=1,q=2,C=1,m="))
+        #expect(!first.contains("c=") , "sent at its pixel size, so the terminal does not stretch it")
+        let moved = text(layer.bytes(for: layer.plan(screen([placement(x: 9)]), screenRepainted: false)))
+        #expect(moved.hasPrefix("\u{1B}7\u{1B}_Ga=d,d=I,i=1,q=2\u{1B}\\\u{1B}[4;10H\u{1B}_Ga=T"))
+    }
+
+    @Test func truecolorHalfBlocksStartEachRowAtTheArea() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+        #expect(!layer.paintsCells)
+        let bytes = text(layer.bytes(for: layer.plan(screen([placement(x: 4, y: 2, width: 8, height: 3)]), screenRepainted: false)))
+        for row in 3...5 { #expect(bytes.contains("\u{1B}[\(row);5H"), "row \(row)") }
+        #expect(!bytes.contains("\n"), "a newline would scroll a full-screen program")
+        #expect(bytes.contains("38;2;"))
+    }
+
+    @Test func palette256HalfBlocksArePaintedAsCells() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        var model = screen([placement(x: 4, y: 2, width: 8, height: 3)])
+        layer.prepare(&model)
+        #expect(model[4, 2].text == "▀" && model[11, 4].text == "▀")
+        #expect(model[12, 4].text == " ")
+        #expect(layer.bytes(for: layer.plan(model, screenRepainted: false)).isEmpty)
+    }
+
+    @Test func insideTmuxImagesAreWrappedForPassthrough() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: true), cell: cell)
+        let bytes = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
+        #expect(bytes.contains("\u{1B}[4;3H\u{1B}Ptmux;\u{1B}\u{1B}P0;1;0q"))
+    }
+}
