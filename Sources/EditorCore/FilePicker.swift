@@ -19,6 +19,21 @@ public struct FilePicker: Equatable, Sendable {
     public var loading = true
     /// Files marked with Space, added together with Enter.
     public var marked: [String] = []
+    /// What is known of the highlighted file: its picture, format, size and dimensions.
+    public var details: Details?
+
+    public enum Details: Equatable, Sendable {
+        case reading(path: String)
+        case image(SourceImage)
+        case unreadable(path: String, reason: String)
+
+        public var path: String {
+            switch self {
+            case .reading(let path), .unreadable(let path, _): path
+            case .image(let source): source.path
+            }
+        }
+    }
 
     public static let imageExtensions = ["png", "jpg", "jpeg", "webp"]
 

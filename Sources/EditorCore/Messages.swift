@@ -48,6 +48,9 @@ public enum Message: Equatable, Sendable {
     case folderFailed(path: String, reason: String)
     /// A picked file, read as an added source.
     case sourceAdded(SourceImage)
+    /// The highlighted file in the picker, read with a small preview, or why it cannot be read.
+    case fileInspected(SourceImage)
+    case fileInspectionFailed(path: String, reason: String)
     /// How an export went: the path written, or why not.
     case exported(path: String)
     case exportFailed(String)
@@ -63,6 +66,8 @@ public enum Effect: Equatable, Sendable {
     /// Read an image file to add it as the last source.
     case addSource(path: String)
     case listFolder(path: String)
+    /// Read the file highlighted in the picker, for its thumbnail and details.
+    case inspectFile(path: String)
     /// Copy a saved result to a path chosen by the user; never replaces a file.
     case export(from: String, to: String)
     case quit

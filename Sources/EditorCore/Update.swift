@@ -33,9 +33,7 @@ public enum Editor {
             state.overlay = .error(title: "Could not use that image", lines: [reason])
             return []
         case .sourceAdded(let source):
-            let problems = ImageRequirement.gptImageSource.violations(of: ImageFacts(
-                format: source.facts.sniffedFormat ?? .png, width: source.width, height: source.height,
-                channels: .rgb, hasAlpha: false, byteCount: source.facts.byteCount))
+            let problems = sourceProblems(source)
             if !problems.isEmpty {
                 state.overlay = .error(title: "\(source.name) cannot be sent", lines: problems)
                 return []
@@ -59,6 +57,17 @@ public enum Editor {
             picker.entries = FilePicker.visible(entries, in: path)
             picker.selected = 0
             picker.loading = false
+            let effects = inspectSelection(&picker)
+            state.overlay = .picker(picker)
+            return effects
+        case .fileInspected(let source):
+            guard case .picker(var picker)? = state.overlay, picker.details?.path == source.path else { return [] }
+            picker.details = .image(source)
+            state.overlay = .picker(picker)
+            return []
+        case .fileInspectionFailed(let path, let reason):
+            guard case .picker(var picker)? = state.overlay, picker.details?.path == path else { return [] }
+            picker.details = .unreadable(path: path, reason: reason)
             state.overlay = .picker(picker)
             return []
         case .folderFailed(let path, let reason):
@@ -357,8 +366,28 @@ public enum Editor {
             return [.addSource(path: path)]
         default: break
         }
+        let effects = inspectSelection(&picker)
         state.overlay = .picker(picker)
-        return []
+        return effects
+    }
+
+    /// Asks for the highlighted file's details when they are not the ones shown.
+    static func inspectSelection(_ picker: inout FilePicker) -> [Effect] {
+        guard let entry = picker.current, !entry.isFolder else {
+            picker.details = nil
+            return []
+        }
+        let path = picker.path(of: entry)
+        guard picker.details?.path != path else { return [] }
+        picker.details = .reading(path: path)
+        return [.inspectFile(path: path)]
+    }
+
+    /// Why the API would refuse `source` as an input image; empty when it is fine.
+    public static func sourceProblems(_ source: SourceImage) -> [String] {
+        ImageRequirement.gptImageSource.violations(of: ImageFacts(
+            format: source.facts.sniffedFormat ?? .png, width: source.width, height: source.height,
+            channels: .rgb, hasAlpha: false, byteCount: source.facts.byteCount))
     }
 
     /// The mask belongs to the first source: a new first source of another size starts a new mask.

@@ -184,16 +184,20 @@ extension Editor {
     }
 
     static func drawPicker(_ picker: FilePicker, size: Size, on screen: inout Screen) {
-        let width = min(size.columns - 4, 72), height = min(size.rows - 4, 22)
+        let width = min(size.columns - 4, 110), height = min(size.rows - 4, 26)
         let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
         screen.fill(rect, style: .plain)
         let marked = picker.marked.isEmpty ? "" : " · \(picker.marked.count) marked"
         screen.box(rect, title: "Add a source\(marked): \(picker.folder)", focused: true)
-        let rows = height - 4
+        clearImages(under: rect, on: &screen)
+        // The highlighted file's picture and details on the right, when there is room.
+        let detailsWidth = width >= 76 ? min(40, width / 2 - 4) : 0
+        let listWidth = width - detailsWidth
+        let rows = height - (detailsWidth > 0 ? 4 : 5)
         if picker.loading {
             screen.put("Reading the folder…", x: rect.x + 2, y: rect.y + 1, style: .dim)
         } else if picker.entries.isEmpty {
-            screen.put("No folders or PNG, JPEG or WebP files here", x: rect.x + 2, y: rect.y + 1, style: .dim)
+            screen.put("No folders or PNG, JPEG or WebP files here", x: rect.x + 2, y: rect.y + 1, style: .dim, limit: listWidth - 3)
         }
         let first = max(0, min(picker.selected - rows / 2, picker.entries.count - rows))
         for (i, entry) in picker.entries.dropFirst(first).prefix(rows).enumerated() {
@@ -201,16 +205,55 @@ extension Editor {
             let isMarked = !entry.isFolder && picker.marked.contains(picker.path(of: entry))
             let name = (isMarked ? "✓ " : entry.isFolder ? "" : "  ") + (entry.isFolder ? entry.name + "/" : entry.name)
             let style = selected ? Style.selected : entry.isFolder ? Style.accent : Style.plain
-            screen.fill(CellRect(x: rect.x + 1, y: rect.y + 1 + i, width: width - 2, height: 1), style: selected ? .selected : .plain)
-            screen.put(name, x: rect.x + 2, y: rect.y + 1 + i, style: style, limit: width - 16)
+            screen.fill(CellRect(x: rect.x + 1, y: rect.y + 1 + i, width: listWidth - 2, height: 1), style: selected ? .selected : .plain)
+            screen.put(name, x: rect.x + 2, y: rect.y + 1 + i, style: style, limit: listWidth - 14)
             if !entry.isFolder {
                 let bytes = ByteCount.format(entry.byteCount)
-                screen.put(bytes, x: rect.x + width - 2 - DisplayWidth.of(bytes), y: rect.y + 1 + i, style: selected ? .selected : .dim)
+                screen.put(bytes, x: rect.x + listWidth - 2 - DisplayWidth.of(bytes), y: rect.y + 1 + i, style: selected ? .selected : .dim)
             }
+        }
+        let lines = detailLines(picker.details, width: detailsWidth > 0 ? detailsWidth - 3 : width - 4)
+        if detailsWidth > 0 {
+            let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
+            for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
+            let textTop = pane.y + pane.height - lines.count
+            if case .image(let source)? = picker.details, textTop - pane.y > 2 {
+                let box = CellRect(x: pane.x + 1, y: pane.y, width: pane.width - 2, height: textTop - pane.y - 1)
+                let area = Layout.imageArea(width: source.preview.width, height: source.preview.height, in: box)
+                screen.images.append(ImagePlacement(id: 2, area: area, image: source.preview, sequence: "file:" + source.path))
+            }
+            for (i, line) in lines.enumerated() {
+                screen.put(line.text, x: pane.x + 1, y: textTop + i, style: line.style, limit: pane.width - 2)
+            }
+        } else if let line = lines.first(where: { $0.style != .plain }) ?? lines.first {
+            screen.put(line.text, x: rect.x + 2, y: rect.y + height - 3, style: line.style, limit: width - 4)
         }
         screen.put("↑↓ choose · Space mark · Enter open or add · Backspace up · Esc close",
                    x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
-        clearImages(under: rect, on: &screen)
+    }
+
+    /// The highlighted file in words: format, dimensions, pixels, size, and whether the API takes it.
+    static func detailLines(_ details: FilePicker.Details?, width: Int) -> [(text: String, style: Style)] {
+        switch details {
+        case nil:
+            return []
+        case .reading:
+            return [("Reading…", .dim)]
+        case .unreadable(_, let reason):
+            return wrap(reason, width: width).map { ($0, .warning) }
+        case .image(let source):
+            var lines: [(String, Style)] = [("\(source.width)x\(source.height) · \(ByteCount.format(source.facts.byteCount))", .plain)]
+            if case .success(let header) = source.facts.header {
+                lines.append(("\(header.format.displayName) · \(header.channels.readableName)", .plain))
+            }
+            let problems = sourceProblems(source)
+            if problems.isEmpty {
+                lines.append(("✓ can be sent", .accent))
+            } else {
+                lines += problems.flatMap { wrap("✗ " + $0, width: width) }.map { ($0, .warning) }
+            }
+            return lines
+        }
     }
 
     static func clearImages(under rect: CellRect, on screen: inout Screen) {

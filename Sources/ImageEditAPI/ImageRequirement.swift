@@ -69,7 +69,7 @@ public struct ImageRequirement: Sendable {
 }
 
 extension ChannelLayout {
-    var readableName: String {
+    public var readableName: String {
         switch self {
         case .grey: "greyscale"
         case .greyAlpha: "greyscale+alpha"

@@ -136,6 +136,7 @@ public enum EditorApp {
                     case .loadSource(let path): runner.loadSource(path, asFirst: true)
                     case .addSource(let path): runner.loadSource(path, asFirst: false)
                     case .listFolder(let path): runner.listFolder(path)
+                    case .inspectFile(let path): runner.inspect(path)
                     case .export(let from, let to): runner.export(from: from, to: to)
                     case .quit: running = false
                     }
@@ -294,6 +295,22 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.exportFailed(error.description))
             } catch {
                 inbox.post(.exportFailed("\(from): \(error)"))
+            }
+        }
+    }
+
+    /// Only the latest highlighted file matters: an earlier reading is cancelled.
+    private var inspection: Task<Void, Never>?
+
+    func inspect(_ path: String) {
+        let inbox = inbox
+        inspection?.cancel()
+        inspection = Task.detached {
+            do {
+                let source = try SourceLoader.load(path, previewSide: 384)
+                if !Task.isCancelled { inbox.post(.fileInspected(source)) }
+            } catch {
+                if !Task.isCancelled { inbox.post(.fileInspectionFailed(path: path, reason: String(describing: error))) }
             }
         }
     }

@@ -241,7 +241,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(run(&state, [.key(.enter)]) == [.listFolder(path: "/photos/trips")])
         #expect(run(&state, [.key(.backspace)]) == [.listFolder(path: "/photos")])
         run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20)])])
-        #expect(run(&state, [.key(.down), .key(.enter)]) == [.addSource(path: "/photos/a.png")])
+        #expect(run(&state, [.key(.down), .key(.enter)]) == [.inspectFile(path: "/photos/a.png"), .addSource(path: "/photos/a.png")])
         run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
         #expect(state.sources.map(\.path) == ["/photos/a.png"])
         #expect(state.mask?.imageWidth == 800, "the first source added gets a mask")
@@ -261,6 +261,48 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         guard case .error(_, let lines)? = state.overlay else { Issue.record("expected the reason"); return }
         #expect(lines.first?.contains("under 50.0 MB") == true)
         #expect(state.sources.count == 1)
+    }
+
+    @Test func filePickerShowsTheHighlightedFile() {
+        var state = EditorState(sources: [], backend: .local)
+        state.startFolder = "/photos"
+        _ = Editor.openPicker(&state)
+        // The listing highlights "..": nothing to read. Moving onto a file asks for it, once.
+        #expect(run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20),
+                                                                        .init(name: "big.png", isFolder: false, byteCount: 1)])]) == [])
+        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/a.png")])
+        #expect(run(&state, [.key(.character("x"))]) == [], "the same file is not read again")
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("Reading…") })
+
+        // An answer for a file no longer highlighted is dropped.
+        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/big.png")])
+        run(&state, [.fileInspected(source("/photos/a.png", width: 640, height: 480))])
+        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(picker.details == .reading(path: "/photos/big.png"))
+
+        let huge = SourceImage(path: "/photos/big.png", facts: InputFacts(name: "big.png", byteCount: 60 * 1024 * 1024,
+                                                                          header: .success(ImageHeader(format: .png, width: 4000, height: 3000, channels: .rgba))),
+                               width: 4000, height: 3000, preview: RGBAImage(width: 40, height: 30))
+        run(&state, [.fileInspected(huge)])
+        let screen = Editor.view(state, size: large)
+        #expect(screen.text.contains { $0.contains("4000x3000 · 60.0 MB") })
+        #expect(screen.text.contains { $0.contains("PNG · RGBA") })
+        #expect(screen.text.contains { $0.contains("✗ it is 60.0 MB; it must be under") })
+        let thumbnail = try! #require(screen.images.first { $0.id == 2 })
+        #expect(thumbnail.image.width == 40 && thumbnail.area.width > 10)
+        #expect(!screen.images.contains { $0.id == 1 }, "the preview under the picker is not drawn over it")
+        #expect(Editor.view(state, size: small).images.map(\.id) == [2], "80x24 has room for the picture")
+        // Narrower, the verdict shows in one line.
+        let narrow = Editor.view(state, size: Size(columns: 60, rows: 20))
+        #expect(narrow.text.contains { $0.contains("✗ it is 60.0 MB") })
+        #expect(narrow.images.isEmpty)
+
+        run(&state, [.key(.up), .fileInspectionFailed(path: "/photos/a.png", reason: "a.png: the file ends early")])
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("a.png: the file ends early") })
+        // Back on "..": no details.
+        run(&state, [.key(.up)])
+        guard case .picker(let back)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(back.details == nil)
     }
 
     @Test(arguments: [small, large])
