@@ -12,6 +12,14 @@ public struct FilePicker: Equatable, Sendable {
         }
     }
 
+    /// What a picked file is for.
+    public enum Purpose: Equatable, Sendable {
+        case addSources
+        /// A mask PNG for the first source: one file, PNGs only.
+        case loadMask
+    }
+
+    public var purpose: Purpose
     public var folder: String
     public var entries: [Entry] = []
     public var selected = 0
@@ -37,15 +45,18 @@ public struct FilePicker: Equatable, Sendable {
 
     public static let imageExtensions = ["png", "jpg", "jpeg", "webp"]
 
-    public init(folder: String) {
+    public init(folder: String, purpose: Purpose = .addSources) {
         self.folder = folder
+        self.purpose = purpose
     }
 
-    /// Keeps folders and image files, sorted, with ".." first unless at the root.
-    public static func visible(_ entries: [Entry], in folder: String) -> [Entry] {
+    /// Keeps folders and the files that can serve (images; PNGs for a mask), sorted, with ".."
+    /// first unless at the root.
+    public static func visible(_ entries: [Entry], in folder: String, purpose: Purpose = .addSources) -> [Entry] {
+        let extensions = purpose == .loadMask ? ["png"] : imageExtensions
         let folders = entries.filter { $0.isFolder && !$0.name.hasPrefix(".") }.sorted { $0.name.lowercased() < $1.name.lowercased() }
         let images = entries.filter { entry in
-            !entry.isFolder && imageExtensions.contains(entry.name.split(separator: ".").last.map { $0.lowercased() } ?? "")
+            !entry.isFolder && extensions.contains(entry.name.split(separator: ".").last.map { $0.lowercased() } ?? "")
         }.sorted { $0.name.lowercased() < $1.name.lowercased() }
         return (folder == "/" ? [] : [Entry(name: "..", isFolder: true, byteCount: 0)]) + folders + images
     }

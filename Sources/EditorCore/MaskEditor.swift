@@ -65,6 +65,13 @@ public struct MaskEditor: Equatable, Sendable {
         selected = rects.isEmpty ? nil : min(index, rects.count - 1)
     }
 
+    /// Takes a mask PNG (checked to be the source's size); `previewWidth` x `previewHeight` is
+    /// the size of the source's preview, for the overlay.
+    public mutating func load(_ image: RGBAImage, previewWidth: Int, previewHeight: Int) {
+        loaded = image
+        loadedPreview = image.resized(width: previewWidth, height: previewHeight)
+    }
+
     public mutating func clear() {
         rects = []
         selected = nil

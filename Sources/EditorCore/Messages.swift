@@ -51,6 +51,9 @@ public enum Message: Equatable, Sendable {
     /// The highlighted file in the picker, read with a small preview, or why it cannot be read.
     case fileInspected(SourceImage)
     case fileInspectionFailed(path: String, reason: String)
+    /// A mask PNG read for the first source, or why it could not be read.
+    case maskRead(path: String, image: RGBAImage, format: ImageFormat, hasAlpha: Bool)
+    case maskFailed(String)
     /// How an export went: the path written, or why not.
     case exported(path: String)
     case exportFailed(String)
@@ -66,6 +69,8 @@ public enum Effect: Equatable, Sendable {
     /// Read an image file to add it as the last source.
     case addSource(path: String)
     case listFolder(path: String)
+    /// Read a mask PNG for the first source.
+    case readMask(path: String)
     /// Read the file highlighted in the picker, for its thumbnail and details.
     case inspectFile(path: String)
     /// Copy a saved result to a path chosen by the user; never replaces a file.

@@ -54,12 +54,27 @@ public enum Editor {
             return []
         case .folderListed(let path, let entries):
             guard case .picker(var picker)? = state.overlay, picker.folder == path else { return [] }
-            picker.entries = FilePicker.visible(entries, in: path)
+            picker.entries = FilePicker.visible(entries, in: path, purpose: picker.purpose)
             picker.selected = 0
             picker.loading = false
             let effects = inspectSelection(&picker)
             state.overlay = .picker(picker)
             return effects
+        case .maskRead(let path, let image, let format, let hasAlpha):
+            guard let first = state.sources.first, state.mask != nil else { return [] }
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let problems = maskProblems(format: format, hasAlpha: hasAlpha, width: image.width, height: image.height, for: first)
+            if !problems.isEmpty {
+                state.overlay = .error(title: "\(name) cannot be the mask", lines: problems)
+                return []
+            }
+            state.mask?.load(image, previewWidth: first.preview.width, previewHeight: first.preview.height)
+            state.preview = .source
+            state.notice = "Mask loaded from \(name); rectangles add to it"
+            return []
+        case .maskFailed(let reason):
+            state.overlay = .error(title: "Could not read the mask", lines: [reason])
+            return []
         case .fileInspected(let source):
             guard case .picker(var picker)? = state.overlay, picker.details?.path == source.path else { return [] }
             picker.details = .image(source)
@@ -73,7 +88,7 @@ public enum Editor {
         case .folderFailed(let path, let reason):
             if case .picker(var picker)? = state.overlay, picker.folder == path {
                 picker.loading = false
-                picker.entries = FilePicker.visible([], in: path)
+                picker.entries = FilePicker.visible([], in: path, purpose: picker.purpose)
                 state.overlay = .picker(picker)
                 state.notice = "Cannot read \(path): \(reason)"
             }
@@ -261,6 +276,7 @@ public enum Editor {
         case .character("d"), .delete, .backspace: mask.deleteSelected()
         case .character("i"): mask.inverted.toggle()
         case .character("c"): mask.clear()
+        case .character("m"): return openPicker(&state, purpose: .loadMask)
         case .character("f"):
             mask.coarse.toggle()
             state.notice = mask.coarse ? "Coarse steps (a tenth of the image)" : "Fine steps (a hundredth of the image)"
@@ -311,12 +327,12 @@ public enum Editor {
     }
 
     /// The file picker opens in the first source's folder (or the starting folder).
-    public static func openPicker(_ state: inout EditorState) -> [Effect] {
+    public static func openPicker(_ state: inout EditorState, purpose: FilePicker.Purpose = .addSources) -> [Effect] {
         let folder = state.sources.first.map { source -> String in
             let parts = source.path.split(separator: "/").dropLast()
             return source.path.hasPrefix("/") ? "/" + parts.joined(separator: "/") : parts.joined(separator: "/")
         }.flatMap { $0.isEmpty ? nil : $0 } ?? state.startFolder
-        state.overlay = .picker(FilePicker(folder: folder))
+        state.overlay = .picker(FilePicker(folder: folder, purpose: purpose))
         return [.listFolder(path: folder)]
     }
 
@@ -333,11 +349,11 @@ public enum Editor {
         case .backspace, .character("-"), .left, .character("h"):
             guard picker.folder != "/" else { break }
             let parent = picker.path(of: FilePicker.Entry(name: "..", isFolder: true, byteCount: 0))
-            state.overlay = .picker(FilePicker(folder: parent))
+            state.overlay = .picker(FilePicker(folder: parent, purpose: picker.purpose))
             return [.listFolder(path: parent)]
         case .character(" "):
             // Mark or unmark a file, then move on, as file managers do.
-            guard let entry = picker.current, !entry.isFolder else { break }
+            guard let entry = picker.current, !entry.isFolder, picker.purpose == .addSources else { break }
             let path = picker.path(of: entry)
             if let index = picker.marked.firstIndex(of: path) {
                 picker.marked.remove(at: index)
@@ -358,8 +374,13 @@ public enum Editor {
             guard let entry = picker.current else { break }
             let path = picker.path(of: entry)
             if entry.isFolder {
-                state.overlay = .picker(FilePicker(folder: path))
+                state.overlay = .picker(FilePicker(folder: path, purpose: picker.purpose))
                 return [.listFolder(path: path)]
+            }
+            if picker.purpose == .loadMask {
+                state.overlay = nil
+                state.notice = "Reading the mask \(entry.name)…"
+                return [.readMask(path: path)]
             }
             state.notice = "Reading \(entry.name)…"
             state.overlay = .picker(picker)
@@ -381,6 +402,18 @@ public enum Editor {
         guard picker.details?.path != path else { return [] }
         picker.details = .reading(path: path)
         return [.inspectFile(path: path)]
+    }
+
+    /// Why an image cannot be the mask of `first`; empty when it can.
+    public static func maskProblems(format: ImageFormat, hasAlpha: Bool, width: Int, height: Int, for first: SourceImage) -> [String] {
+        var problems: [String] = []
+        if format != .png || !hasAlpha {
+            problems.append("a mask must be a PNG with an alpha channel (its transparent pixels mark the area to edit); this is \(format.displayName)\(format == .png ? " without alpha" : "")")
+        }
+        if width != first.width || height != first.height {
+            problems.append("the mask is \(width)x\(height); it must match \(first.name), \(first.width)x\(first.height)")
+        }
+        return problems
     }
 
     /// Why the API would refuse `source` as an input image; empty when it is fine.

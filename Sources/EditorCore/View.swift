@@ -159,7 +159,7 @@ extension Editor {
 
     static let hints: [Panel: String] = [
         .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
-        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · f fine · z full size · [ ] results · u use · e export",
+        .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · m load · f fine · z full size · [ ] results · u use · e export",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
         .sources: "↑↓ select · o/Enter add files · J/K reorder · d remove · ? help",
     ]
@@ -183,12 +183,13 @@ extension Editor {
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: Style(foreground: .indexed(81), background: .indexed(236)))
     }
 
-    static func drawPicker(_ picker: FilePicker, size: Size, on screen: inout Screen) {
+    static func drawPicker(_ picker: FilePicker, first: SourceImage?, size: Size, on screen: inout Screen) {
         let width = min(size.columns - 4, 110), height = min(size.rows - 4, 26)
         let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
         screen.fill(rect, style: .plain)
         let marked = picker.marked.isEmpty ? "" : " · \(picker.marked.count) marked"
-        screen.box(rect, title: "Add a source\(marked): \(picker.folder)", focused: true)
+        let purpose = picker.purpose == .loadMask ? "Load a mask for \(first?.name ?? "the first source")" : "Add a source\(marked)"
+        screen.box(rect, title: "\(purpose): \(picker.folder)", focused: true)
         clearImages(under: rect, on: &screen)
         // The highlighted file's picture and details on the right, when there is room.
         let detailsWidth = width >= 76 ? min(40, width / 2 - 4) : 0
@@ -199,9 +200,9 @@ extension Editor {
         } else if picker.entries.isEmpty {
             screen.put("No folders or PNG, JPEG or WebP files here", x: rect.x + 2, y: rect.y + 1, style: .dim, limit: listWidth - 3)
         }
-        let first = max(0, min(picker.selected - rows / 2, picker.entries.count - rows))
-        for (i, entry) in picker.entries.dropFirst(first).prefix(rows).enumerated() {
-            let selected = first + i == picker.selected
+        let top = max(0, min(picker.selected - rows / 2, picker.entries.count - rows))
+        for (i, entry) in picker.entries.dropFirst(top).prefix(rows).enumerated() {
+            let selected = top + i == picker.selected
             let isMarked = !entry.isFolder && picker.marked.contains(picker.path(of: entry))
             let name = (isMarked ? "✓ " : entry.isFolder ? "" : "  ") + (entry.isFolder ? entry.name + "/" : entry.name)
             let style = selected ? Style.selected : entry.isFolder ? Style.accent : Style.plain
@@ -212,7 +213,7 @@ extension Editor {
                 screen.put(bytes, x: rect.x + listWidth - 2 - DisplayWidth.of(bytes), y: rect.y + 1 + i, style: selected ? .selected : .dim)
             }
         }
-        let lines = detailLines(picker.details, width: detailsWidth > 0 ? detailsWidth - 3 : width - 4)
+        let lines = detailLines(picker.details, purpose: picker.purpose, first: first, width: detailsWidth > 0 ? detailsWidth - 3 : width - 4)
         if detailsWidth > 0 {
             let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
             for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
@@ -228,12 +229,15 @@ extension Editor {
         } else if let line = lines.first(where: { $0.style != .plain }) ?? lines.first {
             screen.put(line.text, x: rect.x + 2, y: rect.y + height - 3, style: line.style, limit: width - 4)
         }
-        screen.put("↑↓ choose · Space mark · Enter open or add · Backspace up · Esc close",
+        let keys = picker.purpose == .loadMask ? "↑↓ choose · Enter open or load · Backspace up · Esc close"
+            : "↑↓ choose · Space mark · Enter open or add · Backspace up · Esc close"
+        screen.put(keys,
                    x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
     }
 
     /// The highlighted file in words: format, dimensions, pixels, size, and whether the API takes it.
-    static func detailLines(_ details: FilePicker.Details?, width: Int) -> [(text: String, style: Style)] {
+    static func detailLines(_ details: FilePicker.Details?, purpose: FilePicker.Purpose, first: SourceImage?,
+                            width: Int) -> [(text: String, style: Style)] {
         switch details {
         case nil:
             return []
@@ -246,9 +250,12 @@ extension Editor {
             if case .success(let header) = source.facts.header {
                 lines.append(("\(header.format.displayName) · \(header.channels.readableName)", .plain))
             }
-            let problems = sourceProblems(source)
+            var problems = sourceProblems(source)
+            if purpose == .loadMask, let first, case .success(let header) = source.facts.header {
+                problems = maskProblems(format: header.format, hasAlpha: header.hasAlpha, width: source.width, height: source.height, for: first)
+            }
             if problems.isEmpty {
-                lines.append(("✓ can be sent", .accent))
+                lines.append((purpose == .loadMask ? "✓ fits as the mask" : "✓ can be sent", .accent))
             } else {
                 lines += problems.flatMap { wrap("✗ " + $0, width: width) }.map { ($0, .warning) }
             }
@@ -267,7 +274,7 @@ extension Editor {
         let title: String, lines: [String], style: Style
         switch overlay {
         case .picker(let picker):
-            drawPicker(picker, size: size, on: &screen)
+            drawPicker(picker, first: state.sources.first, size: size, on: &screen)
             return
         case .export(_, let path):
             let width = min(size.columns - 4, 90)
@@ -288,7 +295,8 @@ extension Editor {
                 "Anywhere: Tab/Shift-Tab panels · Ctrl-S send · Esc cancel run · Ctrl-B before/after · F1 help · Ctrl-Q quit",
                 "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
-                "      i invert · c clear · f fine/coarse steps · z full-size view · mouse: drag on the picture to add a rectangle",
+                "      i invert · c clear · m load a mask PNG · f fine/coarse steps · z full-size view",
+                "      mouse: drag on the picture to add a rectangle",
                 "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate) · e export",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",

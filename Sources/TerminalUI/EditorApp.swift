@@ -74,8 +74,7 @@ public enum EditorApp {
         var state = EditorState(sources: launch.sources, backend: launch.backend)
         state.startFolder = FileManager.default.currentDirectoryPath
         if let loaded = launch.mask, let first = launch.sources.first {
-            state.mask?.loaded = loaded
-            state.mask?.loadedPreview = loaded.resized(width: first.preview.width, height: first.preview.height)
+            state.mask?.load(loaded, previewWidth: first.preview.width, previewHeight: first.preview.height)
         }
         if launch.sources.isEmpty {
             // Started without images: begin by choosing some.
@@ -137,6 +136,7 @@ public enum EditorApp {
                     case .addSource(let path): runner.loadSource(path, asFirst: false)
                     case .listFolder(let path): runner.listFolder(path)
                     case .inspectFile(let path): runner.inspect(path)
+                    case .readMask(let path): runner.readMask(path)
                     case .export(let from, let to): runner.export(from: from, to: to)
                     case .quit: running = false
                     }
@@ -295,6 +295,18 @@ final class EffectRunner: @unchecked Sendable {
                 inbox.post(.exportFailed(error.description))
             } catch {
                 inbox.post(.exportFailed("\(from): \(error)"))
+            }
+        }
+    }
+
+    func readMask(_ path: String) {
+        let inbox = inbox
+        Task.detached {
+            do {
+                let (_, decoded) = try ImageFile.load(path: path)
+                inbox.post(.maskRead(path: path, image: decoded.image, format: decoded.description.format, hasAlpha: decoded.description.hasAlpha))
+            } catch {
+                inbox.post(.maskFailed(String(describing: error)))
             }
         }
     }

@@ -62,12 +62,10 @@ struct EditorCommand: AsyncParsableCommand {
             }
             do {
                 let (_, decoded) = try ImageFile.load(path: mask)
-                guard decoded.description.format == .png, decoded.description.hasAlpha else {
-                    printError("\(mask): a mask must be a PNG with an alpha channel (its transparent pixels mark the area to edit)")
-                    throw ExitCode(2)
-                }
-                guard decoded.image.width == first.width, decoded.image.height == first.height else {
-                    printError("\(mask): the mask is \(decoded.image.width)x\(decoded.image.height); it must match \(first.name), \(first.width)x\(first.height)")
+                let problems = Editor.maskProblems(format: decoded.description.format, hasAlpha: decoded.description.hasAlpha,
+                                                   width: decoded.image.width, height: decoded.image.height, for: first)
+                if !problems.isEmpty {
+                    problems.forEach { printError("\(mask): \($0)") }
                     throw ExitCode(2)
                 }
                 maskImage = decoded.image

@@ -305,6 +305,44 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(back.details == nil)
     }
 
+    @Test func aMaskPNGIsLoadedFromThePicker() {
+        var state = EditorState(sources: [source("/photos/lake.png", width: 64, height: 48)], backend: .local)
+        run(&state, [.key(.tab)])
+        #expect(state.focus == .mask)
+        #expect(run(&state, [.key(.character("m"))]) == [.listFolder(path: "/photos")])
+        run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.jpg", isFolder: false, byteCount: 9),
+                                                              .init(name: "m.png", isFolder: false, byteCount: 9)])])
+        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(picker.entries.map(\.name) == ["..", "m.png"], "a mask is a PNG")
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("Load a mask for lake.png: /photos") })
+        #expect(run(&state, [.key(.down), .key(.character(" "))]) == [.inspectFile(path: "/photos/m.png")])
+        guard case .picker(let unmarked)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(unmarked.marked.isEmpty, "one mask, nothing to mark")
+        // The details judge the file as a mask for this source.
+        run(&state, [.fileInspected(SourceImage(path: "/photos/m.png", facts: InputFacts(name: "m.png", byteCount: 9,
+                                                 header: .success(ImageHeader(format: .png, width: 64, height: 48, channels: .rgb))),
+                                                 width: 64, height: 48, preview: RGBAImage(width: 64, height: 48)))])
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("✗ a mask must be a PNG with an alpha") })
+        #expect(run(&state, [.key(.enter)]) == [.readMask(path: "/photos/m.png")])
+        #expect(state.overlay == nil)
+
+        // The wrong size is refused, saying which size is needed; the mask is unchanged.
+        run(&state, [.maskRead(path: "/photos/m.png", image: RGBAImage(width: 32, height: 32), format: .png, hasAlpha: true)])
+        guard case .error(let title, let lines)? = state.overlay else { Issue.record("expected the reason"); return }
+        #expect(title == "m.png cannot be the mask")
+        #expect(lines == ["the mask is 32x32; it must match lake.png, 64x48"])
+        #expect(state.mask?.loaded == nil)
+        run(&state, [.key(.escape)])
+
+        var image = RGBAImage(width: 64, height: 48, fill: RGBA(0, 0, 0, 255))
+        for y in 0..<10 { for x in 0..<20 { image[x, y] = RGBA(0, 0, 0, 0) } }
+        run(&state, [.maskRead(path: "/photos/m.png", image: image, format: .png, hasAlpha: true)])
+        #expect(state.mask?.loaded == image)
+        #expect(state.mask?.loadedPreview?.width == 8, "the overlay copy is the preview's size")
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("mask: from file") })
+        #expect(state.notice?.contains("Mask loaded from m.png") == true)
+    }
+
     @Test(arguments: [small, large])
     func layoutAtBothSizes(size: Size) {
         var state = EditorState(sources: [source()], backend: .local)
