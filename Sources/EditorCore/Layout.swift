@@ -43,6 +43,48 @@ public struct Layout: Equatable, Sendable {
         return CellRect(x: box.x + (box.width - columns) / 2, y: box.y + (box.height - rows) / 2, width: columns, height: rows)
     }
 
+    /// Results as tiles: each a picture with a one-line label under it.
+    struct Gallery: Equatable {
+        var columns: Int
+        /// Rows that fit at once; more scroll.
+        var visibleRows: Int
+        var tileWidth: Int
+        var tileHeight: Int
+
+        /// The first grid row shown, so that `selected` is in view.
+        func firstRow(showing selected: Int) -> Int {
+            max(0, selected / columns - visibleRows + 1)
+        }
+
+        /// The tile at cell (x, y) of `box`, for a gallery of `count` scrolled to show `selected`.
+        func tile(at x: Int, _ y: Int, in box: CellRect, count: Int, selected: Int) -> Int? {
+            guard x >= box.x, y >= box.y, x < box.x + columns * tileWidth, y < box.y + visibleRows * tileHeight else { return nil }
+            let index = (firstRow(showing: selected) + (y - box.y) / tileHeight) * columns + (x - box.x) / tileWidth
+            return index < count ? index : nil
+        }
+    }
+
+    /// The grid with the largest pictures for `count` results in `box`; tiles at least 12x4
+    /// cells, scrolling when they do not all fit.
+    static func gallery(count: Int, in box: CellRect) -> Gallery {
+        var best: Gallery?
+        var bestSide = 0
+        for columns in 1...max(1, count) {
+            let rows = (count + columns - 1) / columns
+            let width = box.width / columns, height = box.height / max(1, rows)
+            guard width >= 12, height >= 4 else { continue }
+            // Half-block pixels: a cell is one wide and two tall.
+            let side = min(width - 1, (height - 1) * 2)
+            if side > bestSide {
+                bestSide = side
+                best = Gallery(columns: columns, visibleRows: rows, tileWidth: width, tileHeight: height)
+            }
+        }
+        if let best { return best }
+        let columns = max(1, box.width / 12)
+        return Gallery(columns: columns, visibleRows: max(1, box.height / 4), tileWidth: box.width / columns, tileHeight: 4)
+    }
+
     static func inner(_ rect: CellRect) -> CellRect {
         CellRect(x: rect.x + 1, y: rect.y + 1, width: max(0, rect.width - 2), height: max(0, rect.height - 2))
     }

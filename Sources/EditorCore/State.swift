@@ -83,6 +83,8 @@ public enum PreviewContent: Equatable, Sendable {
     case source
     case partial(RGBAImage)
     case result(Int)
+    /// Every result of the session as a grid, one of them selected.
+    case gallery(selected: Int)
 }
 
 /// Everything on screen. Changed only by `Editor.update`.

@@ -94,13 +94,13 @@ public enum Editor {
             }
             return []
         case .key(let key):
-            return keyPressed(key, state: &state)
+            return keyPressed(key, state: &state, size: size)
         }
     }
 
     // MARK: - Keys
 
-    static func keyPressed(_ key: Key, state: inout EditorState) -> [Effect] {
+    static func keyPressed(_ key: Key, state: inout EditorState, size: Size) -> [Effect] {
         state.notice = nil
         // Ctrl-C arrives as a key in raw mode: it quits like Ctrl-Q.
         let key = key == .control("c") ? Key.control("q") : key
@@ -170,7 +170,7 @@ public enum Editor {
         }
         switch state.focus {
         case .prompt: promptKey(key, state: &state)
-        case .mask: return maskKey(key, state: &state)
+        case .mask: return maskKey(key, state: &state, size: size)
         case .parameters: parameterKey(key, state: &state)
         case .sources: return sourceKey(key, state: &state)
         }
@@ -235,12 +235,13 @@ public enum Editor {
         state.prompt.replace(with: state.sentPrompts[state.recall!])
     }
 
-    static func maskKey(_ key: Key, state: inout EditorState) -> [Effect] {
-        // While a result is shown: browse the results, or iterate on one.
+    static func maskKey(_ key: Key, state: inout EditorState, size: Size) -> [Effect] {
+        if case .gallery(let index) = state.preview { return galleryKey(key, selected: index, state: &state, size: size) }
         if key == .character("z") {
             state.zoomed.toggle()
             return []
         }
+        // While a result is shown: browse the results, or iterate on one.
         if case .result(let index) = state.preview {
             switch key {
             case .character("["):
@@ -249,16 +250,19 @@ public enum Editor {
             case .character("]"):
                 state.preview = .result(min(state.results.count - 1, index + 1))
                 return []
-            case .character("u"):
-                state.notice = "Reading the result as the first source…"
-                return [.loadSource(path: state.results[index].path)]
-            case .character("e"):
-                let name = state.results[index].path.split(separator: "/").last.map(String.init) ?? "edit.png"
-                state.overlay = .export(result: index, path: PromptBuffer(state.startFolder + "/" + name))
+            case .character("g"):
+                state.preview = .gallery(selected: index)
                 return []
             default:
-                break
+                if let effects = resultKey(key, index: index, state: &state) { return effects }
             }
+        } else if key == .character("g") {
+            guard !state.results.isEmpty else {
+                state.notice = "No results yet"
+                return []
+            }
+            state.preview = .gallery(selected: state.results.count - 1)
+            return []
         }
         guard var mask = state.mask else { return [] }
         switch key {
@@ -284,6 +288,45 @@ public enum Editor {
         }
         state.mask = mask
         state.preview = .source
+        return []
+    }
+
+    /// Keys that act on one result, shown alone or selected in the gallery; nil for other keys.
+    static func resultKey(_ key: Key, index: Int, state: inout EditorState) -> [Effect]? {
+        switch key {
+        case .character("u"):
+            state.notice = "Reading the result as the first source…"
+            return [.loadSource(path: state.results[index].path)]
+        case .character("e"):
+            let name = state.results[index].path.split(separator: "/").last.map(String.init) ?? "edit.png"
+            state.overlay = .export(result: index, path: PromptBuffer(state.startFolder + "/" + name))
+            return []
+        default:
+            return nil
+        }
+    }
+
+    static func galleryKey(_ key: Key, selected: Int, state: inout EditorState, size: Size) -> [Effect] {
+        let count = state.results.count
+        let columns = Layout.gallery(count: count, in: Layout.inner(Layout(size: size, zoomed: state.zoomed).preview)).columns
+        var next = selected
+        switch key {
+        case .left, .character("h"), .character("["): next -= 1
+        case .right, .character("l"), .character("]"): next += 1
+        case .up, .character("k"): next -= columns
+        case .down, .character("j"): next += columns
+        case .home: next = 0
+        case .end: next = count - 1
+        case .enter, .character("g"), .character(" "):
+            state.preview = .result(selected)
+            return []
+        case .character("z"):
+            state.zoomed.toggle()
+            return []
+        default:
+            return resultKey(key, index: selected, state: &state) ?? []
+        }
+        state.preview = .gallery(selected: min(max(0, next), count - 1))
         return []
     }
 
@@ -476,6 +519,8 @@ public enum Editor {
         switch outcome {
         case .completed(let tokens):
             state.notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "")
+            // Several images: see them side by side, the run's first selected.
+            if images > 1 { state.preview = .gallery(selected: state.results.count - images) }
         case .failed(let title, let lines):
             state.overlay = .error(title: title, lines: lines + (images > 0 ? ["\(images) image(s) that arrived were saved."] : []))
             if case .partial = state.preview { state.preview = .source }
@@ -492,6 +537,15 @@ public enum Editor {
         switch event {
         case .press(let x, let y):
             if let panel = layout.panel(at: x, y) { state.focus = panel }
+            if case .gallery(let selected) = state.preview {
+                let box = Layout.inner(layout.preview)
+                let grid = Layout.gallery(count: state.results.count, in: box)
+                if let index = grid.tile(at: x, y, in: box, count: state.results.count, selected: selected) {
+                    // A click selects; a click on the selected tile opens it.
+                    state.preview = index == selected ? .result(index) : .gallery(selected: index)
+                }
+                return
+            }
             if state.focus == .mask, let point = Layout.imagePoint(x, y, state: state, size: size) {
                 state.dragStart = point
             }

@@ -53,7 +53,10 @@ extension Editor {
             let path = state.results.indices.contains(index) ? state.results[index].path : ""
             let name = path.split(separator: "/").last.map(String.init) ?? ""
             sequence = "result:" + path
-            title = "Result \(index + 1)/\(state.results.count) · \(name) · after"
+            title = "Result \(index + 1)/\(state.results.count) · \(name) · after" + (state.results.count > 1 ? " · g all" : "")
+        case .gallery(let selected):
+            drawGallery(state, selected: selected, layout: layout, on: &screen)
+            return
         }
         screen.box(layout.preview, title: title, focused: state.focus == .mask)
         guard let image else { return }
@@ -61,6 +64,31 @@ extension Editor {
         screen.images.append(ImagePlacement(id: 1, area: area, image: image, overlay: overlay, highlighted: highlighted,
                                             cursor: cursor, maskImage: maskPreview, sequence: sequence,
                                             isPartial: { if case .partial = state.preview { true } else { false } }()))
+    }
+
+    /// Every result as a tile; the selected one's label is highlighted.
+    static func drawGallery(_ state: EditorState, selected: Int, layout: Layout, on screen: inout Screen) {
+        let count = state.results.count
+        screen.box(layout.preview, title: "Results \(selected + 1)/\(count) · Enter open · u use · e export · g single",
+                   focused: state.focus == .mask)
+        let box = Layout.inner(layout.preview)
+        let grid = Layout.gallery(count: count, in: box)
+        let firstRow = grid.firstRow(showing: selected)
+        for row in 0..<grid.visibleRows {
+            for column in 0..<grid.columns {
+                let index = (firstRow + row) * grid.columns + column
+                guard index < count else { return }
+                let result = state.results[index]
+                let x = box.x + column * grid.tileWidth, y = box.y + row * grid.tileHeight
+                let pictureBox = CellRect(x: x, y: y, width: grid.tileWidth - 1, height: grid.tileHeight - 1)
+                let area = Layout.imageArea(width: result.preview.width, height: result.preview.height, in: pictureBox)
+                screen.images.append(ImagePlacement(id: 10 + index, area: area, image: result.preview, sequence: "result:" + result.path))
+                let name = result.path.split(separator: "/").last.map(String.init) ?? result.path
+                let label = "\(index + 1) \(name)"
+                let labelX = x + max(0, (grid.tileWidth - 1 - DisplayWidth.of(label)) / 2)
+                screen.put(label, x: labelX, y: y + grid.tileHeight - 1, style: index == selected ? .selected : .dim, limit: grid.tileWidth - 1)
+            }
+        }
     }
 
     static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {
@@ -176,7 +204,15 @@ extension Editor {
             parts.append(ByteCount.format(run.bytes))
             right = parts.joined(separator: " · ") + " · " + right
         }
-        let left = state.notice ?? hints[state.focus] ?? ""
+        var hint = hints[state.focus] ?? ""
+        if state.focus == .mask {
+            switch state.preview {
+            case .result: hint = "[ ] results · g grid · u use as source · e export · Ctrl-B before/after · z full size · ? help"
+            case .gallery: hint = "arrows select · Enter open · u use as source · e export · g single · ? help"
+            case .source, .partial: break
+            }
+        }
+        let left = state.notice ?? hint
         let rightWidth = DisplayWidth.of(right)
         screen.put(left, x: 1, y: y, style: state.notice == nil ? barStyle : Style(foreground: .indexed(214), background: .indexed(236), bold: true),
                    limit: max(0, screen.size.columns - rightWidth - 3))
@@ -297,7 +333,8 @@ extension Editor {
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
                 "      i invert · c clear · m load a mask PNG · f fine/coarse steps · z full-size view",
                 "      mouse: drag on the picture to add a rectangle",
-                "Results (in the preview): [ ] previous/next · u use the result as the first source (iterate) · e export",
+                "Results (in the preview): [ ] previous/next · g all results as a grid (arrows, Enter opens)",
+                "         u use the result as the first source (iterate) · e export",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",
                 "         (the first source is the one edited; the mask belongs to it)",

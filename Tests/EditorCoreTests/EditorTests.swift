@@ -142,6 +142,54 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.prompt.text == "x")
     }
 
+    @Test func severalResultsOpenAsAGallery() {
+        var state = EditorState(sources: [source()], backend: .local)
+        let colours = [RGBA(200, 0, 0), RGBA(0, 200, 0), RGBA(0, 0, 200)]
+        let items = colours.enumerated().map { i, c in ResultItem(path: "/data/edit-\(i + 1).png", preview: RGBAImage(width: 32, height: 32, fill: c)) }
+        run(&state, type("x") + [.key(.control("s"))] + items.map { .run(.saved($0)) } + [.finished(.completed(totalTokens: nil))])
+        #expect(state.preview == .gallery(selected: 0), "the run's first image is selected")
+
+        var screen = Editor.view(state, size: large)
+        #expect(screen.images.map(\.id) == [10, 11, 12])
+        #expect(screen.images.map(\.image) == items.map(\.preview))
+        #expect(screen.text[0].contains("Results 1/3"))
+        #expect(screen.text.contains { $0.contains("2 edit-2.png") && $0.contains("3 edit-3.png") })
+        // Tiles do not overlap and stay inside the preview.
+        let preview = Layout.inner(Layout(size: large).preview)
+        for (a, b) in zip(screen.images, screen.images.dropFirst()) { #expect(a.area.x + a.area.width <= b.area.x || a.area.y + a.area.height <= b.area.y) }
+        #expect(screen.images.allSatisfy { $0.area.x >= preview.x && $0.area.x + $0.area.width <= preview.x + preview.width })
+
+        run(&state, [.key(.tab), .key(.right), .key(.right), .key(.right)], size: large)
+        #expect(state.focus == .mask && state.preview == .gallery(selected: 2), "stops at the last")
+        #expect(run(&state, [.key(.character("u"))], size: large) == [.loadSource(path: "/data/edit-3.png")])
+        run(&state, [.key(.left), .key(.enter)], size: large)
+        #expect(state.preview == .result(1))
+        run(&state, [.key(.character("g"))], size: large)
+        #expect(state.preview == .gallery(selected: 1))
+
+        // A click selects a tile; a second click opens it.
+        screen = Editor.view(state, size: large)
+        let first = screen.images[0].area
+        run(&state, [.mouse(.press(x: first.x + 1, y: first.y + 1))], size: large)
+        #expect(state.preview == .gallery(selected: 0))
+        run(&state, [.mouse(.press(x: first.x + 1, y: first.y + 1))], size: large)
+        #expect(state.preview == .result(0))
+        // At 80x24 the tiles are smaller but all three show.
+        run(&state, [.key(.character("g"))])
+        #expect(Editor.view(state, size: small).images.count == 3)
+    }
+
+    @Test func aLongGalleryScrollsToTheSelection() {
+        var state = EditorState(sources: [source()], backend: .local)
+        state.results = (1...40).map { ResultItem(path: "/data/e\($0).png", preview: RGBAImage(width: 4, height: 4)) }
+        state.focus = .mask
+        run(&state, [.key(.character("g"))])
+        #expect(state.preview == .gallery(selected: 39))
+        let screen = Editor.view(state, size: small)
+        #expect(screen.images.contains { $0.id == 10 + 39 }, "the selected tile is in view")
+        #expect(!screen.images.contains { $0.id == 10 }, "the first ones scrolled away")
+    }
+
     @Test func escapeCancelsAndQuitAsksDuringARun() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, type("x") + [.key(.control("s"))])
@@ -184,8 +232,8 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         let image = RGBAImage(width: 4, height: 3, fill: RGBA(9, 9, 9))
         run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/r/edit-1.png", preview: image))),
                                  .run(.saved(ResultItem(path: "/r/edit-1-2.png", preview: image))), .finished(.completed(totalTokens: nil))])
-        #expect(state.preview == .result(1))
-        run(&state, [.key(.tab), .key(.character("["))])
+        #expect(state.preview == .gallery(selected: 0), "two images show side by side")
+        run(&state, [.key(.tab), .key(.enter), .key(.character("]")), .key(.character("["))])
         #expect(state.preview == .result(0))
         run(&state, [.key(.character("[")), .key(.character("]"))])
         #expect(state.preview == .result(1))
