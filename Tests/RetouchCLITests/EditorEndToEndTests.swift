@@ -1,4 +1,6 @@
 import Foundation
+import ImageCodecs
+import Raster
 import Testing
 
 #if canImport(Glibc)
@@ -91,5 +93,113 @@ import Glibc
         try session.keys("C-q")
         screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 30)
         #expect(!screen.contains("Prompt 14/32000"), "the terminal is back to the shell's screen")
+    }
+
+    @Test(.enabled(if: tmux != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/sixel2png"), "make test installs tmux and libsixel-bin"))
+    func sixelPicturesPassThroughWithoutDisturbingTheText() async throws {
+        let data = try CLI.temporaryFolder()
+        let raw = data.appendingPathComponent("pane.raw").path
+        let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
+        let session = Session()
+        // The pause lets pipe-pane attach before the editor draws.
+        let command = "sleep 1; env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(data.path) XDG_CONFIG_HOME=/nonexistent "
+            + "TERM=xterm-256color \(CLI.executable.path) --graphics sixel \(lakeside); sleep 60"
+        try session.tmux(["new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", command])
+        defer { _ = try? session.tmux(["kill-server"]) }
+        try session.tmux(["pipe-pane", "-O", "-t", session.name, "cat >> \(raw)"])
+
+        var screen = try await session.wait(for: "Prompt 0/32000", seconds: 60)
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0].contains("lakeside.png 1024x1024") && lines[0].contains("Sources 1/16"), "the text layout is intact:\n\(screen)")
+        #expect(!screen.contains("q\"1;1;"), "no sixel data leaks into the text")
+        let first = try await picture(in: raw) { _ in true }
+        #expect(abs(first.width - first.height) <= first.width / 50, "the square sample stays square: \(first.width)x\(first.height)")
+        let source = try ImageFile.load(path: lakeside).decoded.image.resized(width: first.width, height: first.height)
+        #expect(psnr(first, source) > 22, "the picture is the sample")
+
+        // A mask rectangle in the middle: the picture is sent again, tinted red there and
+        // unchanged elsewhere.
+        try session.keys("Tab")
+        try session.keys("Enter")
+        screen = try await session.wait(for: "mask: 1 rect", seconds: 30)
+        let (cx, cy) = (first.width / 2, first.height / 2)
+        func redness(_ p: RGBA) -> Int { Int(p.r) - Int(p.g) }
+        let masked = try await picture(in: raw) { redness($0[cx, cy]) > redness(source[cx, cy]) + 40 }
+        #expect(redness(masked[cx, cy]) > redness(source[cx, cy]) + 40, "tinted: \(masked[cx, cy]) over \(source[cx, cy])")
+        let (ox, oy) = (first.width / 10, first.height / 2)
+        #expect(abs(Int(masked[ox, oy].r) - Int(source[ox, oy].r)) < 40, "untouched outside the mask")
+        try session.keys("C-q")
+    }
+
+    /// The latest sixel image in the pane's raw output, decoded, once it satisfies `accept`
+    /// (or the last one seen after 30 s).
+    func picture(in path: String, where accept: (RGBAImage) -> Bool) async throws -> RGBAImage {
+        let deadline = Date().addingTimeInterval(30)
+        var latest: RGBAImage?
+        while Date() < deadline {
+            let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+            if let last = Self.unwrapPassthrough(bytes).last {
+                let image = try decode(last)
+                if accept(image) { return image }
+                latest = image
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("no sixel image in the output was as expected")
+        return try #require(latest)
+    }
+
+    /// `ESC P tmux; payload-with-doubled-ESCs ESC \\` → payloads, complete ones only.
+    static func unwrapPassthrough(_ bytes: [UInt8]) -> [[UInt8]] {
+        let start = Array("\u{1B}Ptmux;".utf8)
+        var payloads: [[UInt8]] = []
+        var i = 0
+        while i + start.count <= bytes.count {
+            guard Array(bytes[i..<(i + start.count)]) == start else { i += 1; continue }
+            var j = i + start.count
+            var payload: [UInt8] = []
+            var complete = false
+            while j + 1 < bytes.count {
+                if bytes[j] == 0x1B && bytes[j + 1] == 0x1B {
+                    payload.append(0x1B)
+                    j += 2
+                } else if bytes[j] == 0x1B && bytes[j + 1] == 0x5C {
+                    complete = true
+                    j += 2
+                    break
+                } else {
+                    payload.append(bytes[j])
+                    j += 1
+                }
+            }
+            guard complete else { break }
+            payloads.append(payload)
+            i = j
+        }
+        return payloads
+    }
+
+    /// Decodes a sixel image with libsixel's sixel2png.
+    func decode(_ sixel: [UInt8]) throws -> RGBAImage {
+        let folder = try CLI.temporaryFolder()
+        let input = folder.appendingPathComponent("picture.six"), output = folder.appendingPathComponent("picture.png")
+        try Data(sixel).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
+        process.arguments = ["-i", input.path, "-o", output.path]
+        try process.run()
+        process.waitUntilExit()
+        return try ImageFile.load(path: output.path).decoded.image
+    }
+
+    func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
+        var sum = 0.0
+        for y in 0..<a.height {
+            for x in 0..<a.width {
+                let p = a[x, y], q = b[x, y]
+                for (u, v) in [(p.r, q.r), (p.g, q.g), (p.b, q.b)] { sum += pow(Double(u) - Double(v), 2) }
+            }
+        }
+        return 10 * log10(255 * 255 / (sum / Double(a.width * a.height * 3)))
     }
 }
