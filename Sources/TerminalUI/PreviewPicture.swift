@@ -50,9 +50,10 @@ enum PreviewPicture {
     }
 
     /// Opaque pixels for protocols that draw over the terminal's own cells: transparent areas
-    /// show an 8-pixel grey checkerboard.
+    /// show a grey checkerboard of about 24 squares across, 2 to 8 pixels each.
     static func checkered(_ image: RGBAImage) -> RGBAImage {
-        image.flattened { x, y in ((x >> 3) ^ (y >> 3)) & 1 == 0 ? RGBA(72, 72, 72) : RGBA(104, 104, 104) }
+        let square = max(2, min(8, max(image.width, image.height) / 24))
+        return image.flattened { x, y in (x / square + y / square) % 2 == 0 ? RGBA(72, 72, 72) : RGBA(104, 104, 104) }
     }
 
     /// A masked pixel: 45 % red over the picture.
