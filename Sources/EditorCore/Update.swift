@@ -42,6 +42,10 @@ public enum Editor {
                 state.notice = "An edit takes at most 16 images"
                 return []
             }
+            guard !state.sources.contains(where: { $0.path == source.path }) else {
+                state.notice = "\(source.name) is already a source"
+                return []
+            }
             state.sources.append(source)
             if state.sources.count == 1 { firstSourceChanged(&state) }
             state.notice = "Added \(source.name) (\(state.sources.count)/16)"
@@ -409,10 +413,8 @@ public enum Editor {
         case .enter, .right, .character("l"):
             if !picker.marked.isEmpty {
                 state.notice = "Reading \(picker.marked.count) file\(picker.marked.count == 1 ? "" : "s")…"
-                let paths = picker.marked
-                picker.marked = []
-                state.overlay = .picker(picker)
-                return paths.map { .addSource(path: $0) }
+                state.overlay = nil
+                return picker.marked.map { .addSource(path: $0) }
             }
             guard let entry = picker.current else { break }
             let path = picker.path(of: entry)
@@ -426,7 +428,7 @@ public enum Editor {
                 return [.readMask(path: path)]
             }
             state.notice = "Reading \(entry.name)…"
-            state.overlay = .picker(picker)
+            state.overlay = nil
             return [.addSource(path: path)]
         default: break
         }

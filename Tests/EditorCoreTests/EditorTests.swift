@@ -293,13 +293,15 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
         #expect(state.sources.map(\.path) == ["/photos/a.png"])
         #expect(state.mask?.imageWidth == 800, "the first source added gets a mask")
+        #expect(state.overlay == nil && state.focus == .prompt, "the picker closes on adding: ready to type")
+        run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
+        #expect(state.sources.count == 1 && state.notice == "a.png is already a source")
         // Several files at once: mark with Space, add with Enter.
-        run(&state, [.folderListed(path: "/photos", entries: [.init(name: "c.webp", isFolder: false, byteCount: 1),
+        run(&state, [.key(.control("o")), .folderListed(path: "/photos", entries: [.init(name: "c.webp", isFolder: false, byteCount: 1),
                                                               .init(name: "d.png", isFolder: false, byteCount: 1)])])
         run(&state, [.key(.down), .key(.character(" ")), .key(.character(" "))])
         #expect(Editor.view(state, size: small).text.contains { $0.contains("2 marked") })
         #expect(run(&state, [.key(.enter)]) == [.addSource(path: "/photos/c.webp"), .addSource(path: "/photos/d.png")])
-        run(&state, [.key(.escape)])
         #expect(state.overlay == nil)
         // A file the API would refuse is not added, and says why.
         run(&state, [.key(.control("o")), .sourceAdded(SourceImage(
