@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
@@ -41,9 +42,12 @@ let package = Package(
         .target(name: "LocalEngine", dependencies: ["Raster"]),
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
         .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
+        // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
+        .target(name: "SessionStore", dependencies: ["EditorCore", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess"]
+            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess",
+                           "SessionStore"]
         ),
         .target(
             name: "LocalServer",
@@ -70,7 +74,7 @@ let package = Package(
             name: "retouch",
             dependencies: [
                 "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
-                "EditorCore", "TerminalUI",
+                "EditorCore", "TerminalUI", "SessionStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -97,6 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),

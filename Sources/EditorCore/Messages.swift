@@ -54,6 +54,9 @@ public enum Message: Equatable, Sendable {
     /// A mask PNG read for the first source, or why it could not be read.
     case maskRead(path: String, image: RGBAImage, format: ImageFormat, hasAlpha: Bool)
     case maskFailed(String)
+    /// Past runs for the history panel, newest first, or why they could not be read.
+    case historyLoaded([PastRun])
+    case historyFailed(String)
     /// How an export went: the path written, or why not.
     case exported(path: String)
     case exportFailed(String)
@@ -71,6 +74,12 @@ public enum Effect: Equatable, Sendable {
     case listFolder(path: String)
     /// Read a mask PNG for the first source.
     case readMask(path: String)
+    /// Past runs whose prompt contains `filter`, of this session or of all.
+    case loadHistory(filter: String, allSessions: Bool)
+    /// Send a past run again exactly as it was (its sources, prompt, parameters and mask).
+    case rerun(runID: Int64)
+    /// Read the loaded mask a past run used, as a `maskRead` message.
+    case readRunMask(runID: Int64)
     /// Read the file highlighted in the picker, for its thumbnail and details.
     case inspectFile(path: String)
     /// Copy a saved result to a path chosen by the user; never replaces a file.

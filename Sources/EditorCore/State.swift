@@ -41,7 +41,7 @@ public enum Backend: Equatable, Sendable {
     /// The local server in this process: offline, prompts are not interpreted.
     case local
 
-    var label: String {
+    public var label: String {
         switch self {
         case .openAI: "OpenAI"
         case .custom(let url): url
@@ -77,6 +77,27 @@ public enum Overlay: Equatable, Sendable {
     case picker(FilePicker)
     /// Asking where to export a result: the path being typed.
     case export(result: Int, path: PromptBuffer)
+    case history(HistoryBrowser)
+}
+
+/// Two pictures side by side, or one at a time in the same place (flipped with Space).
+public struct Comparison: Equatable, Sendable {
+    public enum Side: Equatable, Sendable {
+        case source
+        case result(Int)
+    }
+
+    public var left: Side
+    public var right: Side
+    /// One picture at a time, in place, instead of side by side.
+    public var flip = false
+    /// In flip mode: the right one is shown.
+    public var showingRight = true
+
+    public init(left: Side, right: Side) {
+        self.left = left
+        self.right = right
+    }
 }
 
 public enum PreviewContent: Equatable, Sendable {
@@ -85,6 +106,7 @@ public enum PreviewContent: Equatable, Sendable {
     case result(Int)
     /// Every result of the session as a grid, one of them selected.
     case gallery(selected: Int)
+    case compare(Comparison)
 }
 
 /// Everything on screen. Changed only by `Editor.update`.
@@ -108,6 +130,15 @@ public struct EditorState: Equatable, Sendable {
     /// Prompts sent in this session, oldest first, and where recall stands.
     public var sentPrompts: [String] = []
     public var recall: Int?
+    /// Prompts of earlier sessions, oldest first; recall reaches them after Ctrl-R.
+    public var earlierPrompts: [String] = []
+    public var recallAllSessions = false
+    /// What was typed before recall began, given back when recall steps past the newest.
+    public var recallStash = ""
+    /// Tokens the API reported for this session's runs.
+    public var sessionTokens = 0
+    /// A result marked in the grid, to compare with the next one chosen.
+    public var compareMark: Int?
     /// A mouse drag in progress on the preview, in image pixels.
     public var dragStart: Point?
     /// The preview fills the screen (toggled with z in the preview panel).

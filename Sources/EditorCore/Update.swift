@@ -80,14 +80,22 @@ public enum Editor {
             state.overlay = .error(title: "Could not read the mask", lines: [reason])
             return []
         case .fileInspected(let source):
-            guard case .picker(var picker)? = state.overlay, picker.details?.path == source.path else { return [] }
-            picker.details = .image(source)
-            state.overlay = .picker(picker)
+            setDetails(.image(source), state: &state)
             return []
         case .fileInspectionFailed(let path, let reason):
-            guard case .picker(var picker)? = state.overlay, picker.details?.path == path else { return [] }
-            picker.details = .unreadable(path: path, reason: reason)
-            state.overlay = .picker(picker)
+            setDetails(.unreadable(path: path, reason: reason), state: &state)
+            return []
+        case .historyLoaded(let runs):
+            guard case .history(var browser)? = state.overlay else { return [] }
+            browser.runs = runs
+            browser.loading = false
+            browser.selected = min(browser.selected, max(0, runs.count - 1))
+            browser.result = 0
+            let effects = inspectHistorySelection(&browser)
+            state.overlay = .history(browser)
+            return effects
+        case .historyFailed(let reason):
+            state.overlay = .error(title: "Could not read the history", lines: [reason])
             return []
         case .folderFailed(let path, let reason):
             if case .picker(var picker)? = state.overlay, picker.folder == path {
@@ -110,6 +118,7 @@ public enum Editor {
         let key = key == .control("c") ? Key.control("q") : key
         if key != .control("q") { state.quitArmed = false }
         if case .picker(let picker)? = state.overlay { return pickerKey(key, picker: picker, state: &state) }
+        if case .history(let browser)? = state.overlay { return historyKey(key, browser: browser, state: &state) }
         if case .export(let result, var path)? = state.overlay {
             switch key {
             case .escape: state.overlay = nil
@@ -161,6 +170,9 @@ public enum Editor {
         case .function(1):
             state.overlay = .help
             return []
+        case .function(2):
+            state.overlay = .history(HistoryBrowser())
+            return [.loadHistory(filter: "", allSessions: false)]
         case .control("b"):
             toggleBeforeAfter(&state)
             return []
@@ -197,12 +209,27 @@ public enum Editor {
     static func promptKey(_ key: Key, state: inout EditorState) {
         switch key {
         case .enter: state.prompt.insert("\n")
-        case .paste(let text): state.prompt.insert(text)
+        case .paste(let text):
+            state.prompt.insert(text)
+            state.recall = nil
+        // Up on the first line and Down on the last recall prompts, as shells do.
+        case .up where state.prompt.position.line == 0: recallPrompt(&state, by: -1)
+        case .down where state.prompt.position.line == state.prompt.lines.count - 1: recallPrompt(&state, by: 1)
         case .up: state.prompt.moveLine(by: -1)
         case .down: state.prompt.moveLine(by: 1)
         case .control("p"), .pageUp: recallPrompt(&state, by: -1)
         case .control("n"), .pageDown: recallPrompt(&state, by: 1)
-        default: promptEdit(key, &state.prompt)
+        case .control("r"):
+            state.recallAllSessions.toggle()
+            state.recall = nil
+            state.notice = state.recallAllSessions
+                ? "Recalling prompts of all sessions (\(state.earlierPrompts.count + state.sentPrompts.count)): ↑ or Ctrl-P"
+                : "Recalling prompts of this session only"
+        default:
+            let before = state.prompt.characters
+            promptEdit(key, &state.prompt)
+            // An edited recalled prompt is new text: recall starts over from it.
+            if state.prompt.characters != before { state.recall = nil }
         }
     }
 
@@ -225,22 +252,47 @@ public enum Editor {
     }
 
     /// Earlier prompts of this session, newest first.
+    /// Steps through earlier prompts (this session's, or every session's after Ctrl-R); past the
+    /// newest, the text being typed before recall began comes back.
     static func recallPrompt(_ state: inout EditorState, by delta: Int) {
-        guard !state.sentPrompts.isEmpty else {
-            state.notice = "No earlier prompt in this session"
+        let prompts = state.recallAllSessions ? state.earlierPrompts + state.sentPrompts : state.sentPrompts
+        guard !prompts.isEmpty else {
+            state.notice = state.recallAllSessions ? "No earlier prompt in any session" : "No earlier prompt in this session (Ctrl-R: all sessions)"
             return
         }
-        let next = (state.recall ?? state.sentPrompts.count) + delta
-        if next >= state.sentPrompts.count {
+        if state.recall == nil {
+            guard delta < 0 else { return }
+            state.recallStash = state.prompt.text
+        }
+        let next = min(prompts.count, (state.recall ?? prompts.count) + delta)
+        if next >= prompts.count {
             state.recall = nil
+            state.prompt.replace(with: state.recallStash)
             return
         }
         state.recall = max(0, next)
-        state.prompt.replace(with: state.sentPrompts[state.recall!])
+        state.prompt.replace(with: prompts[state.recall!])
     }
 
     static func maskKey(_ key: Key, state: inout EditorState, size: Size) -> [Effect] {
         if case .gallery(let index) = state.preview { return galleryKey(key, selected: index, state: &state, size: size) }
+        if case .compare(var comparison) = state.preview {
+            switch key {
+            case .character("f"):
+                comparison.flip.toggle()
+                state.preview = .compare(comparison)
+                return []
+            case .character(" ") where comparison.flip:
+                comparison.showingRight.toggle()
+                state.preview = .compare(comparison)
+                return []
+            case .character("g") where !state.results.isEmpty:
+                if case .result(let index) = comparison.right { state.preview = .gallery(selected: index) } else { state.preview = .gallery(selected: 0) }
+                return []
+            default:
+                break
+            }
+        }
         if key == .character("z") {
             state.zoomed.toggle()
             return []
@@ -256,6 +308,9 @@ public enum Editor {
                 return []
             case .character("g"):
                 state.preview = .gallery(selected: index)
+                return []
+            case .character("v"):
+                state.preview = .compare(Comparison(left: .source, right: .result(index)))
                 return []
             default:
                 if let effects = resultKey(key, index: index, state: &state) { return effects }
@@ -324,6 +379,15 @@ public enum Editor {
         case .enter, .character("g"), .character(" "):
             state.preview = .result(selected)
             return []
+        case .character("v"):
+            if let mark = state.compareMark, mark != selected, mark < count {
+                state.compareMark = nil
+                state.preview = .compare(Comparison(left: .result(mark), right: .result(selected)))
+            } else {
+                state.compareMark = selected
+                state.notice = "Result \(selected + 1) marked: choose another and press v to compare"
+            }
+            return []
         case .character("z"):
             state.zoomed.toggle()
             return []
@@ -332,6 +396,109 @@ public enum Editor {
         }
         state.preview = .gallery(selected: min(max(0, next), count - 1))
         return []
+    }
+
+    /// The highlighted file's details, for whichever panel asked for them.
+    static func setDetails(_ details: FilePicker.Details, state: inout EditorState) {
+        switch state.overlay {
+        case .picker(var picker)? where picker.details?.path == details.path:
+            picker.details = details
+            state.overlay = .picker(picker)
+        case .history(var browser)? where browser.details?.path == details.path:
+            browser.details = details
+            state.overlay = .history(browser)
+        default:
+            break
+        }
+    }
+
+    /// Asks for the highlighted result's picture when it is not the one shown.
+    static func inspectHistorySelection(_ browser: inout HistoryBrowser) -> [Effect] {
+        guard let path = browser.currentResult else {
+            browser.details = nil
+            return []
+        }
+        guard browser.details?.path != path else { return [] }
+        browser.details = .reading(path: path)
+        return [.inspectFile(path: path)]
+    }
+
+    static func historyKey(_ key: Key, browser: HistoryBrowser, state: inout EditorState) -> [Effect] {
+        var browser = browser
+        if browser.typingFilter {
+            switch key {
+            case .enter, .escape, .tab:
+                browser.typingFilter = false
+                state.overlay = .history(browser)
+                return []
+            default:
+                let before = browser.filter.text
+                promptEdit(key, &browser.filter)
+                state.overlay = .history(browser)
+                return browser.filter.text == before ? [] : [.loadHistory(filter: browser.filter.text, allSessions: browser.allSessions)]
+            }
+        }
+        switch key {
+        case .escape, .function(2), .character("q"):
+            state.overlay = nil
+            return []
+        case .up, .character("k"):
+            browser.selected = max(0, browser.selected - 1)
+            browser.result = 0
+        case .down, .character("j"):
+            browser.selected = min(max(0, browser.runs.count - 1), browser.selected + 1)
+            browser.result = 0
+        case .left, .character("h"):
+            browser.result = max(0, browser.result - 1)
+        case .right, .character("l"):
+            browser.result = min(max(0, (browser.current?.results.count ?? 1) - 1), browser.result + 1)
+        case .character("/"):
+            browser.typingFilter = true
+        case .character("a"):
+            browser.allSessions.toggle()
+            browser.loading = true
+            state.overlay = .history(browser)
+            return [.loadHistory(filter: browser.filter.text, allSessions: browser.allSessions)]
+        case .enter:
+            guard let run = browser.current else { break }
+            return restoreRun(run, state: &state)
+        case .character("r"):
+            guard let run = browser.current else { break }
+            guard state.run == nil else {
+                state.notice = "An edit is running: wait for it or cancel it with Esc"
+                return []
+            }
+            state.overlay = nil
+            state.run = RunProgress(started: state.now)
+            state.preview = .source
+            state.notice = "Sending run \(run.id) again"
+            return [.rerun(runID: run.id)]
+        case .character("b"):
+            guard let path = browser.currentResult else {
+                state.notice = "That run has no result to branch from"
+                break
+            }
+            state.overlay = nil
+            state.notice = "Reading the result as the first source…"
+            return [.loadSource(path: path)]
+        default:
+            break
+        }
+        let effects = inspectHistorySelection(&browser)
+        state.overlay = .history(browser)
+        return effects
+    }
+
+    /// A past run's prompt, parameters and mask become the draft's; the sources stay.
+    static func restoreRun(_ run: PastRun, state: inout EditorState) -> [Effect] {
+        state.overlay = nil
+        state.restore(Draft(prompt: run.prompt, sources: [], maskRects: run.maskRects, maskInverted: run.maskInverted,
+                            parameters: run.parameters))
+        let kept = state.mask?.rects.count ?? 0
+        state.notice = "Restored run \(run.id): prompt, parameters"
+            + (run.maskRects.isEmpty && !run.hasLoadedMask ? "" : kept == run.maskRects.count ? " and mask" : "; its mask does not fit the first source")
+        state.preview = .source
+        return run.hasLoadedMask ? [.readRunMask(runID: run.id)] : []
     }
 
     static func parameterKey(_ key: Key, state: inout EditorState) {
@@ -521,6 +688,7 @@ public enum Editor {
         switch outcome {
         case .completed(let tokens):
             state.notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "")
+            state.sessionTokens += tokens ?? 0
             // Several images: see them side by side, the run's first selected.
             if images > 1 { state.preview = .gallery(selected: state.results.count - images) }
         case .failed(let title, let lines):

@@ -57,6 +57,9 @@ extension Editor {
         case .gallery(let selected):
             drawGallery(state, selected: selected, layout: layout, on: &screen)
             return
+        case .compare(let comparison):
+            drawComparison(comparison, state: state, layout: layout, on: &screen)
+            return
         }
         screen.box(layout.preview, title: title, focused: state.focus == .mask)
         guard let image else { return }
@@ -88,6 +91,115 @@ extension Editor {
                 let labelX = x + max(0, (grid.tileWidth - 1 - DisplayWidth.of(label)) / 2)
                 screen.put(label, x: labelX, y: y + grid.tileHeight - 1, style: index == selected ? .selected : .dim, limit: grid.tileWidth - 1)
             }
+        }
+    }
+
+    /// Two pictures side by side, or one of them in place (flip).
+    static func drawComparison(_ comparison: Comparison, state: EditorState, layout: Layout, on screen: inout Screen) {
+        func picture(_ side: Comparison.Side) -> (image: RGBAImage, label: String, sequence: String)? {
+            switch side {
+            case .source:
+                guard let first = state.sources.first else { return nil }
+                return (first.preview, "before · \(first.name)", "source:" + first.path)
+            case .result(let index):
+                guard state.results.indices.contains(index) else { return nil }
+                let result = state.results[index]
+                let name = result.path.split(separator: "/").last.map(String.init) ?? result.path
+                return (result.preview, "\(index + 1) · \(name)", "result:" + result.path)
+            }
+        }
+        let box = Layout.inner(layout.preview)
+        if comparison.flip {
+            let shown = comparison.showingRight ? comparison.right : comparison.left
+            guard let side = picture(shown) else { return }
+            screen.box(layout.preview, title: "Compare, in place: \(side.label) (\(comparison.showingRight ? "B" : "A")) · Space flips",
+                       focused: state.focus == .mask)
+            let area = Layout.imageArea(width: side.image.width, height: side.image.height, in: box)
+            screen.images.append(ImagePlacement(id: 20, area: area, image: side.image, sequence: side.sequence))
+            return
+        }
+        screen.box(layout.preview, title: "Compare · f flips in place", focused: state.focus == .mask)
+        let half = box.width / 2
+        for (i, shown) in [comparison.left, comparison.right].enumerated() {
+            guard let side = picture(shown) else { continue }
+            let column = CellRect(x: box.x + i * half, y: box.y, width: half - 1, height: box.height - 1)
+            let area = Layout.imageArea(width: side.image.width, height: side.image.height, in: column)
+            screen.images.append(ImagePlacement(id: 20 + i, area: area, image: side.image, sequence: side.sequence))
+            let label = (i == 0 ? "A " : "B ") + side.label
+            screen.put(label, x: column.x + max(0, (column.width - DisplayWidth.of(label)) / 2), y: box.y + box.height - 1,
+                       style: .accent, limit: column.width)
+        }
+    }
+
+    /// Past runs, newest first: prompt, status, when, tokens; the selected run's parameters,
+    /// sources and result picture on the right.
+    static func drawHistory(_ browser: HistoryBrowser, size: Size, on screen: inout Screen) {
+        let width = min(size.columns - 2, 140), height = min(size.rows - 2, 40)
+        let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
+        screen.fill(rect, style: .plain)
+        let scope = browser.allSessions ? "all sessions" : "this session"
+        screen.box(rect, title: "History · \(scope) · \(browser.runs.count) run\(browser.runs.count == 1 ? "" : "s")", focused: true)
+        clearImages(under: rect, on: &screen)
+        let filterLine = browser.typingFilter || !browser.filter.isEmpty ? "filter: " + browser.filter.text : "/ to filter by prompt"
+        screen.put(filterLine, x: rect.x + 2, y: rect.y + 1, style: browser.typingFilter ? .accent : .dim, limit: width - 4)
+        if browser.typingFilter {
+            screen.cursor = Point(x: min(rect.x + 2 + 8 + DisplayWidth.of(browser.filter.text), rect.x + width - 2), y: rect.y + 1)
+        }
+        let detailsWidth = width >= 90 ? min(48, width / 2 - 4) : 0
+        let listWidth = width - detailsWidth
+        let rows = height - 5
+        if browser.loading {
+            screen.put("Reading…", x: rect.x + 2, y: rect.y + 3, style: .dim)
+        } else if browser.runs.isEmpty {
+            screen.put(browser.filter.isEmpty ? "No runs yet: Ctrl-S sends one" : "No run's prompt contains that", x: rect.x + 2, y: rect.y + 3, style: .dim)
+        }
+        let top = max(0, min(browser.selected - rows / 2, browser.runs.count - rows))
+        for (i, run) in browser.runs.dropFirst(top).prefix(rows).enumerated() {
+            let selected = top + i == browser.selected
+            let y = rect.y + 3 + i
+            screen.fill(CellRect(x: rect.x + 1, y: y, width: listWidth - 2, height: 1), style: selected ? .selected : .plain)
+            let status = run.status == .completed ? "\(run.results.count) img" : run.status.rawValue
+            let tokens = run.totalTokens.map { " · \($0) tok" } ?? ""
+            let right = "\(status)\(tokens)"
+            let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
+            screen.put("\(run.id)", x: rect.x + 2, y: y, style: selected ? .selected : .dim)
+            screen.put(prompt, x: rect.x + 7, y: y, style: selected ? .selected : .plain, limit: listWidth - 12 - DisplayWidth.of(right))
+            let statusStyle: Style = selected ? .selected : run.status == .completed ? .dim : .warning
+            screen.put(right, x: rect.x + listWidth - 2 - DisplayWidth.of(right), y: y, style: statusStyle)
+        }
+        screen.put("↑↓ run · ←→ result · Enter restore · r run again · b branch · / filter · a all sessions · Esc close",
+                   x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
+        guard detailsWidth > 0, let run = browser.current else { return }
+        let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
+        for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
+        var lines: [(String, Style)] = []
+        let settings = run.parameters.filter { $0.key != "model" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        lines.append(("\(run.parameters["model"] ?? "") · \(run.backend)", .plain))
+        lines += wrap(settings.joined(separator: " "), width: pane.width - 2).map { ($0, .dim) }
+        let mask = run.maskRects.isEmpty && !run.hasLoadedMask ? "no mask"
+            : "mask: \(run.maskRects.count) rect\(run.maskRects.count == 1 ? "" : "s")\(run.hasLoadedMask ? " + file" : "")\(run.maskInverted ? ", inverted" : "")"
+        lines.append((mask, .dim))
+        for source in run.sources.prefix(3) {
+            lines.append((source.path.split(separator: "/").last.map(String.init) ?? source.path, .dim))
+        }
+        if let tokens = run.totalTokens {
+            lines.append(("tokens: \(tokens)" + (run.inputTokens.map { " (in \($0), out \(run.outputTokens ?? 0))" } ?? ""), .dim))
+        }
+        if let error = run.error { lines += wrap(error, width: pane.width - 2).map { ($0, .warning) } }
+        if !run.results.isEmpty {
+            let name = browser.currentResult?.split(separator: "/").last.map(String.init) ?? ""
+            lines.append(("result \(browser.result + 1)/\(run.results.count): \(name)", .accent))
+        }
+        let textTop = max(pane.y, pane.y + pane.height - lines.count)
+        if case .image(let source)? = browser.details, textTop - pane.y > 2 {
+            let box = CellRect(x: pane.x + 1, y: pane.y, width: pane.width - 2, height: textTop - pane.y - 1)
+            let area = Layout.imageArea(width: source.preview.width, height: source.preview.height, in: box)
+            screen.images.append(ImagePlacement(id: 3, area: area, image: source.preview, sequence: "result:" + source.path))
+        } else if case .unreadable(_, let reason)? = browser.details {
+            screen.put(reason, x: pane.x + 1, y: pane.y, style: .warning, limit: pane.width - 2)
+        }
+        for (i, line) in lines.enumerated() where textTop + i < pane.y + pane.height {
+            screen.put(line.0, x: pane.x + 1, y: textTop + i, style: line.1, limit: pane.width - 2)
         }
     }
 
@@ -186,7 +298,7 @@ extension Editor {
     }
 
     static let hints: [Panel: String] = [
-        .prompt: "type · Ctrl-S send · Tab panels · Ctrl-P/N earlier prompts · F1 help · Ctrl-Q quit",
+        .prompt: "type · Ctrl-S send · Tab panels · ↑ earlier prompts · F2 history · F1 help · Ctrl-Q quit",
         .mask: "arrows move · Shift/HJKL size · Enter add · n/p select · d delete · i invert · c clear · m load · f fine · z full size · [ ] results · u use · e export",
         .parameters: "↑↓ field · ←→ value · Ctrl-S send · ? help",
         .sources: "↑↓ select · o/Enter add files · J/K reorder · d remove · ? help",
@@ -197,6 +309,7 @@ extension Editor {
         screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: Style(background: .indexed(236)))
         let barStyle = Style(foreground: .indexed(252), background: .indexed(236))
         var right = "\(state.backend.label) · \(state.parameters.model)"
+        if state.sessionTokens > 0 { right = "\(state.sessionTokens) tokens · " + right }
         if let run = state.run {
             var parts = ["\(run.status) \(String(format: "%.1f", max(0, state.now - run.started))) s"]
             if run.partials > 0 { parts.append("\(run.partials) partial") }
@@ -208,7 +321,8 @@ extension Editor {
         if state.focus == .mask {
             switch state.preview {
             case .result: hint = "[ ] results · g grid · u use as source · e export · Ctrl-B before/after · z full size · ? help"
-            case .gallery: hint = "arrows select · Enter open · u use as source · e export · g single · ? help"
+            case .gallery: hint = "arrows select · Enter open · u use as source · e export · v compare · g single · ? help"
+            case .compare(let comparison): hint = comparison.flip ? "Space flips · f side by side · g grid · Esc back" : "f flip in place · g grid · Esc back"
             case .source, .partial: break
             }
         }
@@ -312,6 +426,9 @@ extension Editor {
         case .picker(let picker):
             drawPicker(picker, first: state.sources.first, size: size, on: &screen)
             return
+        case .history(let browser):
+            drawHistory(browser, size: size, on: &screen)
+            return
         case .export(_, let path):
             let width = min(size.columns - 4, 90)
             let rect = CellRect(x: (size.columns - width) / 2, y: size.rows / 2 - 2, width: width, height: 4)
@@ -329,12 +446,16 @@ extension Editor {
             style = .plain
             lines = [
                 "Anywhere: Tab/Shift-Tab panels · Ctrl-S send · Esc cancel run · Ctrl-B before/after · F1 help · Ctrl-Q quit",
-                "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word, Ctrl-P/N earlier prompts",
+                "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word",
+                "        ↑ on the first line or Ctrl-P/N earlier prompts · Ctrl-R recall from all sessions",
                 "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
                 "      i invert · c clear · m load a mask PNG · f fine/coarse steps · z full-size view",
                 "      mouse: drag on the picture to add a rectangle",
                 "Results (in the preview): [ ] previous/next · g all results as a grid (arrows, Enter opens)",
-                "         u use the result as the first source (iterate) · e export",
+                "         u use the result as the first source (iterate) · e export · v compare with the source",
+                "         (in the grid: v marks one, v on another compares them) · f flip in place, Space swaps",
+                "History: F2 past runs · / filter · a all sessions · Enter restore prompt, parameters, mask",
+                "         r run again · b branch from the highlighted result (←→ choose it)",
                 "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
                 "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",
                 "         (the first source is the one edited; the mask belongs to it)",

@@ -14,27 +14,28 @@ import Glibc
 
 /// What the editor starts with.
 public struct EditorLaunch: Sendable {
-    public var sources: [SourceImage]
+    /// The session: new, or the last one reopened with its draft and results.
+    public var start: SessionStart
     /// A mask PNG for the first source (alpha 0 = edit), already checked for its size.
     public var mask: RGBAImage?
     public var client: ImageEditClient
     public var backend: Backend
-    /// Every finished image is saved here the moment it arrives.
-    public var resultsFolder: String
     /// How pictures are drawn, and one cell's size in pixels.
     public var graphics: GraphicsChoice
     public var cellSize: (width: Int, height: Int)
 
-    public init(sources: [SourceImage], mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend, resultsFolder: String,
+    public init(start: SessionStart, mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend,
                 graphics: GraphicsChoice, cellSize: (width: Int, height: Int)) {
-        self.sources = sources
+        self.start = start
         self.mask = mask
         self.client = client
         self.backend = backend
-        self.resultsFolder = resultsFolder
         self.graphics = graphics
         self.cellSize = cellSize
     }
+
+    var resultsFolder: String { start.resultsFolder }
+    var keeper: SessionKeeper { start.keeper }
 }
 
 /// The editor's runtime: the UI thread (ncurses, keys, painting) waits in poll() on the terminal
@@ -71,18 +72,33 @@ public enum EditorApp {
         let curses = Curses()
         defer { curses.stop() }
         let runner = EffectRunner(launch: launch, inbox: inbox)
-        var state = EditorState(sources: launch.sources, backend: launch.backend)
+        let start = launch.start
+        var state = EditorState(sources: start.sources, backend: launch.backend)
         state.startFolder = FileManager.default.currentDirectoryPath
-        if let loaded = launch.mask, let first = launch.sources.first {
+        if let draft = start.draft { state.restore(draft) }
+        if let loaded = launch.mask, let first = start.sources.first {
             state.mask?.load(loaded, previewWidth: first.preview.width, previewHeight: first.preview.height)
         }
-        if launch.sources.isEmpty {
+        state.results = start.results
+        state.sentPrompts = start.sentPrompts
+        state.earlierPrompts = start.earlierPrompts
+        state.sessionTokens = start.tokens
+        state.notice = start.notice
+        if start.sources.isEmpty {
             // Started without images: begin by choosing some.
             for effect in Editor.openPicker(&state) {
                 if case .listFolder(let path) = effect { runner.listFolder(path) }
             }
         }
         let graphics = GraphicsLayer(choice: launch.graphics, cell: launch.cellSize)
+        let keeper = launch.keeper
+        // When the changed draft is to be written (debounced: once typing pauses).
+        var draftDue: Double?
+        func saveDraft() {
+            draftDue = nil
+            if keeper.isUnsaved(state.draft), let problem = keeper.save(state.draft) { state.notice = problem }
+        }
+        defer { saveDraft() }
         var previous: Screen?
         var running = true
         while running {
@@ -98,10 +114,13 @@ public enum EditorApp {
             Curses.write(synchronizedUpdate(begin: false))
             previous = screen
 
-            // Wait for a key or a message; tick while a run shows its elapsed time.
+            // Wait for a key or a message; tick while a run shows its elapsed time; wake to save
+            // a changed draft once typing pauses.
+            var timeout: Int32 = state.run != nil ? 200 : -1
+            if let due = draftDue { timeout = min(timeout < 0 ? Int32.max : timeout, Int32(max(0, (due - monotonicSeconds()) * 1000))) }
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, 2, state.run != nil ? 200 : -1)
+            _ = poll(&fds, 2, timeout)
 
             var messages: [Message] = [.tick(now: monotonicSeconds())]
             for input in curses.readInput() {
@@ -124,13 +143,18 @@ public enum EditorApp {
                 graphics.cell = (max(1, window.pixelWidth / window.columns), max(1, window.pixelHeight / window.rows))
             }
             if terminated {
+                // A dropped connection (SIGHUP) or SIGTERM: keep the draft before going.
+                saveDraft()
                 runner.cancel()
                 break
             }
             for message in messages {
                 for effect in Editor.update(&state, message, size: curses.size) {
                     switch effect {
-                    case .send(let request, let mask): runner.send(request, mask: mask)
+                    case .send(let request, let mask): runner.send(request, mask: mask, draft: state.draft)
+                    case .rerun(let id): runner.rerun(id)
+                    case .loadHistory(let filter, let allSessions): runner.loadHistory(filter: filter, allSessions: allSessions)
+                    case .readRunMask(let id): runner.readRunMask(id)
                     case .cancelRun: runner.cancel()
                     case .loadSource(let path): runner.loadSource(path, asFirst: true)
                     case .addSource(let path): runner.loadSource(path, asFirst: false)
@@ -141,6 +165,12 @@ public enum EditorApp {
                     case .quit: running = false
                     }
                 }
+            }
+            if keeper.isUnsaved(state.draft) {
+                if draftDue == nil { draftDue = monotonicSeconds() + 0.4 }
+                if let due = draftDue, monotonicSeconds() >= due { saveDraft() }
+            } else {
+                draftDue = nil
             }
         }
     }
@@ -235,20 +265,64 @@ final class EffectRunner: @unchecked Sendable {
         }
     }
 
-    func send(_ request: EditRequest, mask: RGBAImage?) {
-        let launch = launch, inbox = inbox
-        task = Task.detached {
+    /// Sends an edit; `mask`, when set, is encoded as the mask PNG. The run is recorded in the
+    /// session store with `draft`'s mask rectangles, its results as they arrive.
+    func send(_ request: EditRequest, mask: RGBAImage?, draft: Draft) {
+        run { () throws -> (EditRequest, Draft) in
             var request = request
             do {
                 if let mask { request.mask = InputImage(bytes: try ImageEncoder.png(mask, alpha: .always), filename: "mask.png") }
             } catch {
-                inbox.post(.finished(.failed(title: "Could not make the mask", lines: [String(describing: error)])))
+                throw RunFailure(title: "Could not make the mask", reason: String(describing: error))
+            }
+            return (request, draft)
+        }
+    }
+
+    /// Sends a past run again as it was: its sources, prompt, parameters and the mask it sent.
+    func rerun(_ id: Int64) {
+        let keeper = launch.keeper
+        run { () throws -> (EditRequest, Draft) in
+            guard let store = keeper.store else { throw RunFailure(title: "Not sent", reason: "there is no session store to read the run from") }
+            do {
+                let past = try store.run(id)
+                let masks = try store.masks(of: id)
+                let mask = masks.sent.map { InputImage(bytes: $0, filename: "mask.png") }
+                let request = Parameters(apiValues: past.parameters).request(images: past.sources.map { InputImage(path: $0.path) },
+                                                                             mask: mask, prompt: past.prompt)
+                let loaded = masks.loaded.flatMap { try? ImageDecoder().decode($0).image }
+                return (request, Draft(prompt: past.prompt, sources: past.sources.map(\.path), maskRects: past.maskRects,
+                                       maskInverted: past.maskInverted, loadedMask: loaded, parameters: past.parameters))
+            } catch {
+                throw RunFailure(title: "Not sent", reason: String(describing: error))
+            }
+        }
+    }
+
+    struct RunFailure: Error {
+        var title: String
+        var reason: String
+    }
+
+    /// One edit at a time: prepares the request, records it, streams it, saves what arrives.
+    /// `prepare` throws `RunFailure` when the request cannot be made.
+    private func run(_ prepare: @escaping @Sendable () throws -> (EditRequest, Draft)) {
+        let launch = launch, inbox = inbox, keeper = launch.keeper
+        task = Task.detached {
+            let sent: EditRequest, draft: Draft
+            do {
+                (sent, draft) = try prepare()
+            } catch {
+                let failure = error as? RunFailure ?? RunFailure(title: "Not sent", reason: String(describing: error))
+                inbox.post(.finished(.failed(title: failure.title, lines: [failure.reason])))
                 return
             }
-            let sent = request
+            let record = keeper.runStarted(sent, draft: draft, backend: launch.backend.label)
             let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem())
             let server = launch.client.configuration.baseURL
             let requestID = RequestIDBox()
+            let outcome: RunOutcome
+            var usage: Usage?
             do {
                 let result = try await launch.client.edit(sent) { progress in
                     switch progress {
@@ -267,15 +341,48 @@ final class EffectRunner: @unchecked Sendable {
                                         requestID: requestID.value, created: image.createdAt, usage: image.usage,
                                         output: image.settings, revisedPrompt: image.revisedPrompt)
                             }
+                            keeper.resultSaved(run: record, path: path, index: image.index)
                             inbox.post(.run(.saved(ResultItem(path: path, preview: Self.preview(image.bytes) ?? RGBAImage(width: 1, height: 1)))))
                         } catch {
                             inbox.post(.run(.status("could not save: \(error)")))
                         }
                     }
                 }
-                inbox.post(.finished(.completed(totalTokens: result.usage?.totalTokens)))
+                usage = result.usage
+                outcome = .completed(totalTokens: result.usage?.totalTokens)
             } catch {
-                inbox.post(.finished(Self.outcome(error as? ImageEditError ?? .cancelled)))
+                outcome = Self.outcome(error as? ImageEditError ?? .cancelled)
+            }
+            keeper.runFinished(run: record, outcome: outcome, usage: usage)
+            inbox.post(.finished(outcome))
+        }
+    }
+
+    func loadHistory(filter: String, allSessions: Bool) {
+        let inbox = inbox, keeper = launch.keeper
+        Task.detached {
+            guard let store = keeper.store else {
+                inbox.post(.historyFailed("the session store could not be opened when the editor started"))
+                return
+            }
+            do {
+                inbox.post(.historyLoaded(try store.runs(session: allSessions ? nil : keeper.session, filter: filter)))
+            } catch {
+                inbox.post(.historyFailed(String(describing: error)))
+            }
+        }
+    }
+
+    /// The loaded mask a past run used, back as a mask for the first source.
+    func readRunMask(_ id: Int64) {
+        let inbox = inbox, keeper = launch.keeper
+        Task.detached {
+            do {
+                guard let store = keeper.store, let png = try store.masks(of: id).loaded else { return }
+                let image = try ImageDecoder().decode(png).image
+                inbox.post(.maskRead(path: "run \(id)", image: image, format: .png, hasAlpha: true))
+            } catch {
+                inbox.post(.maskFailed("the mask of run \(id): \(error)"))
             }
         }
     }

@@ -6,6 +6,7 @@ import ImageEditAPI
 import Raster
 import ResultFiles
 import LocalServer
+import SessionStore
 import TerminalGraphics
 import TerminalUI
 
@@ -19,9 +20,11 @@ struct EditorCommand: AsyncParsableCommand {
         commandName: "editor",
         abstract: "Open the terminal editor on source images (the default command).",
         discussion: """
-            With OPENAI_API_KEY set, edits go to OpenAI (or to --base-url / OPENAI_BASE_URL); \\
-            without one, to the offline local engine started inside the editor. Results are saved \\
-            under $XDG_DATA_HOME/retouch/results the moment they arrive. Press F1 in the editor for its keys.
+            With OPENAI_API_KEY set, edits go to OpenAI (or to --base-url / OPENAI_BASE_URL); \
+            without one, to the offline local engine started inside the editor. Results are saved \
+            under $XDG_DATA_HOME/retouch/results the moment they arrive. Without IMAGEs (and without \
+            --new) the last session reopens: its sources, prompt, mask, parameters and results. \
+            Press F1 in the editor for its keys, F2 for past runs.
             """
     )
 
@@ -36,6 +39,9 @@ struct EditorCommand: AsyncParsableCommand {
 
     @Option(help: "How pictures are drawn: auto, sixel, kitty, iterm, halfblock or none.")
     var graphics: GraphicsMode = .auto
+
+    @Flag(help: "Start a new session instead of reopening the last one's draft.")
+    var new = false
 
     func validate() throws {
         if images.count > 16 { throw ValidationError("at most 16 source images, not \(images.count)") }
@@ -89,12 +95,14 @@ struct EditorCommand: AsyncParsableCommand {
         }
         let client = ImageEditClient(configuration: configuration)
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
-        // One folder per editor session, named by its start.
-        let folder = "\(dataHome)/retouch/results/session-\(ResultWriter.timestamp())"
-        await EditorApp.run(EditorLaunch(sources: sources, mask: maskImage, client: client, backend: backend, resultsFolder: folder,
+        // Images on the command line or --new start a session (one results folder each, named by
+        // its start); otherwise the last session reopens with its draft.
+        let start = SessionStart.begin(storePath: SessionStore.defaultPath(environment: environment), images: sources, fresh: new,
+                                       newResultsFolder: "\(dataHome)/retouch/results/session-\(ResultWriter.timestamp())")
+        await EditorApp.run(EditorLaunch(start: start, mask: maskImage, client: client, backend: backend,
                                          graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies)))
         await client.shutdown()
         await localServer?.stop()
-        if FileManager.default.fileExists(atPath: folder) { printLine("results: \(folder)") }
+        if FileManager.default.fileExists(atPath: start.resultsFolder) { printLine("results: \(start.resultsFolder)") }
     }
 }

@@ -8,12 +8,12 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve POST /v1/images/edits locally, backed by the offline engine.",
         discussion: """
-            An OpenAI-compatible server of the image-edit endpoint. The local engine fills the masked \\
-            area of the first image from the rest of it (without a mask it tones the image sepia with a \\
-            vignette); it does not interpret prompts. Point clients at http://HOST:PORT/v1 (for example \\
+            An OpenAI-compatible server of the image-edit endpoint. The local engine fills the masked \
+            area of the first image from the rest of it (without a mask it tones the image sepia with a \
+            vignette); it does not interpret prompts. Point clients at http://HOST:PORT/v1 (for example \
             OPENAI_BASE_URL=http://127.0.0.1:8080/v1). Stops cleanly on Ctrl-C or SIGTERM.
 
-            For testing clients, --fault (or a request's X-Retouch-Fault header) plays a failure: \\
+            For testing clients, --fault (or a request's X-Retouch-Fault header) plays a failure: \
             429, 500, drop-after:K (close the connection after K stream events), error-event, non-json or stall.
             """
     )

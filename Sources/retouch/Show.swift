@@ -15,10 +15,10 @@ struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print images in the terminal: sixel, kitty, iTerm2 or half-blocks.",
         discussion: """
-            The picture keeps its aspect ratio and fits the terminal (or --width/--height cells). \\
-            With --graphics auto the terminal is asked what it supports (sixel, kitty), with the \\
-            environment as a hint (TERM_PROGRAM, COLORTERM, KITTY_WINDOW_ID); inside tmux or screen \\
-            half-blocks are used unless another mode is chosen, which tmux then passes through. \\
+            The picture keeps its aspect ratio and fits the terminal (or --width/--height cells). \
+            With --graphics auto the terminal is asked what it supports (sixel, kitty), with the \
+            environment as a hint (TERM_PROGRAM, COLORTERM, KITTY_WINDOW_ID); inside tmux or screen \
+            half-blocks are used unless another mode is chosen, which tmux then passes through. \
             When standard output is not a terminal and no size is given, images keep their own size.
             """
     )

@@ -1,0 +1,169 @@
+import EditorCore
+import FileAccess
+import Foundation
+import ImageCodecs
+import ImageEditAPI
+import Raster
+import SessionStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The editor's link to the session store: which session it is, saving its draft, recording
+/// its runs. Without a store (it could not be opened) nothing is kept, and the editor says so.
+public final class SessionKeeper: @unchecked Sendable {
+    public let store: SessionStore?
+    public let session: String
+    private let lock = NSLock()
+    private var savedDraft: Draft?
+
+    public init(store: SessionStore?, session: String, savedDraft: Draft?) {
+        self.store = store
+        self.session = session
+        self.savedDraft = savedDraft
+    }
+
+    /// Whether `draft` differs from what the store holds.
+    func isUnsaved(_ draft: Draft) -> Bool {
+        lock.withLock { store != nil && draft != savedDraft }
+    }
+
+    /// Writes the draft; a failure is returned for the status line, the draft stays unsaved.
+    func save(_ draft: Draft) -> String? {
+        guard let store else { return nil }
+        do {
+            let maskPNG = try draft.loadedMask.map { try ImageEncoder.png($0, alpha: .always) }
+            try store.saveDraft(draft, session: session, loadedMaskPNG: maskPNG, now: Date().timeIntervalSince1970)
+            lock.withLock { savedDraft = draft }
+            return nil
+        } catch {
+            return "The draft could not be saved: \(error)"
+        }
+    }
+
+    /// Records a run as it starts; nil without a store (or when the store fails: the edit
+    /// goes on regardless).
+    func runStarted(_ request: EditRequest, draft: Draft, backend: String) -> Int64? {
+        guard let store else { return nil }
+        let sources = request.images.map { image -> SourceReference in
+            guard case .file(let path) = image.content else { return SourceReference(path: image.filename, sha256: "") }
+            let bytes = (try? FileReader.readAll(path: path, maxBytes: 1 << 30)) ?? []
+            return SourceReference(path: path, sha256: SHA256.hex(bytes))
+        }
+        var maskPNG: [UInt8]?
+        if case .bytes(let bytes)? = request.mask?.content { maskPNG = bytes }
+        let loaded = try? draft.loadedMask.map { try ImageEncoder.png($0, alpha: .always) }
+        let run = SessionStore.NewRun(session: session, prompt: request.prompt, parameters: Parameters(request: request).apiValues,
+                                      sources: sources, maskRects: draft.maskRects, maskInverted: draft.maskInverted,
+                                      maskPNG: maskPNG, loadedMaskPNG: loaded ?? nil, backend: backend,
+                                      started: Date().timeIntervalSince1970, pid: getpid())
+        return try? store.runStarted(run)
+    }
+
+    func resultSaved(run: Int64?, path: String, index: Int) {
+        guard let store, let run else { return }
+        try? store.resultSaved(run: run, path: path, index: index, now: Date().timeIntervalSince1970)
+    }
+
+    func runFinished(run: Int64?, outcome: RunOutcome, usage: Usage?) {
+        guard let store, let run else { return }
+        let status: PastRun.Status, error: String?
+        switch outcome {
+        case .completed: (status, error) = (.completed, nil)
+        case .cancelled: (status, error) = (.cancelled, nil)
+        case .failed(let title, let lines): (status, error) = (.failed, ([title] + lines).joined(separator: " · "))
+        }
+        try? store.runFinished(run: run, status: status, error: error,
+                               usage: usage.map { SessionStore.Usage(input: $0.inputTokens, output: $0.outputTokens, total: $0.totalTokens) },
+                               now: Date().timeIntervalSince1970)
+    }
+}
+
+extension Parameters {
+    /// The settings a request carries, as the parameters panel holds them.
+    init(request: EditRequest) {
+        var values: [String: String] = [:]
+        values["model"] = request.model
+        values["size"] = request.size
+        values["quality"] = request.quality
+        values["background"] = request.background
+        values["output_format"] = request.outputFormat
+        values["output_compression"] = request.outputCompression.map(String.init)
+        values["input_fidelity"] = request.inputFidelity
+        values["n"] = request.n.map(String.init)
+        values["partial_images"] = request.partialImages.map(String.init)
+        self.init(apiValues: values)
+    }
+}
+
+/// How the editor begins: a new session, or the last one reopened with its draft, results and
+/// what happened to a run cut short.
+public struct SessionStart: Sendable {
+    public var keeper: SessionKeeper
+    public var resultsFolder: String
+    public var sources: [SourceImage]
+    public var draft: Draft?
+    public var results: [ResultItem]
+    /// Prompts of this session (when reopened) and of the others, oldest first.
+    public var sentPrompts: [String]
+    public var earlierPrompts: [String]
+    public var tokens: Int
+    /// Said in the status line once the editor is up.
+    public var notice: String?
+
+    /// `images`: files named on the command line (they start a new session, as `fresh` does).
+    public static func begin(storePath: String, images: [SourceImage], fresh: Bool, newResultsFolder: String) -> SessionStart {
+        let store: SessionStore
+        do {
+            store = try SessionStore(path: storePath)
+        } catch {
+            return SessionStart(keeper: SessionKeeper(store: nil, session: "", savedDraft: nil), resultsFolder: newResultsFolder,
+                                sources: images, draft: nil, results: [], sentPrompts: [], earlierPrompts: [], tokens: 0,
+                                notice: "History and drafts are off: \(error)")
+        }
+        // Runs left "running" by an editor that is gone were cut short.
+        try? store.markInterrupted { pid in kill(pid, 0) == 0 || errno == EPERM }
+        let now = Date().timeIntervalSince1970
+        if images.isEmpty, !fresh, let last = try? store.lastSession() {
+            return resume(last, store: store)
+        }
+        let session = (try? store.startSession(resultsFolder: newResultsFolder, now: now)) ?? UUID().uuidString
+        return SessionStart(keeper: SessionKeeper(store: store, session: session, savedDraft: nil), resultsFolder: newResultsFolder,
+                            sources: images, draft: nil, results: [], sentPrompts: [],
+                            earlierPrompts: (try? store.prompts(excludingSession: session)) ?? [], tokens: 0, notice: nil)
+    }
+
+    static func resume(_ last: SessionRecord, store: SessionStore) -> SessionStart {
+        var notices: [String] = []
+        var sources: [SourceImage] = []
+        for path in last.draft?.sources ?? [] {
+            do {
+                sources.append(try SourceLoader.load(path))
+            } catch {
+                notices.append("\((path as NSString).lastPathComponent) is gone from the draft: \(error)")
+            }
+        }
+        var draft = last.draft
+        if let loaded = try? store.draft(session: last.id)?.loadedMaskPNG, let image = try? ImageDecoder().decode(loaded).image {
+            draft?.loadedMask = image
+        }
+        // Every result of the session, oldest first, as far as the files are still there.
+        let runs = ((try? store.runs(session: last.id)) ?? []).reversed()
+        var results: [ResultItem] = []
+        for path in runs.flatMap(\.results).suffix(48) {
+            guard let bytes = try? FileReader.readAll(path: path, maxBytes: 1 << 30), let preview = EffectRunner.preview(bytes) else { continue }
+            results.append(ResultItem(path: path, preview: preview))
+        }
+        if let cut = runs.last(where: { $0.status == .interrupted }) {
+            notices.insert("Run \(cut.id) was interrupted; \(cut.results.count) image\(cut.results.count == 1 ? "" : "s") had arrived", at: 0)
+        }
+        let keeper = SessionKeeper(store: store, session: last.id, savedDraft: last.draft)
+        var sent: [String] = []
+        for run in runs where sent.last != run.prompt { sent.append(run.prompt) }
+        return SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, sources: sources, draft: draft, results: results,
+                            sentPrompts: sent, earlierPrompts: (try? store.prompts(excludingSession: last.id)) ?? [],
+                            tokens: (try? store.tokens(session: last.id)) ?? 0,
+                            notice: notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · "))
+    }
+}

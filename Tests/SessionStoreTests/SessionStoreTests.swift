@@ -1,0 +1,168 @@
+import Testing
+@testable import SessionStore
+
+@Suite struct SHA256Tests {
+    @Test func knownDigests() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // Two blocks.
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+import EditorCore
+import Foundation
+import GRDB
+import Raster
+
+func temporaryStorePath() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-store-\(UUID().uuidString)")
+    return folder.appendingPathComponent("sessions.sqlite").path
+}
+
+func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 1) -> SessionStore.NewRun {
+    SessionStore.NewRun(session: session, prompt: prompt, parameters: ["model": "gpt-image-1.5", "n": "2"],
+                        sources: [SourceReference(path: "/photos/lake.png", sha256: "ab12")],
+                        maskRects: [PixelRect(x: 1, y: 2, width: 30, height: 40)], maskInverted: true,
+                        maskPNG: [1, 2, 3], loadedMaskPNG: nil, backend: "local engine", started: started, pid: pid)
+}
+
+@Suite struct SessionStoreTests {
+    @Test func aDraftComesBackAsItWasSaved() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/data/results/s1", now: 100)
+        #expect(try store.draft(session: session) == nil)
+        let draft = Draft(prompt: "a red boat\nat dawn", sources: ["/a.png", "/b.jpg"], maskRects: [PixelRect(x: 0, y: 0, width: 5, height: 6)],
+                          maskInverted: true, parameters: ["model": "gpt-image-1", "quality": "high"])
+        try store.saveDraft(draft, session: session, loadedMaskPNG: [9, 8, 7], now: 101)
+        let back = try #require(try store.draft(session: session))
+        #expect(back.draft == draft && back.loadedMaskPNG == [9, 8, 7])
+        // Saving again replaces it.
+        var edited = draft
+        edited.prompt = "a blue boat"
+        try store.saveDraft(edited, session: session, loadedMaskPNG: nil, now: 102)
+        #expect(try store.draft(session: session)?.draft.prompt == "a blue boat")
+        #expect(try store.draft(session: session)?.loadedMaskPNG == nil)
+
+        let other = try store.startSession(resultsFolder: "/data/results/s2", now: 103)
+        #expect(try store.lastSession()?.id == other, "a new session with no draft yet is the latest")
+        try store.saveDraft(edited, session: session, loadedMaskPNG: nil, now: 104)
+        let last = try #require(try store.lastSession())
+        #expect(last.id == session && last.resultsFolder == "/data/results/s1" && last.draft?.prompt == "a blue boat")
+    }
+
+    @Test func runsAreRecordedAsTheyHappen() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/r", now: 1)
+        let first = try store.runStarted(newRun(session, prompt: "Add a Red boat", at: 10))
+        try store.resultSaved(run: first, path: "/r/edit-1.png", index: 0, now: 11)
+        try store.resultSaved(run: first, path: "/r/edit-1-2.png", index: 1, now: 12)
+        try store.runFinished(run: first, status: .completed, error: nil, usage: .init(input: 100, output: 200, total: 300), now: 13)
+        let second = try store.runStarted(newRun(session, prompt: "remove the sun", at: 20))
+        try store.runFinished(run: second, status: .failed, error: "size: invalid (code: invalid_value)", usage: nil, now: 21)
+
+        let runs = try store.runs(session: session)
+        #expect(runs.map(\.id) == [second, first], "newest first")
+        let done = runs[1]
+        #expect(done.status == .completed && done.results == ["/r/edit-1.png", "/r/edit-1-2.png"])
+        #expect(done.totalTokens == 300 && done.inputTokens == 100 && done.outputTokens == 200)
+        #expect(done.parameters == ["model": "gpt-image-1.5", "n": "2"])
+        #expect(done.maskRects == [PixelRect(x: 1, y: 2, width: 30, height: 40)] && done.maskInverted && !done.hasLoadedMask)
+        #expect(done.sources == [SourceReference(path: "/photos/lake.png", sha256: "ab12")])
+        #expect(runs[0].status == .failed && runs[0].error == "size: invalid (code: invalid_value)")
+        #expect(try store.masks(of: first).sent == [1, 2, 3])
+        #expect(try store.tokens(session: session) == 300)
+
+        // The filter matches words of the prompt, in any case; % and _ are plain characters.
+        #expect(try store.runs(session: session, filter: "red BOAT").map(\.id) == [first])
+        #expect(try store.runs(session: session, filter: "100%").isEmpty)
+        let elsewhere = try store.startSession(resultsFolder: "/r2", now: 30)
+        _ = try store.runStarted(newRun(elsewhere, prompt: "a red kite", at: 31))
+        #expect(try store.runs(session: session, filter: "red").count == 1)
+        #expect(try store.runs(session: nil, filter: "red").count == 2)
+        #expect(throws: SessionStoreError.noSuchRun(999)) { try store.run(999) }
+    }
+
+    @Test func runsOfAnEditorThatIsGoneAreInterrupted() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/r", now: 1)
+        let gone = try store.runStarted(newRun(session, prompt: "a", at: 2, pid: 4001))
+        try store.resultSaved(run: gone, path: "/r/edit-1.png", index: 0, now: 3)
+        let alive = try store.runStarted(newRun(session, prompt: "b", at: 4, pid: 4002))
+        #expect(try store.markInterrupted { $0 == 4002 } == 1)
+        let interrupted = try store.run(gone)
+        #expect(interrupted.status == .interrupted && interrupted.results == ["/r/edit-1.png"], "what arrived is kept")
+        #expect(try store.run(alive).status == .running, "another editor's run in flight is left alone")
+    }
+
+    @Test func earlierPromptsOfOtherSessionsOnceEachOldestFirst() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let old = try store.startSession(resultsFolder: "/r", now: 1)
+        for (prompt, time) in [("fog", 2.0), ("rain", 3.0), ("fog", 4.0)] { _ = try store.runStarted(newRun(old, prompt: prompt, at: time)) }
+        let current = try store.startSession(resultsFolder: "/r", now: 5)
+        _ = try store.runStarted(newRun(current, prompt: "snow", at: 6))
+        #expect(try store.prompts(excludingSession: current) == ["rain", "fog"])
+        #expect(try store.prompts(excludingSession: nil) == ["rain", "fog", "snow"])
+    }
+
+    @Test func aStoreOfTheOlderSchemaMigrates() throws {
+        let path = temporaryStorePath()
+        do {
+            let old = try SessionStore(path: path, upTo: SessionStore.migrations[0])
+            #expect(try old.appliedMigrations() == [SessionStore.migrations[0]])
+            // Written as the first schema had it: no usage columns.
+            try old.pool.write { db in
+                try db.execute(sql: "INSERT INTO session (id, started, resultsFolder) VALUES ('s', 1, '/r')")
+                try db.execute(sql: """
+                    INSERT INTO run (sessionID, started, status, prompt, parameters, sources, maskRects, maskInverted, backend, pid)
+                    VALUES ('s', 2, 'completed', 'old prompt', '{"model":"gpt-image-1"}', '[]', '[]', 0, 'OpenAI', 1)
+                    """)
+            }
+        }
+        let store = try SessionStore(path: path)
+        #expect(try store.appliedMigrations() == SessionStore.migrations)
+        let run = try #require(try store.runs(session: "s").first)
+        #expect(run.prompt == "old prompt" && run.totalTokens == nil && run.parameters == ["model": "gpt-image-1"])
+        try store.runFinished(run: run.id, status: .completed, error: nil, usage: .init(input: 1, output: 2, total: 3), now: 9)
+        #expect(try store.run(run.id).totalTokens == 3)
+    }
+
+    @Test func twoEditorsWritingAtOnceLeaveAWholeStore() async throws {
+        let path = temporaryStorePath()
+        let one = try SessionStore(path: path), two = try SessionStore(path: path)
+        let sessionOne = try one.startSession(resultsFolder: "/1", now: 1)
+        let sessionTwo = try two.startSession(resultsFolder: "/2", now: 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (store, session) in [(one, sessionOne), (two, sessionTwo)] {
+                group.addTask {
+                    for i in 0..<150 {
+                        let run = try store.runStarted(newRun(session, prompt: "p\(i)", at: Double(i)))
+                        try store.resultSaved(run: run, path: "/x/\(i).png", index: 0, now: Double(i))
+                        try store.saveDraft(Draft(prompt: "d\(i)"), session: session, loadedMaskPNG: nil, now: Double(i))
+                        try store.runFinished(run: run, status: .completed, error: nil, usage: nil, now: Double(i))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try one.runs(session: nil, limit: 1000).count == 300)
+        #expect(try two.runs(session: sessionOne, limit: 1000).allSatisfy { $0.results.count == 1 && $0.status == .completed })
+        let check = try await one.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        #expect(check == ["ok"])
+        let mode = try await one.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func aFileThatIsNotAStoreIsReportedNotCrashedOn() throws {
+        let path = temporaryStorePath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data("this is not a database, it is a shopping list".utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SessionStore(path: path)
+            Issue.record("a broken store should be refused")
+        } catch {
+            #expect(error.description.contains(path) && error.description.contains("move it aside"))
+        }
+    }
+}
