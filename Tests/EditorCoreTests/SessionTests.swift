@@ -1,0 +1,152 @@
+import ImageEditAPI
+import Raster
+import Testing
+@testable import EditorCore
+
+private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects: [PixelRect] = [], loadedMask: Bool = false,
+                     tokens: Int? = nil, status: PastRun.Status = .completed) -> PastRun {
+    PastRun(id: id, sessionID: "s", started: Double(id), status: status, prompt: prompt,
+            parameters: ["model": "gpt-image-1", "quality": "high", "n": "2"],
+            sources: [SourceReference(path: "/photos/lake.png", sha256: "00")], maskRects: rects, maskInverted: !rects.isEmpty,
+            hasLoadedMask: loadedMask, backend: "local engine (offline)", totalTokens: tokens, results: results)
+}
+
+@Suite struct SessionTests {
+    @Test func aDraftIsTheEditorsInputsAndComesBack() {
+        var state = EditorState(sources: [source("/a.png", width: 100, height: 80)], backend: .local)
+        run(&state, type("a kite") + [.key(.tab), .key(.enter), .key(.character("i")), .key(.tab), .key(.down), .key(.right)])
+        let draft = state.draft
+        #expect(draft.prompt == "a kite" && draft.sources == ["/a.png"])
+        #expect(draft.maskRects.count == 1 && draft.maskInverted)
+        #expect(draft.parameters["size"] != nil && draft.parameters["model"] == "gpt-image-1.5")
+
+        var reopened = EditorState(sources: [source("/a.png", width: 100, height: 80)], backend: .local)
+        reopened.restore(draft)
+        #expect(reopened.draft == draft)
+        // Rectangles that do not fit a different first source are dropped, the rest stays.
+        var other = EditorState(sources: [source("/b.png", width: 10, height: 10)], backend: .local)
+        other.restore(draft)
+        #expect(other.prompt.text == "a kite" && other.mask?.rects.isEmpty == true)
+    }
+
+    @Test func historyBrowsesFiltersAndRestores() {
+        var state = EditorState(sources: [source("/photos/lake.png", width: 1024, height: 768)], backend: .local)
+        run(&state, type("typing this"))
+        #expect(run(&state, [.key(.function(2))]) == [.loadHistory(filter: "", allSessions: false)])
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("Reading…") })
+        let runs = [pastRun(2, prompt: "snowy peaks", results: ["/r/2.png", "/r/2-2.png"], rects: [PixelRect(x: 10, y: 10, width: 50, height: 40)],
+                            tokens: 900),
+                    pastRun(1, prompt: "a red boat", status: .interrupted)]
+        #expect(run(&state, [.historyLoaded(runs)]) == [.inspectFile(path: "/r/2.png")], "the first result's picture is read")
+        var screen = Editor.view(state, size: large)
+        #expect(screen.text.contains { $0.contains("History · this session · 2 runs") })
+        #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 900 tok") })
+        #expect(screen.text.contains { $0.contains("a red boat") && $0.contains("interrupted") })
+        #expect(screen.text.contains { $0.contains("mask: 1 rect, inverted") })
+        // The next result of the run, then the picture arrives.
+        #expect(run(&state, [.key(.right)]) == [.inspectFile(path: "/r/2-2.png")])
+        run(&state, [.fileInspected(source("/r/2-2.png", width: 64, height: 48))])
+        screen = Editor.view(state, size: large)
+        #expect(screen.images.map(\.id) == [3])
+        #expect(screen.text.contains { $0.contains("result 2/2: 2-2.png") })
+
+        // Filtering asks again with the text typed; a and the scope.
+        #expect(run(&state, [.key(.character("/"))] + type("bo")) == [.loadHistory(filter: "b", allSessions: false),
+                                                                     .loadHistory(filter: "bo", allSessions: false)])
+        #expect(run(&state, [.key(.enter), .key(.character("a"))]) == [.loadHistory(filter: "bo", allSessions: true)])
+        run(&state, [.historyLoaded(runs)])
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("History · all sessions") })
+
+        // Enter restores the run's prompt, parameters and mask; the sources stay.
+        run(&state, [.key(.enter)])
+        #expect(state.overlay == nil)
+        #expect(state.prompt.text == "snowy peaks")
+        #expect(state.parameters.values[.quality] == "high" && state.parameters.model == "gpt-image-1")
+        #expect(state.mask?.rects == [PixelRect(x: 10, y: 10, width: 50, height: 40)] && state.mask?.inverted == true)
+        #expect(state.sources.map(\.path) == ["/photos/lake.png"])
+        #expect(state.notice == "Restored run 2: prompt, parameters and mask")
+
+        // A run with a loaded mask asks for it.
+        run(&state, [.key(.function(2)), .historyLoaded([pastRun(5, prompt: "x", loadedMask: true)])])
+        #expect(run(&state, [.key(.enter)]) == [.readRunMask(runID: 5)])
+    }
+
+    @Test func historyRunsAgainAndBranches() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])])])
+        #expect(run(&state, [.key(.character("b"))]) == [.loadSource(path: "/r/7.png")], "branch: the result becomes the first source")
+        #expect(state.overlay == nil)
+        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])])])
+        #expect(run(&state, [.key(.character("r"))]) == [.rerun(runID: 7)])
+        #expect(state.run != nil && state.overlay == nil)
+        // Not while another edit runs.
+        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog")])])
+        #expect(run(&state, [.key(.character("r"))]) == [])
+        #expect(state.notice?.contains("An edit is running") == true)
+        run(&state, [.key(.escape)])
+        // The store cannot be read: said plainly.
+        run(&state, [.key(.escape), .key(.function(2)), .historyFailed("the session store failed: disk I/O error")])
+        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected an error panel"); return }
+        #expect(lines == ["the session store failed: disk I/O error"])
+    }
+
+    @Test func resultsAreComparedSideBySideOrFlipped() {
+        var state = EditorState(sources: [source()], backend: .local)
+        let items = [RGBA(200, 0, 0), RGBA(0, 200, 0), RGBA(0, 0, 200)].enumerated().map { i, c in
+            ResultItem(path: "/r/e\(i + 1).png", preview: RGBAImage(width: 16, height: 12, fill: c))
+        }
+        state.results = items
+        state.focus = .mask
+        state.preview = .result(1)
+        run(&state, [.key(.character("v"))], size: large)
+        #expect(state.preview == .compare(Comparison(left: .source, right: .result(1))))
+        var screen = Editor.view(state, size: large)
+        #expect(screen.images.map(\.id) == [20, 21])
+        #expect(screen.images[0].image == state.sources[0].preview && screen.images[1].image == items[1].preview)
+        #expect(screen.images[0].area.x + screen.images[0].area.width <= screen.images[1].area.x, "side by side")
+        #expect(screen.text.contains { $0.contains("A before · lake.png") && $0.contains("B 2 · e2.png") })
+
+        run(&state, [.key(.character("f"))], size: large)
+        screen = Editor.view(state, size: large)
+        #expect(screen.images.map(\.image) == [items[1].preview], "flip: one picture in place")
+        run(&state, [.key(.character(" "))], size: large)
+        #expect(Editor.view(state, size: large).images.map(\.image) == [state.sources[0].preview])
+
+        // In the grid: v marks one, v on another compares the two.
+        run(&state, [.key(.character("g")), .key(.home), .key(.character("v"))], size: large)
+        #expect(state.compareMark == 0 && state.notice?.contains("marked") == true)
+        run(&state, [.key(.end), .key(.character("v"))], size: large)
+        #expect(state.preview == .compare(Comparison(left: .result(0), right: .result(2))))
+        run(&state, [.key(.escape)])
+        #expect(state.preview == .source)
+    }
+
+    @Test func earlierPromptsComeBackWithUpAndFromEverySessionWithCtrlR() {
+        var state = EditorState(sources: [source()], backend: .local)
+        state.earlierPrompts = ["old one", "old two"]
+        run(&state, type("first") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
+        run(&state, type("second") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
+        run(&state, type("half typed"))
+        run(&state, [.key(.up)])
+        #expect(state.prompt.text == "second")
+        run(&state, [.key(.up), .key(.up)])
+        #expect(state.prompt.text == "first", "this session only")
+        run(&state, [.key(.down), .key(.down)])
+        #expect(state.prompt.text == "half typed", "past the newest, the text being typed comes back")
+        run(&state, [.key(.control("r")), .key(.up), .key(.up), .key(.up)])
+        #expect(state.prompt.text == "old two")
+        run(&state, [.key(.up), .key(.up)])
+        #expect(state.prompt.text == "old one")
+        // Down inside a multi-line prompt moves between its lines.
+        run(&state, [.key(.control("w")), .key(.control("w"))] + type("line one") + [.key(.enter)] + type("line two") + [.key(.up)])
+        #expect(state.prompt.text == "line one\nline two" && state.prompt.position.line == 0)
+    }
+
+    @Test func tokensAddUpInTheStatusLine() {
+        var state = EditorState(sources: [source()], backend: .local)
+        state.sessionTokens = 1000
+        run(&state, type("x") + [.key(.control("s")), .finished(.completed(totalTokens: 234))])
+        #expect(state.sessionTokens == 1234)
+        #expect(Editor.view(state, size: large).text[47].contains("1234 tokens · local engine (offline)"))
+    }
+}
