@@ -15,7 +15,7 @@ struct Retouch: AsyncParsableCommand {
             4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
             """,
         version: RetouchVersion.string,
-        subcommands: [EditorCommand.self, Edit.self, Serve.self, Show.self, Info.self],
+        subcommands: [EditorCommand.self, Edit.self, Serve.self, Show.self, Info.self, History.self, Export.self],
         defaultSubcommand: EditorCommand.self
     )
 

@@ -1,0 +1,209 @@
+import ArgumentParser
+import EditorCore
+import FileAccess
+import Foundation
+import ResultFiles
+import SessionStore
+
+/// Opens the session store for a command, or says why not (exit 1).
+func openSessionStore() throws -> SessionStore {
+    let path = SessionStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+    guard FileManager.default.fileExists(atPath: path) else {
+        printError("no editor session yet: \(path) does not exist (runs are recorded by the editor, `retouch`)")
+        throw ExitCode(1)
+    }
+    do {
+        return try SessionStore(path: path)
+    } catch {
+        printError(error.description)
+        throw ExitCode(1)
+    }
+}
+
+/// `retouch history`: the editor's runs, newest first.
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the editor's past runs, newest first (all sessions).",
+        discussion: """
+            Each line: run id, start time, status, images, tokens, prompt. With --json, every run \
+            in full (parameters, sources with their SHA-256, mask, usage, result files) and the \
+            token totals, per session and overall. `retouch export RUN DIR` copies a run's results.
+            """
+    )
+
+    @Flag(help: "Print JSON: the runs and the totals.")
+    var json = false
+
+    @Option(help: "Only runs whose prompt contains this text (any case).")
+    var filter = ""
+
+    @Option(help: "At most this many runs.")
+    var limit = 50
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try openSessionStore()
+        let runs: [PastRun]
+        do {
+            // Runs of an editor that is gone were cut short.
+            try store.markInterrupted { pid in kill(pid, 0) == 0 || errno == EPERM }
+            runs = try store.runs(session: nil, filter: filter, limit: limit)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        if json {
+            printLine(HistoryJSON.text(runs))
+            return
+        }
+        if runs.isEmpty {
+            printLine(filter.isEmpty ? "no runs yet" : "no run's prompt contains \"\(filter)\"")
+            return
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        for run in runs {
+            let when = formatter.string(from: Date(timeIntervalSince1970: run.started))
+            let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
+            let tokens = run.totalTokens.map { "\($0) tok" } ?? "-"
+            let line = "\(String(run.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(when)  "
+                + "\(run.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(run.results.count) img  "
+                + "\(tokens.padding(toLength: 10, withPad: " ", startingAt: 0)) \(prompt.prefix(80))"
+            printLine(TerminalText.safe(line))
+        }
+    }
+}
+
+/// The JSON of `retouch history --json`.
+enum HistoryJSON {
+    struct Output: Encodable {
+        var runs: [Run]
+        var totals: Totals
+    }
+
+    struct Run: Encodable {
+        var id: Int64
+        var session: String
+        var started: String
+        var finished: String?
+        var status: String
+        var prompt: String
+        var parameters: [String: String]
+        var sources: [SourceReference]
+        var mask: Mask
+        var backend: String
+        var error: String?
+        var usage: Usage
+        var results: [String]
+    }
+
+    struct Mask: Encodable {
+        var rects: [PixelRectJSON]
+        var inverted: Bool
+        var fromFile: Bool
+
+        enum CodingKeys: String, CodingKey { case rects, inverted, fromFile = "from_file" }
+    }
+
+    struct PixelRectJSON: Encodable {
+        var x: Int, y: Int, width: Int, height: Int
+    }
+
+    struct Usage: Encodable {
+        var inputTokens: Int?
+        var outputTokens: Int?
+        var totalTokens: Int?
+
+        enum CodingKeys: String, CodingKey { case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens" }
+    }
+
+    struct Totals: Encodable {
+        var runs: Int
+        var images: Int
+        var inputTokens: Int
+        var outputTokens: Int
+        var totalTokens: Int
+        /// Total tokens per session id.
+        var sessions: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case runs, images, sessions
+            case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
+        }
+    }
+
+    static func text(_ runs: [PastRun]) -> String {
+        let iso = ISO8601DateFormatter()
+        func date(_ seconds: Double) -> String { iso.string(from: Date(timeIntervalSince1970: seconds)) }
+        var sessions: [String: Int] = [:]
+        for run in runs { sessions[run.sessionID, default: 0] += run.totalTokens ?? 0 }
+        let output = Output(
+            runs: runs.map { run in
+                Run(id: run.id, session: run.sessionID, started: date(run.started), finished: run.finished.map(date),
+                    status: run.status.rawValue, prompt: run.prompt, parameters: run.parameters, sources: run.sources,
+                    mask: Mask(rects: run.maskRects.map { PixelRectJSON(x: $0.x, y: $0.y, width: $0.width, height: $0.height) },
+                               inverted: run.maskInverted, fromFile: run.hasLoadedMask),
+                    backend: run.backend, error: run.error,
+                    usage: Usage(inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens),
+                    results: run.results)
+            },
+            totals: Totals(runs: runs.count, images: runs.reduce(0) { $0 + $1.results.count },
+                           inputTokens: runs.reduce(0) { $0 + ($1.inputTokens ?? 0) },
+                           outputTokens: runs.reduce(0) { $0 + ($1.outputTokens ?? 0) },
+                           totalTokens: runs.reduce(0) { $0 + ($1.totalTokens ?? 0) }, sessions: sessions))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(output)) ?? Data(), as: UTF8.self)
+    }
+}
+
+/// `retouch export RUN DIR`: a run's result files and their sidecars, copied.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a run's result images and their JSON sidecars into a folder.",
+        discussion: "The folder is made when missing; a file that exists there is never replaced (that file is reported and skipped)."
+    )
+
+    @Argument(help: ArgumentHelp("The run's id, as `retouch history` lists it.", valueName: "run"))
+    var runID: Int64
+
+    @Argument(help: "The folder to copy into.")
+    var folder: String
+
+    func run() throws {
+        let store = try openSessionStore()
+        let past: PastRun
+        do {
+            past = try store.run(runID)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        guard !past.results.isEmpty else {
+            printError("run \(runID) has no results (\(past.status.rawValue)\(past.error.map { ": \($0)" } ?? ""))")
+            throw ExitCode(1)
+        }
+        let writer = ResultWriter(folder: folder, stem: "")
+        var failed = false
+        for result in past.results {
+            let sidecar = (result as NSString).deletingPathExtension + ".json"
+            for path in [result, sidecar] where path == result || FileManager.default.fileExists(atPath: sidecar) {
+                do {
+                    let bytes = try FileReader.readAll(path: path, maxBytes: 1 << 30)
+                    printLine(TerminalText.safe(try writer.copy(bytes, to: (path as NSString).lastPathComponent)))
+                } catch let error as ResultWriteError {
+                    printError(error.description)
+                    failed = true
+                } catch {
+                    printError("\(path): \(error)")
+                    failed = true
+                }
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
