@@ -121,6 +121,9 @@ public enum EditorApp {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
             _ = poll(&fds, 2, timeout)
+            // The terminal is gone (a dropped SSH connection closes the pty): leave as on SIGHUP,
+            // which a parent that blocks signals may keep from arriving.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { inbox.terminate() }
 
             var messages: [Message] = [.tick(now: monotonicSeconds())]
             for input in curses.readInput() {
@@ -145,7 +148,7 @@ public enum EditorApp {
             if terminated {
                 // A dropped connection (SIGHUP) or SIGTERM: keep the draft before going.
                 saveDraft()
-                runner.cancel()
+                runner.hangUp()
                 break
             }
             for message in messages {
@@ -249,6 +252,14 @@ final class EffectRunner: @unchecked Sendable {
 
     func cancel() { task?.cancel() }
 
+    /// The terminal went away: the run stops and is recorded as interrupted, not cancelled.
+    private let hungUp = Shared(false)
+
+    func hangUp() {
+        hungUp.value = true
+        cancel()
+    }
+
     /// Sources are read one after another, so several picked files arrive in the order marked.
     private var lastLoad: Task<Void, Never>?
 
@@ -307,7 +318,7 @@ final class EffectRunner: @unchecked Sendable {
     /// One edit at a time: prepares the request, records it, streams it, saves what arrives.
     /// `prepare` throws `RunFailure` when the request cannot be made.
     private func run(_ prepare: @escaping @Sendable () throws -> (EditRequest, Draft)) {
-        let launch = launch, inbox = inbox, keeper = launch.keeper
+        let launch = launch, inbox = inbox, keeper = launch.keeper, hungUp = hungUp
         task = Task.detached {
             let sent: EditRequest, draft: Draft
             do {
@@ -320,7 +331,7 @@ final class EffectRunner: @unchecked Sendable {
             let record = keeper.runStarted(sent, draft: draft, backend: launch.backend.label)
             let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem())
             let server = launch.client.configuration.baseURL
-            let requestID = RequestIDBox()
+            let requestID = Shared<String?>(nil)
             let outcome: RunOutcome
             var usage: Usage?
             do {
@@ -353,7 +364,7 @@ final class EffectRunner: @unchecked Sendable {
             } catch {
                 outcome = Self.outcome(error as? ImageEditError ?? .cancelled)
             }
-            keeper.runFinished(run: record, outcome: outcome, usage: usage)
+            keeper.runFinished(run: record, outcome: outcome, usage: usage, interrupted: hungUp.value)
             inbox.post(.finished(outcome))
         }
     }
@@ -477,10 +488,14 @@ final class EffectRunner: @unchecked Sendable {
     }
 }
 
-final class RequestIDBox: @unchecked Sendable {
+/// A value shared between the UI thread and a run's task.
+final class Shared<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: String?
-    var value: String? {
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }

@@ -66,12 +66,13 @@ public final class SessionKeeper: @unchecked Sendable {
         try? store.resultSaved(run: run, path: path, index: index, now: Date().timeIntervalSince1970)
     }
 
-    func runFinished(run: Int64?, outcome: RunOutcome, usage: Usage?) {
+    /// `interrupted`: the run stopped because the terminal went away.
+    func runFinished(run: Int64?, outcome: RunOutcome, usage: Usage?, interrupted: Bool) {
         guard let store, let run else { return }
         let status: PastRun.Status, error: String?
         switch outcome {
         case .completed: (status, error) = (.completed, nil)
-        case .cancelled: (status, error) = (.cancelled, nil)
+        case .cancelled: (status, error) = (interrupted ? .interrupted : .cancelled, nil)
         case .failed(let title, let lines): (status, error) = (.failed, ([title] + lines).joined(separator: " · "))
         }
         try? store.runFinished(run: run, status: status, error: error,

@@ -28,8 +28,20 @@ import Glibc
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            // The test's threads block signals; tmux (and the editor under it) must not inherit
+            // that, or hanging up a pane would not reach it.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), defaults = sigset_t()
+            sigemptyset(&none)
+            sigemptyset(&defaults)
+            for sig in [SIGHUP, SIGTERM, SIGINT, SIGPIPE] { sigaddset(&defaults, sig) }
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             var pid: pid_t = 0
-            guard posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
+            guard posix_spawn(&pid, argv[0]!, &actions, &attributes, argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -93,6 +105,74 @@ import Glibc
         try session.keys("C-q")
         screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 30)
         #expect(!screen.contains("Prompt 14/32000"), "the terminal is back to the shell's screen")
+    }
+
+    /// A dropped SSH connection, twice: the pty goes away (tmux kill-session hangs it up) while a
+    /// prompt is being typed, and again while a run streams. Reopening brings everything back.
+    @Test(.enabled(if: tmux != nil, "tmux is installed by make test"))
+    func aDroppedConnectionLosesNothing() async throws {
+        let data = try CLI.temporaryFolder()
+        let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
+        func launch(_ arguments: String) throws -> Session {
+            let session = Session()
+            let command = "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(data.path) XDG_CONFIG_HOME=/nonexistent "
+                + "TERM=xterm-256color \(CLI.executable.path) \(arguments); sleep 60"
+            try session.tmux(["new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", command])
+            return session
+        }
+        /// Hangs up the pty, then waits for this test's editor to have exited.
+        func hangUp(_ session: Session) async throws {
+            try session.tmux(["kill-server"])
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                let running = try FileManager.default.contentsOfDirectory(atPath: "/proc").contains { pid in
+                    guard Int(pid) != nil, let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                          command.hasPrefix(CLI.executable.path + "\u{0}") || command == CLI.executable.path + "\u{0}" else { return false }
+                    return (try? String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8))?.contains(data.path) == true
+                }
+                if !running { return }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            Issue.record("the editor did not exit after the hang-up")
+        }
+
+        // 1. Typing, with a mask and a parameter changed, when the connection drops.
+        var session = try launch(lakeside)
+        _ = try await session.wait(for: "Prompt 0/32000", seconds: 60)
+        try session.keys("Tab")
+        try session.keys("Up", "Enter")
+        _ = try await session.wait(for: "mask: 1 rect", seconds: 30)
+        try session.keys("Tab")
+        for _ in 0..<7 { try session.keys("Down") }
+        try session.keys("Right")
+        try session.keys("Tab", "Tab")
+        try session.keys("-l", "a wooden pier, half typ")
+        _ = try await session.wait(for: "Prompt 23/32000", seconds: 30)
+        try await hangUp(session)
+
+        session = try launch("")
+        var screen = try await session.wait(for: "a wooden pier, half typ", seconds: 60)
+        #expect(screen.contains("mask: 1 rect"), "the mask is back:\n\(screen)")
+        #expect(screen.contains("lakeside.png 1024x1024"), "the source is back")
+        #expect(screen.range(of: "│ n +2 ", options: .regularExpression) != nil, "n = 2 is back:\n\(screen)")
+
+        // 2. A run with two images: the connection drops once the first has arrived.
+        try session.keys("-l", "ed")
+        try session.keys("C-s")
+        screen = try await session.wait(for: "1 saved", seconds: 300)
+        try await hangUp(session)
+
+        session = try launch("")
+        screen = try await session.wait(for: "interrupted; 1 image had arrived", seconds: 60)
+        #expect(screen.contains("a wooden pier, half typed"))
+        try session.keys("Tab")
+        try session.keys("C-b")
+        screen = try await session.wait(for: "Result 1/1", seconds: 30)
+        try session.keys("F2")
+        screen = try await session.wait(for: "History · this session · 1 run", seconds: 30)
+        #expect(screen.contains("interrupted"))
+        try session.keys("Escape", "C-q")
+        _ = try? session.tmux(["kill-server"])
     }
 
     @Test(.enabled(if: tmux != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/sixel2png"), "make test installs tmux and libsixel-bin"))
