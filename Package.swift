@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore"]),
