@@ -89,7 +89,9 @@ extension Editor {
                 let name = result.path.split(separator: "/").last.map(String.init) ?? result.path
                 let label = "\(index + 1) \(name)"
                 let labelX = x + max(0, (grid.tileWidth - 1 - DisplayWidth.of(label)) / 2)
-                screen.put(label, x: labelX, y: y + grid.tileHeight - 1, style: index == selected ? .selected : .dim, limit: grid.tileWidth - 1)
+                // The label sits right under the picture.
+                screen.put(label, x: labelX, y: min(area.y + area.height, y + grid.tileHeight - 1), style: index == selected ? .selected : .dim,
+                           limit: grid.tileWidth - 1)
             }
         }
     }
@@ -126,8 +128,8 @@ extension Editor {
             let area = Layout.imageArea(width: side.image.width, height: side.image.height, in: column)
             screen.images.append(ImagePlacement(id: 20 + i, area: area, image: side.image, sequence: side.sequence))
             let label = (i == 0 ? "A " : "B ") + side.label
-            screen.put(label, x: column.x + max(0, (column.width - DisplayWidth.of(label)) / 2), y: box.y + box.height - 1,
-                       style: .accent, limit: column.width)
+            screen.put(label, x: column.x + max(0, (column.width - DisplayWidth.of(label)) / 2),
+                       y: min(area.y + area.height, box.y + box.height - 1), style: .accent, limit: column.width)
         }
     }
 
