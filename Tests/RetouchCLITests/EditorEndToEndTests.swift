@@ -171,6 +171,12 @@ import Glibc
         try session.keys("F2")
         screen = try await session.wait(for: "History · this session · 1 run", seconds: 30)
         #expect(screen.contains("interrupted"))
+        // Run it again from the history, exactly as it was: both images this time.
+        try session.keys("r")
+        screen = try await session.wait(for: "Done: 2 images saved", seconds: 300)
+        try session.keys("F2")
+        screen = try await session.wait(for: "History · this session · 2 runs", seconds: 30)
+        #expect(screen.contains("a wooden pier, half typed") && screen.contains("2 img"))
         try session.keys("Escape", "C-q")
         _ = try? session.tmux(["kill-server"])
     }
