@@ -125,8 +125,11 @@ int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, siz
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 
 static inline uint8_t paeth(int a, int b, int c) {
-    int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
-    return (uint8_t)((pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c));
+    // p - a = b - c, p - b = a - c, p - c = (b - c) + (a - c): no branches but the selects.
+    int pa = abs(b - c), pb = abs(a - c), pc = abs(b - c + a - c);
+    int near = pb < pa ? b : a;
+    int nearest = pb < pa ? pb : pa;
+    return (uint8_t)(pc < nearest ? c : near);
 }
 
 int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size) {
@@ -169,27 +172,30 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
     free(stream);
     if (!ok) { free(raw); return RETOUCH_PNG_NOT_HANDLED; }
 
-    // Unfilter in place, row by row, then widen to RGBA.
+    // Unfilter in place, row by row, then widen to RGBA. The first pixel of a row (no left
+    // neighbour) and the first row (no row above) are handled before the hot loops, which then
+    // run without tests; a pixel's channels are independent, so the CPU overlaps them.
     for (uint32_t y = 0; y < height; y++) {
         uint8_t *row = raw + y * (stride + 1) + 1;
         const uint8_t *up = y > 0 ? raw + (y - 1) * (stride + 1) + 1 : NULL;
         int filter = row[-1];
+        if (!up && filter == 2) filter = 0;            // above is all zero: "up" adds nothing
+        if (!up && filter == 4) filter = 1;            // paeth(left, 0, 0) is left
         switch (filter) {
         case 0: break;
         case 1: for (size_t i = bpp; i < stride; i++) row[i] += row[i - bpp]; break;
-        case 2: if (up) for (size_t i = 0; i < stride; i++) row[i] += up[i]; break;
+        case 2: for (size_t i = 0; i < stride; i++) row[i] += up[i]; break;
         case 3:
-            for (size_t i = 0; i < stride; i++) {
-                int left = i >= bpp ? row[i - bpp] : 0, above = up ? up[i] : 0;
-                row[i] += (uint8_t)((left + above) >> 1);
+            if (!up) {
+                for (size_t i = bpp; i < stride; i++) row[i] += row[i - bpp] >> 1;
+                break;
             }
+            for (size_t i = 0; i < bpp; i++) row[i] += up[i] >> 1;
+            for (size_t i = bpp; i < stride; i++) row[i] += (uint8_t)((row[i - bpp] + up[i]) >> 1);
             break;
         case 4:
-            for (size_t i = 0; i < stride; i++) {
-                int left = i >= bpp ? row[i - bpp] : 0, above = up ? up[i] : 0;
-                int corner = (up && i >= bpp) ? up[i - bpp] : 0;
-                row[i] += paeth(left, above, corner);
-            }
+            for (size_t i = 0; i < bpp; i++) row[i] += up[i];   // paeth(0, above, 0) is above
+            for (size_t i = bpp; i < stride; i++) row[i] += paeth(row[i - bpp], up[i], up[i - bpp]);
             break;
         default: free(raw); return RETOUCH_PNG_NOT_HANDLED;
         }

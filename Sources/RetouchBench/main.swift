@@ -276,6 +276,26 @@ func graphicsComparison() throws {
         }
         print(String(format: "  %@: %.1f ms, %d bytes", "\(colors)" as NSString, best * 1000, text.count))
     }
+    // 256 colours: the cells read back against the box downscale, and the best any per-pixel
+    // choice of xterm's 240 fixed colours could do (the 16 system colours vary by terminal).
+    let small = original.resized(width: 200, height: 120)
+    let cells = HalfBlock.cells(original, columns: 200, rows: 60, colors: .palette256)
+    let shown = RGBAImage(width: 200, height: 120) { x, y in
+        let cell = cells[y / 2][x]
+        guard case .indexed(let index) = y % 2 == 0 ? cell.top : cell.bottom else { return RGBA(0, 0, 0) }
+        return XTerm256.color(index)
+    }
+    let fixed = (16...255).map { XTerm256.color(UInt8($0)) }
+    let best = RGBAImage(width: 200, height: 120) { x, y in
+        let p = small[x, y]
+        func distance(_ c: RGBA) -> Int {
+            let dr = Int(p.r) - Int(c.r), dg = Int(p.g) - Int(c.g), db = Int(p.b) - Int(c.b)
+            return dr * dr + dg * dg + db * db
+        }
+        return fixed.min { distance($0) < distance($1) }!
+    }
+    print(String(format: "  palette256 PSNR: %.1f dB, blurred %.1f dB; nearest fixed colour per pixel (the plain bound): %.1f dB",
+                 psnr(shown, small), psnr(blur2(shown), blur2(small)), psnr(best, small)))
     if let chafa = which("chafa") {
         let output = folder.appendingPathComponent("chafa.txt").path
         _ = try runMeasuringPeak(chafa, ["-f", "symbols", "-c", "full", "--symbols", "vhalf", "-s", "200x60", sample], output: output)

@@ -92,19 +92,14 @@ public struct Palette: Equatable, Sendable {
     static func kMeansStep(_ points: [Point], centers: [Center]) -> [Center] {
         var sums = [Center](repeating: (0, 0, 0), count: centers.count)
         var counts = [Int](repeating: 0, count: centers.count)
-        let flat = centers.flatMap { [Float($0.0), Float($0.1), Float($0.2)] }
-        flat.withUnsafeBufferPointer { c in
-            for p in points {
-                let r = Float(p.0), g = Float(p.1), b = Float(p.2)
-                var best = 0
-                var bestDistance = Float.infinity
-                for k in 0..<centers.count {
-                    let dr = r - c[k * 3], dg = g - c[k * 3 + 1], db = b - c[k * 3 + 2]
-                    let d = dr * dr + dg * dg + db * db
-                    if d < bestDistance { bestDistance = d; best = k }
+        let lanes = CentersByLane(centers.map { (Float($0.0), Float($0.1), Float($0.2)) })
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for p in points {
+                    let best = lanes.nearest(Float(p.0), Float(p.1), Float(p.2))
+                    sums[best].0 += Double(p.0); sums[best].1 += Double(p.1); sums[best].2 += Double(p.2)
+                    counts[best] += 1
                 }
-                sums[best].0 += Double(p.0); sums[best].1 += Double(p.1); sums[best].2 += Double(p.2)
-                counts[best] += 1
             }
         }
         return centers.indices.map { k in
@@ -113,16 +108,55 @@ public struct Palette: Equatable, Sendable {
     }
 }
 
+/// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once.
+struct CentersByLane {
+    /// Per group of eight colours: their reds, greens and blues.
+    private var lanes: [SIMD8<Float>] = []
+
+    init(_ colors: [(Float, Float, Float)]) {
+        for start in stride(from: 0, to: colors.count, by: 8) {
+            // Lanes past the end sit far away, never nearest.
+            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r
+            for lane in 0..<Swift.min(8, colors.count - start) {
+                (r[lane], g[lane], b[lane]) = colors[start + lane]
+            }
+            lanes += [r, g, b]
+        }
+    }
+
+    /// The index of the colour nearest to (red, green, blue); the first of equals.
+    func nearest(_ red: Float, _ green: Float, _ blue: Float) -> Int {
+        lanes.withUnsafeBufferPointer { lanes in
+            var bestDistance = Float.infinity, bestGroup = 0
+            var bestLanes = SIMD8<Float>()
+            for group in 0..<(lanes.count / 3) {
+                let dr = lanes[group * 3] - red, dg = lanes[group * 3 + 1] - green, db = lanes[group * 3 + 2] - blue
+                let d = dr * dr + dg * dg + db * db
+                // Scalar mins on the lanes: SIMD's generic min() and pointwiseMin are calls here.
+                let least = Swift.min(Swift.min(Swift.min(d[0], d[1]), Swift.min(d[2], d[3])),
+                                      Swift.min(Swift.min(d[4], d[5]), Swift.min(d[6], d[7])))
+                if least < bestDistance {
+                    bestDistance = least
+                    bestGroup = group
+                    bestLanes = d
+                }
+            }
+            for lane in 0..<8 where bestLanes[lane] == bestDistance { return bestGroup * 8 + lane }
+            return bestGroup * 8
+        }
+    }
+}
+
 /// Nearest palette colour for any RGB value, remembered per 6-bit cell so each cell is searched
 /// once. (The cell's centre is searched, which costs at most 2 levels of error per channel.)
 struct NearestColor {
     private var cache: [Int16]
-    private let palette: [Int32]
+    private let lanes: CentersByLane
     let count: Int
 
     init(_ palette: Palette) {
         count = palette.colors.count
-        self.palette = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
+        lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
         cache = [Int16](repeating: -1, count: 1 << 18)
     }
 
@@ -130,16 +164,7 @@ struct NearestColor {
         let key = Int((r >> 2) << 12 | (g >> 2) << 6 | (b >> 2))
         let cached = cache[key]
         if cached >= 0 { return Int(cached) }
-        let cr = (r & ~3) | 2, cg = (g & ~3) | 2, cb = (b & ~3) | 2
-        var best = 0
-        var bestDistance = Int32.max
-        palette.withUnsafeBufferPointer { p in
-            for k in 0..<count {
-                let dr = cr - p[k * 3], dg = cg - p[k * 3 + 1], db = cb - p[k * 3 + 2]
-                let d = dr * dr + dg * dg + db * db
-                if d < bestDistance { bestDistance = d; best = k }
-            }
-        }
+        let best = lanes.nearest(Float((r & ~3) | 2), Float((g & ~3) | 2), Float((b & ~3) | 2))
         cache[key] = Int16(best)
         return best
     }

@@ -45,7 +45,7 @@ public enum SixelEncoder {
 
     public static func encode(_ indexed: IndexedImage) -> [UInt8] {
         let w = indexed.width, h = indexed.height
-        var out = SixelWriter(capacity: w * h / 2)
+        let out = SixelWriter(capacity: w * h / 2)
         // DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, then
         // raster attributes: 1:1 pixels, width, height.
         out.text("\u{1B}P0;1;0q\"1;1;")
@@ -57,53 +57,64 @@ public enum SixelEncoder {
             out.number((Int(c.b) * 100 + 127) / 255)
         }
         let colorCount = indexed.palette.colors.count
+        // Per band: each colour's six-bit column patterns, and the first and last column it
+        // touches (so only that span is written).
         var bits = [UInt8](repeating: 0, count: colorCount * w)
         var first = [Int](repeating: Int.max, count: colorCount)
         var last = [Int](repeating: -1, count: colorCount)
         var present: [Int] = []
-        let hasTransparency = indexed.transparent != nil
-        let transparent = indexed.transparent ?? []
+        present.reserveCapacity(colorCount)
+        let transparent = indexed.transparent
         indexed.indices.withUnsafeBufferPointer { idx in
             bits.withUnsafeMutableBufferPointer { bits in
-                var top = 0
-                while top < h {
-                    let rows = min(6, h - top)
-                    present.removeAll(keepingCapacity: true)
-                    for row in 0..<rows {
-                        let y = top + row
-                        let mask = UInt8(1 << row)
-                        for x in 0..<w {
-                            let i = y * w + x
-                            if hasTransparency && transparent[i] { continue }
-                            let k = Int(idx[i])
-                            if last[k] < 0 {
-                                present.append(k)
-                                first[k] = x
+                first.withUnsafeMutableBufferPointer { first in
+                    last.withUnsafeMutableBufferPointer { last in
+                        var top = 0
+                        while top < h {
+                            let rows = min(6, h - top)
+                            present.removeAll(keepingCapacity: true)
+                            for row in 0..<rows {
+                                let y = top + row
+                                let mask = UInt8(1 << row)
+                                for x in 0..<w {
+                                    let i = y * w + x
+                                    if let transparent, transparent[i] { continue }
+                                    let k = Int(idx[i])
+                                    if last[k] < 0 {
+                                        present.append(k)
+                                        first[k] = x
+                                        last[k] = x
+                                    } else if x < first[k] {
+                                        first[k] = x
+                                    } else if x > last[k] {
+                                        last[k] = x
+                                    }
+                                    bits[k * w + x] |= mask
+                                }
                             }
-                            bits[k * w + x] |= mask
-                            if x < first[k] { first[k] = x }
-                            if x > last[k] { last[k] = x }
+                            for (n, k) in present.enumerated() {
+                                out.text("#"); out.number(k)
+                                // Columns before the colour's first: blanks, run-length coded.
+                                out.run(63, count: first[k])
+                                let base = k * w
+                                var x = first[k]
+                                let end = last[k]
+                                while x <= end {
+                                    let value = bits[base + x]
+                                    var run = 1
+                                    while x + run <= end && bits[base + x + run] == value { run += 1 }
+                                    out.run(63 + value, count: run)
+                                    x += run
+                                }
+                                for x in first[k]...end { bits[base + x] = 0 }
+                                first[k] = Int.max
+                                last[k] = -1
+                                if n < present.count - 1 { out.byte(36) }  // $: back to the band's start
+                            }
+                            top += 6
+                            if top < h { out.byte(45) }  // -: next band
                         }
                     }
-                    for (n, k) in present.enumerated() {
-                        out.text("#"); out.number(k)
-                        // Columns before the colour's first: blanks, run-length coded.
-                        out.run(63, count: first[k])
-                        var x = first[k]
-                        while x <= last[k] {
-                            let value = bits[k * w + x]
-                            var run = 1
-                            while x + run <= last[k] && bits[k * w + x + run] == value { run += 1 }
-                            out.run(63 + value, count: run)
-                            x += run
-                        }
-                        for x in first[k]...last[k] { bits[k * w + x] = 0 }
-                        first[k] = Int.max
-                        last[k] = -1
-                        if n < present.count - 1 { out.byte(36) }  // $: back to the band's start
-                    }
-                    top += 6
-                    if top < h { out.byte(45) }  // -: next band
                 }
             }
         }
@@ -112,35 +123,62 @@ public enum SixelEncoder {
     }
 }
 
-/// Bytes of a sixel stream: text, decimal numbers and `!n` runs.
-struct SixelWriter {
-    var bytes: [UInt8] = []
+/// Bytes of a sixel stream: text, decimal numbers and `!n` runs, written into a buffer that
+/// grows by doubling (an array's append checks uniqueness on every byte).
+final class SixelWriter {
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        buffer = .allocate(capacity: self.capacity)
+    }
 
-    mutating func byte(_ b: UInt8) { bytes.append(b) }
-    mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    deinit { buffer.deallocate() }
 
-    mutating func number(_ n: Int) {
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
+
+    private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = max(capacity * 2, count + extra)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = larger
+        capacity = grown
+    }
+
+    func byte(_ b: UInt8) {
+        reserve(1)
+        buffer[count] = b
+        count += 1
+    }
+
+    func text(_ s: String) {
+        for b in s.utf8 { byte(b) }
+    }
+
+    func number(_ n: Int) {
         if n < 10 {
-            bytes.append(UInt8(48 + n))
+            byte(UInt8(48 + n))
         } else if n < 100 {
-            bytes.append(UInt8(48 + n / 10)); bytes.append(UInt8(48 + n % 10))
+            byte(UInt8(48 + n / 10)); byte(UInt8(48 + n % 10))
         } else {
             number(n / 10)
-            bytes.append(UInt8(48 + n % 10))
+            byte(UInt8(48 + n % 10))
         }
     }
 
     /// `count` copies of a sixel character; from 4 on, `!count` and the character is shorter.
-    mutating func run(_ character: UInt8, count: Int) {
+    func run(_ character: UInt8, count: Int) {
         if count <= 0 { return }
         if count < 4 {
-            for _ in 0..<count { bytes.append(character) }
+            for _ in 0..<count { byte(character) }
         } else {
-            bytes.append(33)
+            byte(33)
             number(count)
-            bytes.append(character)
+            byte(character)
         }
     }
 }
