@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc  // log10
+#endif
+
 /// One pixel: 8-bit red, green, blue and straight (not premultiplied) alpha.
 public struct RGBA: Equatable, Hashable, Sendable {
     public var r: UInt8, g: UInt8, b: UInt8, a: UInt8
@@ -81,5 +85,21 @@ public struct RGBAImage: Equatable, Sendable {
             }
         }
         return RGBAImage(width: r.width, height: r.height, pixels: out)
+    }
+}
+
+extension RGBAImage {
+    /// Peak signal-to-noise ratio of the colour channels against `original`, the same size, in
+    /// dB: how faithful a preview is (higher is closer; identical images give about 90).
+    public func psnr(against original: RGBAImage) -> Double {
+        precondition(width == original.width && height == original.height, "PSNR needs images of one size")
+        var total = 0.0
+        for i in 0..<(width * height) {
+            for c in 0..<3 {
+                let d = Double(pixels[i * 4 + c]) - Double(original.pixels[i * 4 + c])
+                total += d * d
+            }
+        }
+        return 10 * log10(255 * 255 / max(total / Double(width * height * 3), 1e-9))
     }
 }

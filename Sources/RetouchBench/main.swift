@@ -199,14 +199,7 @@ func sixelPhases() throws {
     }
 }
 
-func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
-    var total = 0.0
-    for i in 0..<(a.width * a.height) {
-        for c in 0..<3 { let d = Double(a.pixels[i * 4 + c]) - Double(b.pixels[i * 4 + c]); total += d * d }
-    }
-    let mse = total / Double(a.width * a.height * 3)
-    return 10 * log10(255 * 255 / max(mse, 1e-9))
-}
+func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double { a.psnr(against: b) }
 
 /// The 2x2 box blur the graphics goals credit dithering with.
 func blur2(_ image: RGBAImage) -> RGBAImage { image.resized(width: image.width / 2, height: image.height / 2) }

@@ -201,7 +201,7 @@ import Glibc
         let first = try await picture(in: raw) { _ in true }
         #expect(abs(first.width - first.height) <= first.width / 50, "the square sample stays square: \(first.width)x\(first.height)")
         let source = try ImageFile.load(path: lakeside).decoded.image.resized(width: first.width, height: first.height)
-        #expect(psnr(first, source) > 22, "the picture is the sample")
+        #expect(first.psnr(against: source) > 22, "the picture is the sample")
 
         // A mask rectangle in the middle: the picture is sent again, tinted red there and
         // unchanged elsewhere.
@@ -276,16 +276,5 @@ import Glibc
         try process.run()
         process.waitUntilExit()
         return try ImageFile.load(path: output.path).decoded.image
-    }
-
-    func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
-        var sum = 0.0
-        for y in 0..<a.height {
-            for x in 0..<a.width {
-                let p = a[x, y], q = b[x, y]
-                for (u, v) in [(p.r, q.r), (p.g, q.g), (p.b, q.b)] { sum += pow(Double(u) - Double(v), 2) }
-            }
-        }
-        return 10 * log10(255 * 255 / (sum / Double(a.width * a.height * 3)))
     }
 }

@@ -6,13 +6,7 @@ import Testing
 
 func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
-func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double {
-    var total = 0.0
-    for i in 0..<(a.width * a.height) {
-        for c in 0..<3 { let d = Double(a.pixels[i * 4 + c]) - Double(b.pixels[i * 4 + c]); total += d * d }
-    }
-    return 10 * log10(255 * 255 / max(total / Double(a.width * a.height * 3), 1e-9))
-}
+func psnr(_ a: RGBAImage, _ b: RGBAImage) -> Double { a.psnr(against: b) }
 
 let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets").standardized
 
