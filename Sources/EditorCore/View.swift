@@ -161,8 +161,9 @@ extension Editor {
             let y = rect.y + 3 + i
             screen.fill(CellRect(x: rect.x + 1, y: y, width: listWidth - 2, height: 1), style: selected ? .selected : .plain)
             let status = run.status == .completed ? "\(run.results.count) img" : run.status.rawValue
+            let took = run.finished.map { " · \(Int(($0 - run.started).rounded())) s" } ?? ""
             let tokens = run.totalTokens.map { " · \($0) tok" } ?? ""
-            let right = "\(status)\(tokens)"
+            let right = "\(status)\(took)\(tokens)"
             let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
             screen.put("\(run.id)", x: rect.x + 2, y: y, style: selected ? .selected : .dim)
             screen.put(prompt, x: rect.x + 7, y: y, style: selected ? .selected : .plain, limit: listWidth - 12 - DisplayWidth.of(right))

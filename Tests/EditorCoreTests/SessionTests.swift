@@ -5,7 +5,7 @@ import Testing
 
 private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects: [PixelRect] = [], loadedMask: Bool = false,
                      tokens: Int? = nil, status: PastRun.Status = .completed) -> PastRun {
-    PastRun(id: id, sessionID: "s", started: Double(id), status: status, prompt: prompt,
+    PastRun(id: id, sessionID: "s", started: Double(id), finished: status == .completed ? Double(id) + 12 : nil, status: status, prompt: prompt,
             parameters: ["model": "gpt-image-1", "quality": "high", "n": "2"],
             sources: [SourceReference(path: "/photos/lake.png", sha256: "00")], maskRects: rects, maskInverted: !rects.isEmpty,
             hasLoadedMask: loadedMask, backend: "local engine (offline)", totalTokens: tokens, results: results)
@@ -40,7 +40,7 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(run(&state, [.historyLoaded(runs)]) == [.inspectFile(path: "/r/2.png")], "the first result's picture is read")
         var screen = Editor.view(state, size: large)
         #expect(screen.text.contains { $0.contains("History · this session · 2 runs") })
-        #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 900 tok") })
+        #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 12 s · 900 tok") })
         #expect(screen.text.contains { $0.contains("a red boat") && $0.contains("interrupted") })
         #expect(screen.text.contains { $0.contains("mask: 1 rect, inverted") })
         // The next result of the run, then the picture arrives.
