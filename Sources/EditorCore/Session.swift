@@ -153,3 +153,23 @@ extension EditorState {
         self.mask = mask
     }
 }
+
+/// Calendar dates without a time-zone database: the runtime gives the offset.
+public enum WallClock {
+    /// `MM-dd HH:mm` for `seconds` since 1970 at `offset` seconds east of UTC.
+    public static func text(_ seconds: Double, offset: Int) -> String {
+        let local = Int((seconds + Double(offset)).rounded(.down))
+        let days = Int((Double(local) / 86_400).rounded(.down)), minutes = (local - days * 86_400) / 60
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(month))-\(two(day)) \(two(minutes / 60)):\(two(minutes % 60))"
+    }
+}

@@ -137,6 +137,8 @@ public struct EditorState: Equatable, Sendable {
     public var recallStash = ""
     /// Tokens the API reported for this session's runs.
     public var sessionTokens = 0
+    /// Seconds east of UTC, for showing when past runs started (set by the runtime).
+    public var utcOffset = 0
     /// A result marked in the grid, to compare with the next one chosen.
     public var compareMark: Int?
     /// A mouse drag in progress on the preview, in image pixels.

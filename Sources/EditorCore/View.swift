@@ -135,7 +135,7 @@ extension Editor {
 
     /// Past runs, newest first: prompt, status, when, tokens; the selected run's parameters,
     /// sources and result picture on the right.
-    static func drawHistory(_ browser: HistoryBrowser, size: Size, on screen: inout Screen) {
+    static func drawHistory(_ browser: HistoryBrowser, utcOffset: Int, size: Size, on screen: inout Screen) {
         let width = min(size.columns - 2, 140), height = min(size.rows - 2, 40)
         let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
         screen.fill(rect, style: .plain)
@@ -147,9 +147,9 @@ extension Editor {
         if browser.typingFilter {
             screen.cursor = Point(x: min(rect.x + 2 + 8 + DisplayWidth.of(browser.filter.text), rect.x + width - 2), y: rect.y + 1)
         }
-        let detailsWidth = width >= 90 ? min(48, width / 2 - 4) : 0
+        let detailsWidth = width >= 120 ? min(48, width / 2 - 4) : width >= 90 ? 36 : 0
         let listWidth = width - detailsWidth
-        let rows = height - 5
+        let rows = height - (detailsWidth > 0 ? 5 : 6)
         if browser.loading {
             screen.put("Reading…", x: rect.x + 2, y: rect.y + 3, style: .dim)
         } else if browser.runs.isEmpty {
@@ -160,19 +160,28 @@ extension Editor {
             let selected = top + i == browser.selected
             let y = rect.y + 3 + i
             screen.fill(CellRect(x: rect.x + 1, y: y, width: listWidth - 2, height: 1), style: selected ? .selected : .plain)
+            // Tokens and the rest are in the pane on the right.
             let status = run.status == .completed ? "\(run.results.count) img" : run.status.rawValue
             let took = run.finished.map { " · \(Int(($0 - run.started).rounded())) s" } ?? ""
-            let tokens = run.totalTokens.map { " · \($0) tok" } ?? ""
-            let right = "\(status)\(took)\(tokens)"
+            let right = "\(status)\(took)"
             let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
+            let when = WallClock.text(run.started, offset: utcOffset)
             screen.put("\(run.id)", x: rect.x + 2, y: y, style: selected ? .selected : .dim)
-            screen.put(prompt, x: rect.x + 7, y: y, style: selected ? .selected : .plain, limit: listWidth - 12 - DisplayWidth.of(right))
+            screen.put(when, x: rect.x + 7, y: y, style: selected ? .selected : .dim)
+            screen.put(prompt, x: rect.x + 20, y: y, style: selected ? .selected : .plain, limit: listWidth - 24 - DisplayWidth.of(right))
             let statusStyle: Style = selected ? .selected : run.status == .completed ? .dim : .warning
             screen.put(right, x: rect.x + listWidth - 2 - DisplayWidth.of(right), y: y, style: statusStyle)
         }
         screen.put("↑↓ run · ←→ result · Enter restore · r run again · b branch · / filter · a all sessions · Esc close",
                    x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
-        guard detailsWidth > 0, let run = browser.current else { return }
+        guard let run = browser.current else { return }
+        guard detailsWidth > 0 else {
+            // Narrow: the selected run in one line above the keys.
+            let settings = run.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let line = settings + (run.totalTokens.map { " · \($0) tokens" } ?? "") + (run.error.map { " · \($0)" } ?? "")
+            screen.put(line, x: rect.x + 2, y: rect.y + height - 3, style: run.error == nil ? .dim : .warning, limit: width - 4)
+            return
+        }
         let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
         for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
         var lines: [(String, Style)] = []
@@ -430,7 +439,7 @@ extension Editor {
             drawPicker(picker, first: state.sources.first, size: size, on: &screen)
             return
         case .history(let browser):
-            drawHistory(browser, size: size, on: &screen)
+            drawHistory(browser, utcOffset: state.utcOffset, size: size, on: &screen)
             return
         case .export(_, let path):
             let width = min(size.columns - 4, 90)

@@ -4,8 +4,9 @@ public enum KittyGraphics {
     public static let maxChunk = 4096
 
     /// Transmit-and-display of a PNG as image `id` in `columns` x `rows` cells (nil: the image's
-    /// own pixel size). Re-sending the same id replaces the picture in place (partial images).
-    /// `q=2` keeps replies off stdin; `C=1` leaves the cursor where it was.
+    /// own pixel size). Re-sending the same id replaces the picture and its placement
+    /// (partial images); `p=1` names the one placement. `q=2` keeps replies off stdin; `C=1`
+    /// leaves the cursor where it was.
     public static func display(png: [UInt8], id: Int, columns: Int?, rows: Int?) -> [UInt8] {
         let payload = Array(Base64.encode(png).utf8)
         var out: [UInt8] = []
@@ -14,7 +15,7 @@ public enum KittyGraphics {
             let end = min(payload.count, offset + maxChunk)
             let more = end < payload.count ? 1 : 0
             let size = (columns.map { ",c=\($0)" } ?? "") + (rows.map { ",r=\($0)" } ?? "")
-            let keys = offset == 0 ? "a=T,f=100,i=\(id),q=2,C=1\(size),m=\(more)" : "m=\(more)"
+            let keys = offset == 0 ? "a=T,f=100,i=\(id),p=1,q=2,C=1\(size),m=\(more)" : "m=\(more)"
             out += Array("\u{1B}_G\(keys);".utf8) + payload[offset..<end] + Array("\u{1B}\\".utf8)
             offset = end
         } while offset < payload.count

@@ -83,6 +83,7 @@ public enum EditorApp {
         state.sentPrompts = start.sentPrompts
         state.earlierPrompts = start.earlierPrompts
         state.sessionTokens = start.tokens
+        state.utcOffset = TimeZone.current.secondsFromGMT()
         state.notice = start.notice
         if start.sources.isEmpty {
             // Started without images: begin by choosing some.

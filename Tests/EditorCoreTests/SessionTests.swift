@@ -40,9 +40,12 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(run(&state, [.historyLoaded(runs)]) == [.inspectFile(path: "/r/2.png")], "the first result's picture is read")
         var screen = Editor.view(state, size: large)
         #expect(screen.text.contains { $0.contains("History · this session · 2 runs") })
-        #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 12 s · 900 tok") })
+        #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 12 s") })
         #expect(screen.text.contains { $0.contains("a red boat") && $0.contains("interrupted") })
         #expect(screen.text.contains { $0.contains("mask: 1 rect, inverted") })
+        #expect(screen.text.contains { $0.contains("tokens: 900") }, "tokens in the pane")
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("model=gpt-image-1 n=2 quality=high · 900 tokens") },
+                "at 80x24, the selected run in one line")
         // The next result of the run, then the picture arrives.
         #expect(run(&state, [.key(.right)]) == [.inspectFile(path: "/r/2-2.png")])
         run(&state, [.fileInspected(source("/r/2-2.png", width: 64, height: 48))])
@@ -140,6 +143,14 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         // Down inside a multi-line prompt moves between its lines.
         run(&state, [.key(.control("w")), .key(.control("w"))] + type("line one") + [.key(.enter)] + type("line two") + [.key(.up)])
         #expect(state.prompt.text == "line one\nline two" && state.prompt.position.line == 0)
+    }
+
+    @Test func wallClockTimes() {
+        #expect(WallClock.text(0, offset: 0) == "01-01 00:00")
+        #expect(WallClock.text(1_795_622_580, offset: 0) == "11-25 16:03")  // 2026-11-25T16:03:00Z
+        #expect(WallClock.text(1_795_622_580, offset: 3600) == "11-25 17:03")
+        #expect(WallClock.text(1_709_208_000, offset: -5 * 3600) == "02-29 07:00", "a leap day, west of UTC")
+        #expect(WallClock.text(1_798_761_540, offset: 60) == "01-01 00:00", "the new year, east of UTC")
     }
 
     @Test func tokensAddUpInTheStatusLine() {

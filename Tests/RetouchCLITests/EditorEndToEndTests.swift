@@ -176,7 +176,7 @@ import Glibc
         screen = try await session.wait(for: "Done: 2 images saved", seconds: 300)
         try session.keys("F2")
         screen = try await session.wait(for: "History · this session · 2 runs", seconds: 30)
-        #expect(screen.contains("a wooden pier, half typed") && screen.contains("2 img"))
+        #expect(screen.contains("a wooden pier") && screen.contains("2 img"), "the run again, done:\n\(screen)")
         try session.keys("Escape", "C-q")
         _ = try? session.tmux(["kill-server"])
     }

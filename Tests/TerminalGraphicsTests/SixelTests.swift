@@ -164,7 +164,7 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         for (n, chunk) in chunks.enumerated() {
             let payload = chunk.split(separator: ";", maxSplits: 1)[1].replacingOccurrences(of: "\u{1B}\\", with: "")
             #expect(payload.count <= 4096)
-            #expect(chunk.hasPrefix(n == 0 ? "a=T,f=100,i=7,q=2" : "m="))
+            #expect(chunk.hasPrefix(n == 0 ? "a=T,f=100,i=7,p=1,q=2" : "m="))
             #expect(chunk.contains(n == chunks.count - 1 ? "m=0" : "m=1"))
         }
         #expect(Base64.encode([0xAB, 0xAB]) == "q6s=")

@@ -97,7 +97,7 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
     @Test func kittyReplacesAPictureByItsIDAndDeletesAMovedOne() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .kitty, colors: .trueColor, tmuxPassthrough: false), cell: cell)
         let first = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
-        #expect(first.contains("\u{1B}_Ga=T,f=100,i=1,q=2,C=1,m="))
+        #expect(first.contains("\u{1B}_Ga=T,f=100,i=1,p=1,q=2,C=1,m="))
         #expect(!first.contains("c=") , "sent at its pixel size, so the terminal does not stretch it")
         let moved = text(layer.bytes(for: layer.plan(screen([placement(x: 9)]), screenRepainted: false)))
         #expect(moved.hasPrefix("\u{1B}7\u{1B}_Ga=d,d=I,i=1,q=2\u{1B}\\\u{1B}[4;10H\u{1B}_Ga=T"))
