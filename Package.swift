@@ -85,6 +85,8 @@ let package = Package(
             dependencies: ["ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
         ),
 
+        // Shared by the tests: libsixel's decoder.
+        .target(name: "TestSupport", dependencies: ["ImageCodecs", "Raster"], path: "Tests/Support"),
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(
@@ -100,12 +102,12 @@ let package = Package(
             dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
         ),
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
-        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
-        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

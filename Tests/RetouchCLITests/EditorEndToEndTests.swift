@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -181,7 +182,7 @@ import Glibc
         _ = try? session.tmux(["kill-server"])
     }
 
-    @Test(.enabled(if: tmux != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/sixel2png"), "make test installs tmux and libsixel-bin"))
+    @Test(.enabled(if: tmux != nil && Libsixel.isInstalled, "make test installs tmux and libsixel-bin"))
     func sixelPicturesPassThroughWithoutDisturbingTheText() async throws {
         let data = try CLI.temporaryFolder()
         let raw = data.appendingPathComponent("pane.raw").path
@@ -225,7 +226,7 @@ import Glibc
         while Date() < deadline {
             let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
             if let last = Self.unwrapPassthrough(bytes).last {
-                let image = try decode(last)
+                let image = try Libsixel.decode(last)
                 if accept(image) { return image }
                 latest = image
             }
@@ -263,18 +264,5 @@ import Glibc
             i = j
         }
         return payloads
-    }
-
-    /// Decodes a sixel image with libsixel's sixel2png.
-    func decode(_ sixel: [UInt8]) throws -> RGBAImage {
-        let folder = try CLI.temporaryFolder()
-        let input = folder.appendingPathComponent("picture.six"), output = folder.appendingPathComponent("picture.png")
-        try Data(sixel).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        process.arguments = ["-i", input.path, "-o", output.path]
-        try process.run()
-        process.waitUntilExit()
-        return try ImageFile.load(path: output.path).decoded.image
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import TestSupport
 import Testing
 @testable import TerminalGraphics
 
@@ -63,17 +64,7 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let (_, decoded) = try ImageFile.load(path: assets.appendingPathComponent(name).path)
         let image = decoded.image.width > 512 ? decoded.image.resized(width: 512, height: decoded.image.height * 512 / decoded.image.width) : decoded.image
         let sixel = SixelEncoder.encode(image)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-sixel-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let input = folder.appendingPathComponent("in.six"), output = folder.appendingPathComponent("out.png")
-        try Data(sixel).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sixel2png")
-        process.arguments = ["-i", input.path, "-o", output.path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let back = try ImageFile.load(path: output.path).decoded.image
+        let back = try Libsixel.decode(sixel)
         #expect(back.width == image.width && back.height == image.height)
         let quality = psnr(back, image)
         #expect(quality > 30, "\(name): \(quality) dB")
