@@ -72,7 +72,8 @@ public struct RunProgress: Equatable, Sendable {
 }
 
 public enum Overlay: Equatable, Sendable {
-    case help
+    /// The keys, the focused panel's first; `offset` is how far it is scrolled.
+    case help(offset: Int)
     case error(title: String, lines: [String])
     case picker(FilePicker)
     /// Asking where to export a result: the path being typed.

@@ -133,6 +133,18 @@ public enum Editor {
             }
             return []
         }
+        if case .help(let offset)? = state.overlay {
+            let limit = helpScrollLimit(focus: state.focus, size: size)
+            switch key {
+            case .up, .character("k"): state.overlay = .help(offset: max(0, offset - 1))
+            case .down, .character("j"): state.overlay = .help(offset: min(limit, offset + 1))
+            case .pageUp: state.overlay = .help(offset: max(0, offset - 10))
+            case .pageDown, .character(" "): state.overlay = .help(offset: min(limit, offset + 10))
+            case .escape, .enter, .character("q"), .character("?"), .function(1): state.overlay = nil
+            default: break
+            }
+            return []
+        }
         if state.overlay != nil {
             // Any of these closes an overlay; nothing else happens behind it.
             if [.escape, .enter, .character("q"), .character("?"), .function(1)].contains(key) { state.overlay = nil }
@@ -168,7 +180,7 @@ public enum Editor {
             cycleFocus(&state, by: -1)
             return []
         case .function(1):
-            state.overlay = .help
+            state.overlay = .help(offset: 0)
             return []
         case .function(2):
             state.overlay = .history(HistoryBrowser())
@@ -179,7 +191,7 @@ public enum Editor {
         case .control("o"):
             return openPicker(&state)
         case .character("?") where state.focus != .prompt:
-            state.overlay = .help
+            state.overlay = .help(offset: 0)
             return []
         default:
             break

@@ -433,14 +433,11 @@ extension Editor {
     }
 
     static func drawOverlay(_ overlay: Overlay, state: EditorState, size: Size, on screen: inout Screen) {
-        let title: String, lines: [String], style: Style
         switch overlay {
         case .picker(let picker):
             drawPicker(picker, first: state.sources.first, size: size, on: &screen)
-            return
         case .history(let browser):
             drawHistory(browser, utcOffset: state.utcOffset, size: size, on: &screen)
-            return
         case .export(_, let path):
             let width = min(size.columns - 4, 90)
             let rect = CellRect(x: (size.columns - width) / 2, y: size.rows / 2 - 2, width: width, height: 4)
@@ -452,44 +449,113 @@ extension Editor {
             screen.put(shown, x: rect.x + 2, y: rect.y + 1, limit: width - 4)
             screen.cursor = Point(x: rect.x + 2 + min(width - 5, DisplayWidth.of(String(path.characters[..<path.cursor])) - visible), y: rect.y + 1)
             clearImages(under: rect, on: &screen)
-            return
-        case .help:
-            title = "Keys"
-            style = .plain
-            lines = [
-                "Anywhere: Tab/Shift-Tab panels · Ctrl-S send · Esc cancel run · Ctrl-B before/after · F1 help · Ctrl-Q quit",
-                "Prompt: type, Enter new line, arrows, Ctrl-←/→ words, Home/End, Ctrl-W delete word",
-                "        ↑ on the first line or Ctrl-P/N earlier prompts · Ctrl-R recall from all sessions",
-                "Mask: arrows or hjkl move · Shift-arrows or HJKL size · Enter/Space add · n/p select · d delete",
-                "      i invert · c clear · m load a mask PNG · f fine/coarse steps · z full-size view",
-                "      mouse: drag on the picture to add a rectangle",
-                "Results (in the preview): [ ] previous/next · g all results as a grid (arrows, Enter opens)",
-                "         u use the result as the first source (iterate) · e export · v compare with the source",
-                "         (in the grid: v marks one, v on another compares them) · f flip in place, Space swaps",
-                "History: F2 past runs · / filter · a all sessions · Enter restore prompt, parameters, mask",
-                "         r run again · b branch from the highlighted result (←→ choose it)",
-                "Parameters: ↑↓ or jk choose a field · ←→ or hl change its value (\"default\" sends nothing)",
-                "Sources: ↑↓ select · o or Enter add files (also Ctrl-O anywhere) · J/K move down/up · d remove",
-                "         (the first source is the one edited; the mask belongs to it)",
-                "",
-                "Esc, Enter or q closes this.",
-            ]
-        case .error(let errorTitle, let errorLines):
-            title = errorTitle
-            style = .error
-            lines = errorLines + ["", "Esc or Enter closes this; your prompt, mask and settings are unchanged."]
+        case .help(let offset):
+            let width = helpWidth(size)
+            drawPanel(title: "Keys", lines: helpLines(focus: state.focus, width: width), offset: offset, footer: helpFooter,
+                      width: width, size: size, on: &screen)
+        case .error(let title, let errorLines):
+            let width = min(size.columns - 4, max(DisplayWidth.of(title) + 6, (errorLines.map(DisplayWidth.of).max() ?? 0) + 4, 50))
+            let lines = errorLines.flatMap { wrap($0, width: width - 4) }.map { ($0, Style.plain) }
+            drawPanel(title: title, lines: lines, offset: 0, footer: "Esc or Enter closes this; your prompt, mask and settings are unchanged.",
+                      width: width, size: size, on: &screen)
         }
-        let width = min(size.columns - 4, max(DisplayWidth.of(title) + 6, (lines.map(DisplayWidth.of).max() ?? 0) + 4))
-        let wrapped = lines.flatMap { wrap($0, width: width - 4) }
-        let height = min(size.rows - 2, wrapped.count + 2)
+    }
+
+    static let helpFooter = "↑↓ scroll · Esc, Enter or q closes"
+
+    static func helpWidth(_ size: Size) -> Int { min(size.columns - 4, 100) }
+
+    /// The help as lines: each section's title, then each key on its own line (a long one
+    /// continues indented).
+    static func helpLines(focus: Panel, width: Int) -> [(String, Style)] {
+        var lines: [(String, Style)] = []
+        for (i, section) in helpSections(focus: focus).enumerated() {
+            if i > 0 { lines.append(("", .plain)) }
+            lines.append((section.title, .accent))
+            for entry in section.keys {
+                let wrapped = wrap(entry, width: width - 8)
+                lines += wrapped.enumerated().map { ($0.offset == 0 ? "  " + $0.element : "    " + $0.element, .plain) }
+            }
+        }
+        return lines
+    }
+
+    /// The furthest the help scrolls at `size`: its last line at the bottom.
+    static func helpScrollLimit(focus: Panel, size: Size) -> Int {
+        let width = helpWidth(size)
+        let lines = helpLines(focus: focus, width: width).count
+        return max(0, lines - panelRoom(lines: lines, footer: helpFooter, width: width, size: size).room)
+    }
+
+    /// A panel's height, and the rows left for its lines.
+    static func panelRoom(lines: Int, footer: String, width: Int, size: Size) -> (height: Int, room: Int, footer: [String]) {
+        let footerLines = wrap(footer, width: width - 4)
+        let height = min(size.rows - 2, lines + footerLines.count + 3)
+        return (height, max(1, height - 3 - footerLines.count), footerLines)
+    }
+
+    /// A centred panel of text lines, scrolled by `offset` when they do not fit, with a footer.
+    static func drawPanel(title: String, lines: [(String, Style)], offset: Int, footer: String, width: Int, size: Size,
+                          on screen: inout Screen) {
+        let (height, room, footerLines) = panelRoom(lines: lines.count, footer: footer, width: width, size: size)
+        let first = max(0, min(offset, lines.count - room))
         let rect = CellRect(x: (size.columns - width) / 2, y: (size.rows - height) / 2, width: width, height: height)
         screen.fill(rect, style: .plain)
-        screen.box(rect, title: title, focused: true)
-        for (i, line) in wrapped.prefix(height - 2).enumerated() {
-            screen.put(line, x: rect.x + 2, y: rect.y + 1 + i, style: i < lines.count && style == .error ? .plain : .plain, limit: width - 4)
+        let position = lines.count > room ? " (\(first + 1)–\(min(lines.count, first + room)) of \(lines.count))" : ""
+        screen.box(rect, title: title + position, focused: true)
+        for (i, line) in lines.dropFirst(first).prefix(room).enumerated() {
+            screen.put(line.0, x: rect.x + 2, y: rect.y + 1 + i, style: line.1, limit: width - 4)
         }
-        // Images under the overlay would be drawn over it.
+        for (i, line) in footerLines.enumerated() {
+            screen.put(line, x: rect.x + 2, y: rect.y + height - 1 - footerLines.count + i, style: .dim, limit: width - 4)
+        }
+        // Images under the panel would be drawn over it.
         clearImages(under: rect, on: &screen)
+    }
+
+    /// Every key, by where it works; the focused panel's sections come first.
+    static func helpSections(focus: Panel) -> [(title: String, keys: [String])] {
+        let anywhere = ("Anywhere", [
+            "Tab / Shift-Tab  move between panels (a click focuses one)",
+            "Ctrl-S  send the edit · Esc  cancel a run, close a panel",
+            "Ctrl-B  before / after · F1  this help · F2  history of runs",
+            "Ctrl-O  add source files · Ctrl-Q or Ctrl-C  quit (asks while a run is in flight)",
+        ])
+        let prompt = ("Prompt", [
+            "type or paste; Enter  new line · arrows, Home / End, Ctrl-← / Ctrl-→ by words",
+            "Backspace / Delete, Ctrl-W  delete a word",
+            "↑ on the first line, or Ctrl-P / Ctrl-N  earlier prompts of this session",
+            "Ctrl-R  recall from every session instead (again: this session only)",
+        ])
+        let mask = ("Mask (the preview panel)", [
+            "arrows or hjkl  move the rectangle · Shift-arrows or HJKL  resize it · f  fine / coarse steps",
+            "Enter or Space  add it to the mask · n / p  select a rectangle · d  delete it",
+            "i  invert the mask · c  clear it · m  load a mask PNG",
+            "mouse: drag on the picture to add a rectangle · z  full-size view",
+        ])
+        let results = ("Results (in the preview)", [
+            "[ / ]  previous / next result · g  all results as a grid (arrows, Enter opens one)",
+            "u  use the result as the first source, to iterate on it · e  export it to a path",
+            "v  compare with the source; in the grid, v marks one and v on another compares the two",
+            "comparing: f  flip in place, Space  swap · Esc  back",
+        ])
+        let parameters = ("Parameters", [
+            "↑↓ or jk  choose a field · ←→ or hl  change its value (\"default\" sends nothing)",
+        ])
+        let sources = ("Sources", [
+            "↑↓ or jk  select · o or Enter  add files · J / K  move down / up · d  remove",
+            "the first source is the one edited; the mask belongs to it",
+        ])
+        let history = ("History (F2)", [
+            "↑↓  runs · ←→  their results · /  filter by prompt · a  all sessions",
+            "Enter  restore the prompt, parameters and mask · r  run again · b  branch from the result",
+        ])
+        switch focus {
+        case .prompt: return [prompt, anywhere, mask, results, parameters, sources, history]
+        case .mask: return [mask, results, anywhere, prompt, parameters, sources, history]
+        case .parameters: return [parameters, anywhere, prompt, mask, results, sources, history]
+        case .sources: return [sources, anywhere, prompt, mask, results, parameters, history]
+        }
     }
 
     static func wrap(_ text: String, width: Int) -> [String] {

@@ -161,3 +161,31 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(Editor.view(state, size: large).text[47].contains("1234 tokens · local engine (offline)"))
     }
 }
+
+@Suite struct HelpTests {
+    @Test func helpListsTheFocusedPanelsKeysFirstAndScrolls() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, [.key(.tab), .key(.character("?"))])
+        #expect(state.overlay == .help(offset: 0))
+        var text = Editor.view(state, size: small).text
+        let firstSection = text.firstIndex { $0.contains("Mask (the preview panel)") }
+        let anywhere = text.firstIndex { $0.contains("Anywhere") }
+        #expect(firstSection != nil && (anywhere == nil || firstSection! < anywhere!), "the mask's keys first")
+        #expect(text.contains { $0.contains("Keys (1–") }, "at 80x24 it says there is more")
+        #expect(text.contains { $0.contains("↑↓ scroll · Esc, Enter or q closes") })
+        // Scrolled to the end, the last section shows; the offset stops there.
+        run(&state, Array(repeating: .key(.pageDown), count: 10))
+        text = Editor.view(state, size: small).text
+        #expect(text.contains { $0.contains("History (F2)") })
+        #expect(text.contains { $0.contains("branch from the result") })
+        guard case .help(let end)? = state.overlay else { Issue.record("help should be open"); return }
+        run(&state, [.key(.up)])
+        #expect(state.overlay == .help(offset: end - 1), "the offset stops at the end, so one step back moves")
+        run(&state, [.key(.escape)])
+        #expect(state.overlay == nil)
+        // At 160x48 everything fits.
+        run(&state, [.key(.function(1))])
+        text = Editor.view(state, size: large).text
+        #expect(text.contains { $0.contains("─ Keys ─") } && text.contains { $0.contains("History (F2)") })
+    }
+}
