@@ -338,10 +338,14 @@ extension Editor {
             case .source, .partial: break
             }
         }
-        let left = state.notice ?? hint
         let rightWidth = DisplayWidth.of(right)
+        let room = max(0, screen.size.columns - rightWidth - 3)
+        // Hints give way whole, from the end, rather than being cut mid-word.
+        var hints = hint.components(separatedBy: " · ")
+        while hints.count > 1 && DisplayWidth.of(hints.joined(separator: " · ")) > room { hints.removeLast() }
+        let left = state.notice ?? hints.joined(separator: " · ")
         screen.put(left, x: 1, y: y, style: state.notice == nil ? barStyle : Style(foreground: .indexed(214), background: .indexed(236), bold: true),
-                   limit: max(0, screen.size.columns - rightWidth - 3))
+                   limit: room)
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: Style(foreground: .indexed(81), background: .indexed(236)))
     }
 

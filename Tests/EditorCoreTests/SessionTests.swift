@@ -162,6 +162,18 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     }
 }
 
+@Suite struct StatusLineTests {
+    @Test func hintsGiveWayWholeNotMidWord() {
+        let state = EditorState(sources: [source()], backend: .local)
+        let line = Editor.view(state, size: small).text[23]
+        #expect(line.contains("type · Ctrl-S send"))
+        // Whatever is shown ends with a whole hint.
+        let shown = line.components(separatedBy: "local engine")[0].trimmingCharacters(in: .whitespaces)
+        let hints = ["type", "Ctrl-S send", "Tab panels", "↑ earlier prompts", "F2 history", "F1 help", "Ctrl-Q quit"]
+        #expect(hints.contains { shown.hasSuffix($0) }, "\(shown)")
+    }
+}
+
 @Suite struct HelpTests {
     @Test func helpListsTheFocusedPanelsKeysFirstAndScrolls() {
         var state = EditorState(sources: [source()], backend: .local)
