@@ -187,6 +187,11 @@ struct Export: ParsableCommand {
             printError("run \(runID) has no results (\(past.status.rawValue)\(past.error.map { ": \($0)" } ?? ""))")
             throw ExitCode(1)
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            printError("\(folder): it is not a folder; give a folder to copy into (it is made when missing)")
+            throw ExitCode(1)
+        }
         let writer = ResultWriter(folder: folder, stem: "")
         var failed = false
         for result in past.results {

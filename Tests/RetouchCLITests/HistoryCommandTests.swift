@@ -79,6 +79,10 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stderr.contains("edit-1.png") && again.stderr.contains("exists"))
 
+        let intoAFile = try CLI.run(["export", String(first), target.appendingPathComponent("edit-1.png").path], environment: environment)
+        #expect(intoAFile.status == 1)
+        #expect(intoAFile.stderr.split(separator: "\n").count == 1 && intoAFile.stderr.contains("it is not a folder"), "said once")
+
         let unknown = try CLI.run(["export", "999", target.path], environment: environment)
         #expect(unknown.status == 2 && unknown.stderr.contains("there is no run 999"))
     }
