@@ -1,6 +1,9 @@
 /// How pictures are drawn.
 public enum GraphicsMode: String, Sendable, CaseIterable {
     case auto, sixel, kitty, iterm, halfblock, none
+
+    /// The terminal is worth asking: to choose a mode, or for the cell size pixel pictures are fitted to.
+    public var wantsProbe: Bool { self != .halfblock && self != .none }
 }
 
 /// What the terminal said in answer to the probe's queries.

@@ -82,7 +82,7 @@ struct EditorCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         // Asked before ncurses takes the terminal: the answers arrive on its input.
-        let replies = graphics == .auto || graphics == .sixel ? TerminalProbe.ask() : nil
+        let replies = graphics.wantsProbe ? TerminalProbe.ask() : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
                                                         configBaseURL: ConfigFile.load().baseURL)
