@@ -3,6 +3,10 @@ import Foundation
 import GRDB
 import Raster
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why the session store could not do something, with what to do about it.
 public enum SessionStoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
@@ -63,20 +67,18 @@ public final class SessionStore: Sendable {
         return String(describing: error)
     }
 
-    /// Runs `body` in a write transaction, mapping database errors to ours.
+    /// `body` in a write transaction, database errors mapped to ours.
     func write<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
-        do {
-            return try pool.write(body)
-        } catch let error as SessionStoreError {
-            throw error
-        } catch {
-            throw .failed(Self.reason(error))
-        }
+        try mappingErrors { try pool.write(body) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+        try mappingErrors { try pool.read(body) }
+    }
+
+    private func mappingErrors<T>(_ access: () throws -> T) throws(SessionStoreError) -> T {
         do {
-            return try pool.read(body)
+            return try access()
         } catch let error as SessionStoreError {
             throw error
         } catch {
@@ -274,10 +276,15 @@ public final class SessionStore: Sendable {
         }
     }
 
+    /// Whether a process of this machine still runs (one of another user's counts too).
+    public static func processIsAlive(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// Runs left `running` by an editor that is gone (a dropped connection) become
     /// `interrupted`; returns how many.
     @discardableResult
-    public func markInterrupted(isAlive: (Int32) -> Bool) throws(SessionStoreError) -> Int {
+    public func markInterrupted(isAlive: (Int32) -> Bool = processIsAlive) throws(SessionStoreError) -> Int {
         try write { db in
             let running = try Row.fetchAll(db, sql: "SELECT id, pid FROM run WHERE status = 'running'")
             var count = 0

@@ -54,7 +54,7 @@ public final class SessionKeeper: @unchecked Sendable {
         var maskPNG: [UInt8]?
         if case .bytes(let bytes)? = request.mask?.content { maskPNG = bytes }
         let loaded = try? draft.loadedMask.map { try ImageEncoder.png($0, alpha: .always) }
-        let run = SessionStore.NewRun(session: session, prompt: request.prompt, parameters: Parameters(request: request).apiValues,
+        let run = SessionStore.NewRun(session: session, prompt: request.prompt, parameters: draft.parameters,
                                       sources: sources, maskRects: draft.maskRects, maskInverted: draft.maskInverted,
                                       maskPNG: maskPNG, loadedMaskPNG: loaded ?? nil, backend: backend,
                                       started: Date().timeIntervalSince1970, pid: getpid())
@@ -78,23 +78,6 @@ public final class SessionKeeper: @unchecked Sendable {
         try? store.runFinished(run: run, status: status, error: error,
                                usage: usage.map { SessionStore.Usage(input: $0.inputTokens, output: $0.outputTokens, total: $0.totalTokens) },
                                now: Date().timeIntervalSince1970)
-    }
-}
-
-extension Parameters {
-    /// The settings a request carries, as the parameters panel holds them.
-    init(request: EditRequest) {
-        var values: [String: String] = [:]
-        values["model"] = request.model
-        values["size"] = request.size
-        values["quality"] = request.quality
-        values["background"] = request.background
-        values["output_format"] = request.outputFormat
-        values["output_compression"] = request.outputCompression.map(String.init)
-        values["input_fidelity"] = request.inputFidelity
-        values["n"] = request.n.map(String.init)
-        values["partial_images"] = request.partialImages.map(String.init)
-        self.init(apiValues: values)
     }
 }
 
@@ -124,7 +107,7 @@ public struct SessionStart: Sendable {
                                 notice: "History and drafts are off: \(error)")
         }
         // Runs left "running" by an editor that is gone were cut short.
-        try? store.markInterrupted { pid in kill(pid, 0) == 0 || errno == EPERM }
+        try? store.markInterrupted()
         let now = Date().timeIntervalSince1970
         if images.isEmpty, !fresh, let last = try? store.lastSession() {
             return resume(last, store: store)
