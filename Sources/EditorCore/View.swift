@@ -183,8 +183,8 @@ extension Editor {
             return
         }
         let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
-        for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
-        var lines: [(String, Style)] = []
+        var lines: [(text: String, style: Style)] = []
+        if case .unreadable(_, let reason)? = browser.details { lines += wrap(reason, width: pane.width - 2).map { ($0, .warning) } }
         let settings = run.parameters.filter { $0.key != "model" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         lines.append(("\(run.parameters["model"] ?? "") · \(run.backend)", .plain))
         lines += wrap(settings.joined(separator: " "), width: pane.width - 2).map { ($0, .dim) }
@@ -202,16 +202,22 @@ extension Editor {
             let name = browser.currentResult?.split(separator: "/").last.map(String.init) ?? ""
             lines.append(("result \(browser.result + 1)/\(run.results.count): \(name)", .accent))
         }
+        drawDetailsPane(pane, details: browser.details, pictureID: 3, sequence: "result:", lines: lines, on: &screen)
+    }
+
+    /// The pane right of a list: a divider, the highlighted file's picture in what the text lines
+    /// at the bottom leave, then the lines.
+    static func drawDetailsPane(_ pane: CellRect, details: FilePicker.Details?, pictureID: Int, sequence: String,
+                                lines: [(text: String, style: Style)], on screen: inout Screen) {
+        for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
         let textTop = max(pane.y, pane.y + pane.height - lines.count)
-        if case .image(let source)? = browser.details, textTop - pane.y > 2 {
+        if case .image(let source)? = details, textTop - pane.y > 2 {
             let box = CellRect(x: pane.x + 1, y: pane.y, width: pane.width - 2, height: textTop - pane.y - 1)
             let area = Layout.imageArea(width: source.preview.width, height: source.preview.height, in: box)
-            screen.images.append(ImagePlacement(id: 3, area: area, image: source.preview, sequence: "result:" + source.path))
-        } else if case .unreadable(_, let reason)? = browser.details {
-            screen.put(reason, x: pane.x + 1, y: pane.y, style: .warning, limit: pane.width - 2)
+            screen.images.append(ImagePlacement(id: pictureID, area: area, image: source.preview, sequence: sequence + source.path))
         }
         for (i, line) in lines.enumerated() where textTop + i < pane.y + pane.height {
-            screen.put(line.0, x: pane.x + 1, y: textTop + i, style: line.1, limit: pane.width - 2)
+            screen.put(line.text, x: pane.x + 1, y: textTop + i, style: line.style, limit: pane.width - 2)
         }
     }
 
@@ -382,16 +388,7 @@ extension Editor {
         let lines = detailLines(picker.details, purpose: picker.purpose, first: first, width: detailsWidth > 0 ? detailsWidth - 3 : width - 4)
         if detailsWidth > 0 {
             let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
-            for y in pane.y..<(pane.y + pane.height) { screen.put("│", x: pane.x - 1, y: y, style: .dim) }
-            let textTop = pane.y + pane.height - lines.count
-            if case .image(let source)? = picker.details, textTop - pane.y > 2 {
-                let box = CellRect(x: pane.x + 1, y: pane.y, width: pane.width - 2, height: textTop - pane.y - 1)
-                let area = Layout.imageArea(width: source.preview.width, height: source.preview.height, in: box)
-                screen.images.append(ImagePlacement(id: 2, area: area, image: source.preview, sequence: "file:" + source.path))
-            }
-            for (i, line) in lines.enumerated() {
-                screen.put(line.text, x: pane.x + 1, y: textTop + i, style: line.style, limit: pane.width - 2)
-            }
+            drawDetailsPane(pane, details: picker.details, pictureID: 2, sequence: "file:", lines: lines, on: &screen)
         } else if let line = lines.first(where: { $0.style != .plain }) ?? lines.first {
             screen.put(line.text, x: rect.x + 2, y: rect.y + height - 3, style: line.style, limit: width - 4)
         }
