@@ -48,6 +48,17 @@ import Glibc
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         }
 
+        /// The editor, offline and with its data under `dataHome`, in a new tmux session of
+        /// `columns` x `rows`; `before` runs first, `after` once it exits, and the pane stays open.
+        static func editor(_ arguments: String, dataHome: URL, columns: Int, rows: Int, before: String = "",
+                           after: String = "") throws -> Session {
+            let session = Session()
+            let command = before + "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(dataHome.path) XDG_CONFIG_HOME=/nonexistent "
+                + "TERM=xterm-256color \(CLI.executable.path) \(arguments); \(after)sleep 60"
+            try session.tmux(["new-session", "-d", "-s", session.name, "-x", "\(columns)", "-y", "\(rows)", command])
+            return session
+        }
+
         func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
         func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
@@ -69,10 +80,7 @@ import Glibc
     func maskPromptSendResizeAndQuit() async throws {
         let data = try CLI.temporaryFolder()
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
-        let session = Session()
-        let command = "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(data.path) XDG_CONFIG_HOME=/nonexistent "
-            + "TERM=xterm-256color \(CLI.executable.path) \(lakeside); echo RETOUCH-EXITED-$?; sleep 60"
-        try session.tmux(["new-session", "-d", "-s", session.name, "-x", "80", "-y", "24", command])
+        let session = try Session.editor(lakeside, dataHome: data, columns: 80, rows: 24, after: "echo RETOUCH-EXITED-$?; ")
         defer { _ = try? session.tmux(["kill-server"]) }
 
         var screen = try await session.wait(for: "Prompt 0/32000", seconds: 60)
@@ -115,11 +123,7 @@ import Glibc
         let data = try CLI.temporaryFolder()
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
         func launch(_ arguments: String) throws -> Session {
-            let session = Session()
-            let command = "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(data.path) XDG_CONFIG_HOME=/nonexistent "
-                + "TERM=xterm-256color \(CLI.executable.path) \(arguments); sleep 60"
-            try session.tmux(["new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", command])
-            return session
+            try Session.editor(arguments, dataHome: data, columns: 100, rows: 30)
         }
         /// Hangs up the pty, then waits for this test's editor to have exited.
         func hangUp(_ session: Session) async throws {
@@ -187,11 +191,8 @@ import Glibc
         let data = try CLI.temporaryFolder()
         let raw = data.appendingPathComponent("pane.raw").path
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
-        let session = Session()
         // The pause lets pipe-pane attach before the editor draws.
-        let command = "sleep 1; env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(data.path) XDG_CONFIG_HOME=/nonexistent "
-            + "TERM=xterm-256color \(CLI.executable.path) --graphics sixel \(lakeside); sleep 60"
-        try session.tmux(["new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", command])
+        let session = try Session.editor("--graphics sixel \(lakeside)", dataHome: data, columns: 100, rows: 30, before: "sleep 1; ")
         defer { _ = try? session.tmux(["kill-server"]) }
         try session.tmux(["pipe-pane", "-O", "-t", session.name, "cat >> \(raw)"])
 
