@@ -85,12 +85,6 @@ public enum EditorApp {
         state.sessionTokens = start.tokens
         state.utcOffset = TimeZone.current.secondsFromGMT()
         state.notice = start.notice
-        if start.sources.isEmpty {
-            // Started without images: begin by choosing some.
-            for effect in Editor.openPicker(&state) {
-                if case .listFolder(let path) = effect { runner.listFolder(path) }
-            }
-        }
         let graphics = GraphicsLayer(choice: launch.graphics, cell: launch.cellSize)
         let keeper = launch.keeper
         // When the changed draft is to be written (debounced: once typing pauses).
@@ -100,8 +94,26 @@ public enum EditorApp {
             if keeper.isUnsaved(state.draft), let problem = keeper.save(state.draft) { state.notice = problem }
         }
         defer { saveDraft() }
-        var previous: Screen?
         var running = true
+        func perform(_ effect: Effect) {
+            switch effect {
+            case .send(let request, let mask): runner.send(request, mask: mask, draft: state.draft)
+            case .rerun(let id): runner.rerun(id)
+            case .loadHistory(let filter, let allSessions): runner.loadHistory(filter: filter, allSessions: allSessions)
+            case .readRunMask(let id): runner.readRunMask(id)
+            case .cancelRun: runner.cancel()
+            case .loadSource(let path): runner.loadSource(path, asFirst: true)
+            case .addSource(let path): runner.loadSource(path, asFirst: false)
+            case .listFolder(let path): runner.listFolder(path)
+            case .inspectFile(let path): runner.inspect(path)
+            case .readMask(let path): runner.readMask(path)
+            case .export(let from, let to): runner.export(from: from, to: to)
+            case .quit: running = false
+            }
+        }
+        // Started without images: begin by choosing some.
+        if start.sources.isEmpty { Editor.openPicker(&state).forEach(perform) }
+        var previous: Screen?
         while running {
             state.now = monotonicSeconds()
             var screen = Editor.view(state, size: curses.size)
@@ -153,22 +165,7 @@ public enum EditorApp {
                 break
             }
             for message in messages {
-                for effect in Editor.update(&state, message, size: curses.size) {
-                    switch effect {
-                    case .send(let request, let mask): runner.send(request, mask: mask, draft: state.draft)
-                    case .rerun(let id): runner.rerun(id)
-                    case .loadHistory(let filter, let allSessions): runner.loadHistory(filter: filter, allSessions: allSessions)
-                    case .readRunMask(let id): runner.readRunMask(id)
-                    case .cancelRun: runner.cancel()
-                    case .loadSource(let path): runner.loadSource(path, asFirst: true)
-                    case .addSource(let path): runner.loadSource(path, asFirst: false)
-                    case .listFolder(let path): runner.listFolder(path)
-                    case .inspectFile(let path): runner.inspect(path)
-                    case .readMask(let path): runner.readMask(path)
-                    case .export(let from, let to): runner.export(from: from, to: to)
-                    case .quit: running = false
-                    }
-                }
+                Editor.update(&state, message, size: curses.size).forEach(perform)
             }
             if keeper.isUnsaved(state.draft) {
                 if draftDue == nil { draftDue = monotonicSeconds() + 0.4 }
