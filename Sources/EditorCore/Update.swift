@@ -91,7 +91,7 @@ public enum Editor {
             browser.loading = false
             browser.selected = min(browser.selected, max(0, runs.count - 1))
             browser.result = 0
-            let effects = inspectHistorySelection(&browser)
+            let effects = inspect(browser.currentResult, details: &browser.details)
             state.overlay = .history(browser)
             return effects
         case .historyFailed(let reason):
@@ -424,17 +424,6 @@ public enum Editor {
         }
     }
 
-    /// Asks for the highlighted result's picture when it is not the one shown.
-    static func inspectHistorySelection(_ browser: inout HistoryBrowser) -> [Effect] {
-        guard let path = browser.currentResult else {
-            browser.details = nil
-            return []
-        }
-        guard browser.details?.path != path else { return [] }
-        browser.details = .reading(path: path)
-        return [.inspectFile(path: path)]
-    }
-
     static func historyKey(_ key: Key, browser: HistoryBrowser, state: inout EditorState) -> [Effect] {
         var browser = browser
         if browser.typingFilter {
@@ -496,7 +485,7 @@ public enum Editor {
         default:
             break
         }
-        let effects = inspectHistorySelection(&browser)
+        let effects = inspect(browser.currentResult, details: &browser.details)
         state.overlay = .history(browser)
         return effects
     }
@@ -616,16 +605,19 @@ public enum Editor {
         return effects
     }
 
-    /// Asks for the highlighted file's details when they are not the ones shown.
-    static func inspectSelection(_ picker: inout FilePicker) -> [Effect] {
-        guard let entry = picker.current, !entry.isFolder else {
-            picker.details = nil
+    /// Asks for the details of the highlighted file (nil: none) when they are not the ones shown.
+    static func inspect(_ path: String?, details: inout FilePicker.Details?) -> [Effect] {
+        guard let path else {
+            details = nil
             return []
         }
-        let path = picker.path(of: entry)
-        guard picker.details?.path != path else { return [] }
-        picker.details = .reading(path: path)
+        guard details?.path != path else { return [] }
+        details = .reading(path: path)
         return [.inspectFile(path: path)]
+    }
+
+    static func inspectSelection(_ picker: inout FilePicker) -> [Effect] {
+        inspect(picker.current.flatMap { $0.isFolder ? nil : picker.path(of: $0) }, details: &picker.details)
     }
 
     /// Why an image cannot be the mask of `first`; empty when it can.
