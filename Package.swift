@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -37,6 +38,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Only to recognise the inflation-limit error of AsyncHTTPClient's decompressor.
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ]
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
@@ -54,9 +57,11 @@ let package = Package(
             dependencies: [
                 "ImageEditAPI", "LocalEngine", "ImageCodecs", "Raster",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster"]),
@@ -92,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "ImageEditAPITests",
             dependencies: [
-                "ImageEditAPI", "Raster", "ImageCodecs", "ScriptedServer",
+                "ImageEditAPI", "Raster", "ImageCodecs", "ScriptedServer", "TestSupport",
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ]
         ),

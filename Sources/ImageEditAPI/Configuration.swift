@@ -15,6 +15,8 @@ public struct ClientConfiguration: Equatable, Sendable {
     /// An HTTP CONNECT proxy, from HTTPS_PROXY unless NO_PROXY covers the host.
     public var proxy: Proxy?
     public var userAgent: String
+    /// How much of an answer is read into memory.
+    public var limits = ClientLimits()
 
     public struct Proxy: Equatable, Sendable {
         public var host: String
@@ -37,7 +39,7 @@ public struct ClientConfiguration: Equatable, Sendable {
     }
 
     /// True when the base URL is OpenAI's own server, which needs a key.
-    public var isOpenAI: Bool { host(of: baseURL) == "api.openai.com" }
+    public var isOpenAI: Bool { APIOrigin(baseURL)?.host == "api.openai.com" }
 
     /// Settings from, in order of precedence: the command line, the environment
     /// (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY, NO_PROXY),
@@ -51,7 +53,7 @@ public struct ClientConfiguration: Equatable, Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         var configuration = ClientConfiguration(baseURL: base, apiKey: value("OPENAI_API_KEY"),
                                                 organization: value("OPENAI_ORG_ID"), project: value("OPENAI_PROJECT_ID"))
-        if let proxyURL = value("HTTPS_PROXY"), !noProxy(value("NO_PROXY"), covers: host(of: base)) {
+        if let proxyURL = value("HTTPS_PROXY"), !noProxy(value("NO_PROXY"), covers: APIOrigin(base)?.host ?? "") {
             configuration.proxy = parseProxy(proxyURL)
         }
         return configuration
@@ -86,12 +88,33 @@ public struct ClientConfiguration: Equatable, Sendable {
     }
 }
 
-func host(of url: String) -> String {
-    var rest = Substring(url)
-    if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
-    if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) { rest = rest[..<end] }
-    if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-    if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") { return String(rest[rest.index(after: rest.startIndex)..<close]) }
-    if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
-    return rest.lowercased()
+/// Bounds on what the client reads into memory from a server it may not trust. Over a limit
+/// the edit ends with an error naming the limit; images that already arrived are kept.
+public struct ClientLimits: Equatable, Sendable {
+    /// One server-sent event (or one line of it): a 3840x2160 PNG in base64 fits.
+    public var maxEventBytes = 64 << 20
+    /// Everything an event stream may carry, partial images included.
+    public var maxStreamBytes = 1 << 30
+    /// A JSON answer, or one downloaded result image.
+    public var maxJSONBytes = 512 << 20
+    /// A compressed answer may inflate to at most this many times its size.
+    public var maxInflationRatio = 20
+
+    public init() {}
+}
+
+/// Scheme, host and port of a URL, read with Foundation's `URL` as AsyncHTTPClient reads it, so
+/// that what is compared is what the connection goes to.
+public struct APIOrigin: Equatable, Sendable {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+
+    public init?(_ url: String) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+              let host = parsed.host?.lowercased(), !host.isEmpty else { return nil }
+        self.scheme = scheme
+        self.host = host
+        port = parsed.port ?? (scheme == "https" ? 443 : 80)
+    }
 }

@@ -34,6 +34,7 @@ public struct ProtocolError: Equatable, Sendable {
         case badBase64 = "bad base64"
         case truncatedStream = "stream ended early"
         case unexpectedResponse = "unexpected response"
+        case limitExceeded = "over a limit"
     }
 
     public var kind: Kind
@@ -41,6 +42,18 @@ public struct ProtocolError: Equatable, Sendable {
     /// What arrived before things went wrong; the images were already handed to the caller.
     public var partialImagesReceived: Int = 0
     public var imagesReceived: Int = 0
+}
+
+/// An `error` event in the middle of an event stream: the server gave up after answering 200.
+public struct StreamFailure: Equatable, Sendable {
+    public var message: String
+    public var type: String?
+    public var param: String?
+    public var code: String?
+    public var requestID: String?
+    /// What arrived before the error; the images were already handed to the caller.
+    public var partialImagesReceived: Int
+    public var imagesReceived: Int
 }
 
 /// Every way an edit can fail, each with a one-line message for people.
@@ -54,6 +67,7 @@ public enum ImageEditError: Error, Equatable, Sendable, CustomStringConvertible 
     case api(APIError)
     case network(NetworkError)
     case protocolViolation(ProtocolError)
+    case streamFailed(StreamFailure)
     case cancelled
 
     public var description: String {
@@ -79,13 +93,19 @@ public enum ImageEditError: Error, Equatable, Sendable, CustomStringConvertible 
             case .other: return "network error with \(error.url): \(error.detail)"
             }
         case .protocolViolation(let error):
-            var text = "unexpected answer from the server (\(error.kind.rawValue)): \(error.detail)"
-            if error.partialImagesReceived + error.imagesReceived > 0 {
-                text += "; received \(error.imagesReceived) image(s) and \(error.partialImagesReceived) partial image(s) before that"
-            }
-            return text
+            return "unexpected answer from the server (\(error.kind.rawValue)): \(error.detail)"
+                + Self.received(images: error.imagesReceived, partials: error.partialImagesReceived)
+        case .streamFailed(let error):
+            var text = "the server reported an error during the stream: \(error.message)"
+            let facts = [error.type.map { "type: \($0)" }, error.code.map { "code: \($0)" }].compactMap { $0 }
+            if !facts.isEmpty { text += " (\(facts.joined(separator: ", ")))" }
+            return text + Self.received(images: error.imagesReceived, partials: error.partialImagesReceived)
         case .cancelled:
             return "cancelled"
         }
+    }
+
+    private static func received(images: Int, partials: Int) -> String {
+        images + partials == 0 ? "" : "; received \(images) image(s) and \(partials) partial image(s) before that"
     }
 }

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import Raster
 
 /// The one client of `POST /images/edits`: pre-flight, the multipart upload, retries, and reading
 /// the JSON answer or the event stream. The editor, the CLI and the tests all go through it.
@@ -9,14 +11,11 @@ public final class ImageEditClient: Sendable {
     public let configuration: ClientConfiguration
     private let http: HTTPClient
 
-    /// The largest answer read into memory (ten large images as base64 fit easily).
-    static let maxResponseBytes = 512 * 1024 * 1024
-
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
         var settings = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000))))
-        settings.decompression = .enabled(limit: .none)
+        settings.decompression = .enabled(limit: .ratio(configuration.limits.maxInflationRatio))
         if let proxy = configuration.proxy {
             settings.proxy = .server(host: proxy.host, port: proxy.port,
                                      authorization: proxy.authorization.map { .basic(credentials: Self.base64($0)) })
@@ -97,7 +96,9 @@ public final class ImageEditClient: Sendable {
         http.headers.add(name: "Content-Type", value: body.contentType)
         http.headers.add(name: "User-Agent", value: configuration.userAgent)
         http.headers.add(name: "Accept", value: request.isStreaming ? "text/event-stream" : "application/json")
-        if let key = configuration.apiKey { http.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let key = configuration.apiKey, let origin = APIOrigin(editsURL), origin == APIOrigin(configuration.baseURL) {
+            http.headers.add(name: "Authorization", value: "Bearer \(key)")
+        }
         if let organization = configuration.organization { http.headers.add(name: "OpenAI-Organization", value: organization) }
         if let project = configuration.project { http.headers.add(name: "OpenAI-Project", value: project) }
         http.body = .stream(BodyChunks(segments: body.segments), length: .known(Int64(body.contentLength)))
@@ -113,7 +114,7 @@ public final class ImageEditClient: Sendable {
         let status = Int(response.status.code)
 
         guard (200..<300).contains(status) else {
-            let bytes = (try? await collect(response.body, limit: 1 << 20, progress: nil)) ?? []
+            let bytes = (try? await collect(response.body, limit: 1 << 20, what: "the error answer", progress: nil)) ?? []
             let error = Self.apiError(status: status, body: bytes, requestID: requestID)
             throw AttemptFailure(error: .api(error), retryable: RetryPolicy.shouldRetry(status: status, headers: headers),
                                  headers: headers)
@@ -125,20 +126,21 @@ public final class ImageEditClient: Sendable {
         }
         let bytes: [UInt8]
         do {
-            bytes = try await collect(response.body, limit: Self.maxResponseBytes, progress: progress)
+            bytes = try await collect(response.body, limit: configuration.limits.maxJSONBytes, what: "the JSON answer",
+                                      progress: progress)
         } catch {
             throw mapTransportError(error, url: editsURL, eventsSeen: false)
         }
         return try await decodeJSONResult(bytes, requestID: requestID, progress: progress)
     }
 
-    private func collect(_ body: HTTPClientResponse.Body, limit: Int,
+    private func collect(_ body: HTTPClientResponse.Body, limit: Int, what: String,
                          progress: (@Sendable (EditProgress) -> Void)?) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await var chunk in body {
             guard bytes.count + chunk.readableBytes <= limit else {
                 throw AttemptFailure(error: .protocolViolation(ProtocolError(
-                    kind: .unexpectedResponse, detail: "the answer is larger than \(limit / (1 << 20)) MB")), retryable: false)
+                    kind: .limitExceeded, detail: "\(what) is larger than the \(ByteCount.format(limit)) limit")), retryable: false)
             }
             bytes += chunk.readBytes(length: chunk.readableBytes) ?? []
             progress?(.received(bytes: bytes.count))
@@ -191,20 +193,19 @@ public final class ImageEditClient: Sendable {
                           settings: wire.settings, requestID: requestID)
     }
 
-    /// dall-e-2 may answer with URLs valid for an hour. The key goes only to the API's own host.
+    /// dall-e-2 may answer with URLs valid for an hour. They are pre-signed, so the key is never
+    /// sent with them, whatever host they name.
     private func download(_ url: String) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        if host(of: url) == host(of: configuration.baseURL), let key = configuration.apiKey {
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        }
         do {
             let response = try await http.execute(request, timeout: .seconds(120))
             guard response.status.code == 200 else {
                 throw AttemptFailure(error: .protocolViolation(ProtocolError(
                     kind: .unexpectedResponse, detail: "downloading \(url) gave HTTP \(response.status.code)")), retryable: false)
             }
-            return try await collect(response.body, limit: Self.maxResponseBytes, progress: nil)
+            return try await collect(response.body, limit: configuration.limits.maxJSONBytes, what: "a downloaded image",
+                                     progress: nil)
         } catch let failure as AttemptFailure {
             throw failure
         } catch {
@@ -216,25 +217,27 @@ public final class ImageEditClient: Sendable {
 
     private func readStream(_ body: HTTPClientResponse.Body, request: EditRequest, requestID: String?,
                             progress: @escaping @Sendable (EditProgress) -> Void) async throws -> EditResult {
-        var reader = StreamReader()
+        let limits = configuration.limits
+        let expected = request.n ?? 1
+        var reader = StreamReader(parser: SSEParser(maxEventBytes: limits.maxEventBytes), expectedImages: expected)
         var received = 0
         do {
-            streaming: for try await chunk in body {
+            for try await chunk in body {
                 received += chunk.readableBytes
-                progress(.received(bytes: received))
-                for event in reader.parser.feed(chunk.readableBytesView) {
-                    if try reader.handle(event, requestID: requestID, progress: progress) == .done { break streaming }
+                guard received <= limits.maxStreamBytes else {
+                    throw AttemptFailure(error: .protocolViolation(reader.failure(
+                        .limitExceeded, "the stream is larger than the \(ByteCount.format(limits.maxStreamBytes)) limit")),
+                                         retryable: false)
                 }
+                progress(.received(bytes: received))
+                if try reader.feed(chunk.readableBytesView, requestID: requestID, progress: progress) == .done { break }
             }
-            for event in reader.parser.finish() {
-                _ = try reader.handle(event, requestID: requestID, progress: progress)
-            }
+            if !reader.isDone { _ = try reader.finish(requestID: requestID, progress: progress) }
         } catch let failure as AttemptFailure {
             throw failure
         } catch {
             throw mapTransportError(error, url: editsURL, eventsSeen: reader.eventsSeen > 0, reader: reader)
         }
-        let expected = request.n ?? 1
         guard reader.images.count >= expected else {
             throw AttemptFailure(error: .protocolViolation(reader.failure(
                 .truncatedStream, "the stream ended after \(reader.images.count) of \(expected) image(s)")),
@@ -250,6 +253,11 @@ public final class ImageEditClient: Sendable {
         if let failure = error as? AttemptFailure { return failure }
         if Task.isCancelled || error is CancellationError { return AttemptFailure(error: .cancelled, retryable: false) }
         if let input = error as? InputFileError { return AttemptFailure(error: .input(input), retryable: false) }
+        if let inflation = error as? NIOHTTPDecompression.DecompressionError, inflation == .limit {
+            let detail = "the compressed answer inflates more than \(configuration.limits.maxInflationRatio) times"
+            return AttemptFailure(error: .protocolViolation(reader?.failure(.limitExceeded, detail)
+                                                            ?? ProtocolError(kind: .limitExceeded, detail: detail)), retryable: false)
+        }
         let network = Self.networkError(error, url: url)
         if eventsSeen, let reader, network.kind == .connectionLost || network.kind == .other {
             // The stream broke after events arrived: never retried, and what arrived is reported.
@@ -268,6 +276,8 @@ public final class ImageEditClient: Sendable {
             case .remoteConnectionClosed: kind = .connectionLost
             default: kind = lower.contains("ssl") || lower.contains("tls") ? .tls : .other
             }
+        } else if let parser = error as? HTTPParserError, parser == .invalidEOFState {
+            kind = .connectionLost
         } else if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {
             kind = .tls
         } else if lower.contains("connect") || lower.contains("refused") || lower.contains("resolve") || lower.contains("host") {
@@ -291,6 +301,9 @@ public final class ImageEditClient: Sendable {
             default: break
             }
         }
+        if let parser = error as? HTTPParserError, parser == .invalidEOFState {
+            return "the connection closed before the answer's end"
+        }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
@@ -312,14 +325,50 @@ public final class ImageEditClient: Sendable {
     static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
 }
 
-/// Turns server-sent events into partial and finished images.
+/// Turns server-sent events into partial and finished images, and knows when the stream is done:
+/// at `[DONE]` or at the last expected `completed` event, after which nothing more is read.
 struct StreamReader {
     enum Outcome { case more, done }
 
-    var parser = SSEParser()
+    var parser: SSEParser
+    var expectedImages: Int
     var images: [EditedImage] = []
     var partialCount = 0
     var eventsSeen = 0
+    private(set) var isDone = false
+
+    init(parser: SSEParser, expectedImages: Int) {
+        self.parser = parser
+        self.expectedImages = expectedImages
+    }
+
+    /// Parses a chunk and handles its events, up to the one that ends the stream.
+    mutating func feed(_ bytes: ByteBufferView, requestID: String?, progress: @Sendable (EditProgress) -> Void) throws -> Outcome {
+        try handle(try parsed { (parser) throws(SSEParser.EventTooLarge) in try parser.feed(bytes) }, requestID: requestID, progress: progress)
+    }
+
+    /// Handles an event left without its line end when the stream closed.
+    mutating func finish(requestID: String?, progress: @Sendable (EditProgress) -> Void) throws -> Outcome {
+        try handle(try parsed { (parser) throws(SSEParser.EventTooLarge) in try parser.finish() }, requestID: requestID, progress: progress)
+    }
+
+    private mutating func parsed(_ step: (inout SSEParser) throws(SSEParser.EventTooLarge) -> [ServerSentEvent]) throws -> [ServerSentEvent] {
+        do {
+            return try step(&parser)
+        } catch {
+            throw ImageEditClient.AttemptFailure(error: .protocolViolation(failure(
+                .limitExceeded, "an event is larger than the \(ByteCount.format(error.limit)) limit")), retryable: false)
+        }
+    }
+
+    private mutating func handle(_ events: [ServerSentEvent], requestID: String?,
+                                 progress: @Sendable (EditProgress) -> Void) throws -> Outcome {
+        for event in events where try handle(event, requestID: requestID, progress: progress) == .done {
+            isDone = true
+            return .done
+        }
+        return .more
+    }
 
     mutating func handle(_ event: ServerSentEvent, requestID: String?,
                          progress: @Sendable (EditProgress) -> Void) throws -> Outcome {
@@ -336,9 +385,9 @@ struct StreamReader {
         if kind == "error" || event.event == "error" || wire.error != nil {
             // Either {"type":"error","error":{…}} or the error object itself.
             let body = wire.error ?? (try? JSONDecoder().decode(Wire.ErrorBody.self, from: Data(event.data)))
-            throw ImageEditClient.AttemptFailure(error: .api(APIError(
-                status: 200, message: body?.message ?? "the server reported an error mid-stream", type: body?.type,
-                param: body?.param, code: body?.code, requestID: requestID)), retryable: false)
+            throw ImageEditClient.AttemptFailure(error: .streamFailed(StreamFailure(
+                message: body?.message ?? "no message", type: body?.type, param: body?.param, code: body?.code,
+                requestID: requestID, partialImagesReceived: partialCount, imagesReceived: images.count)), retryable: false)
         }
         if kind.hasSuffix(".partial_image") {
             guard let b64 = wire.b64_json else { return .more }
@@ -357,6 +406,8 @@ struct StreamReader {
                                     settings: wire.settings, usage: wire.usage)
             images.append(image)
             progress(.image(image))
+            // Whatever a server sends after the last image it owes is not read.
+            if images.count >= expectedImages { return .done }
         }
         // Unknown event types are skipped.
         return .more

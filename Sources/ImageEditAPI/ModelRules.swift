@@ -87,14 +87,15 @@ public struct ModelRules: Sendable {
             guard sides.count == 2, let w = Int(sides[0]), let h = Int(sides[1]), w > 0, h > 0 else {
                 return "\(model) takes WIDTHxHEIGHT (for example 1536x864) or \(Self.list(named))"
             }
+            // Sides first: after this check no product below can overflow.
+            if max(w, h) > maxLong || min(w, h) > maxShort {
+                return "\(model) allows at most \(maxLong)x\(maxShort) (or \(maxShort)x\(maxLong))"
+            }
             if w % multiple != 0 || h % multiple != 0 {
                 return "\(model) needs width and height divisible by \(multiple)"
             }
             if w > h * maxAspect || h > w * maxAspect {
                 return "\(model) needs an aspect ratio between 1:\(maxAspect) and \(maxAspect):1"
-            }
-            if max(w, h) > maxLong || min(w, h) > maxShort {
-                return "\(model) allows at most \(maxLong)x\(maxShort) (or \(maxShort)x\(maxLong))"
             }
             return nil
         }

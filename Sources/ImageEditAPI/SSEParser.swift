@@ -15,9 +15,16 @@ public struct ServerSentEvent: Equatable, Sendable {
 
 /// An incremental `text/event-stream` parser following the WHATWG rules: `\r\n`, `\n` or `\r`
 /// line ends (also split across chunks), `:` comments, several `data:` lines joined with `\n`,
-/// a blank line dispatching the event. Lines have no length limit, and each byte is looked at a
-/// bounded number of times, so a several-megabyte base64 line parses in linear time.
+/// a blank line dispatching the event. Each byte is looked at a bounded number of times, so a
+/// several-megabyte base64 line parses in linear time; a line or an event's data longer than
+/// `maxEventBytes` stops the parser, so a hostile stream cannot make it allocate without bound.
 public struct SSEParser: Sendable {
+    /// A line or an event's data went over `maxEventBytes`.
+    public struct EventTooLarge: Error, Equatable, Sendable {
+        public var limit: Int
+    }
+
+    public let maxEventBytes: Int
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var eventName: String?
@@ -25,28 +32,42 @@ public struct SSEParser: Sendable {
     private var hasData = false
     private var lastID: String?
     private var sawAnyByte = false
+    private var overLimit = false
 
-    public init() {}
+    public init(maxEventBytes: Int = ClientLimits().maxEventBytes) {
+        self.maxEventBytes = maxEventBytes
+    }
 
-    /// Feeds the next chunk; returns the events it completed.
-    public mutating func feed<Bytes: Collection>(_ chunk: Bytes) -> [ServerSentEvent] where Bytes.Element == UInt8 {
+    /// Feeds the next chunk; returns the events it completed. A chunk that passes a limit still
+    /// returns the events completed before it; from then on every call throws.
+    public mutating func feed<Bytes: Collection>(_ chunk: Bytes) throws(EventTooLarge) -> [ServerSentEvent]
+    where Bytes.Element == UInt8 {
+        guard !overLimit else { throw EventTooLarge(limit: maxEventBytes) }
         var events: [ServerSentEvent] = []
-        let contiguous: Void? = chunk.withContiguousStorageIfAvailable { buffer in
+        let contiguous: Bool? = chunk.withContiguousStorageIfAvailable { buffer in
             feed(buffer: UnsafeRawBufferPointer(buffer), into: &events)
         }
-        if contiguous == nil { Array(chunk).withUnsafeBytes { feed(buffer: $0, into: &events) } }
+        let withinLimit = contiguous ?? Array(chunk).withUnsafeBytes { feed(buffer: $0, into: &events) }
+        if !withinLimit {
+            overLimit = true
+            line = []
+            data = []
+            if events.isEmpty { throw EventTooLarge(limit: maxEventBytes) }
+        }
         return events
     }
 
     /// Ends the stream: a last line without its line end is processed, but an event without
     /// its blank line is discarded, as WHATWG says.
-    public mutating func finish() -> [ServerSentEvent] {
+    public mutating func finish() throws(EventTooLarge) -> [ServerSentEvent] {
+        guard !overLimit else { throw EventTooLarge(limit: maxEventBytes) }
         var events: [ServerSentEvent] = []
-        if !line.isEmpty { processLine(into: &events) }
+        if !line.isEmpty { _ = processLine(into: &events) }
         return events
     }
 
-    private mutating func feed(buffer: UnsafeRawBufferPointer, into events: inout [ServerSentEvent]) {
+    /// False when a line or an event grew past the limit.
+    private mutating func feed(buffer: UnsafeRawBufferPointer, into events: inout [ServerSentEvent]) -> Bool {
         let bytes = buffer.bindMemory(to: UInt8.self)
         var start = 0
         var index = 0
@@ -64,8 +85,9 @@ public struct SSEParser: Sendable {
         while index < count {
             let byte = bytes[index]
             if byte == 0x0A || byte == 0x0D {
+                guard line.count + index - start <= maxEventBytes else { return false }
                 line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                processLine(into: &events)
+                guard processLine(into: &events) else { return false }
                 if byte == 0x0D {
                     if index + 1 < count {
                         if bytes[index + 1] == 0x0A { index += 1 }
@@ -79,10 +101,13 @@ public struct SSEParser: Sendable {
                 index += 1
             }
         }
+        guard line.count + count - start <= maxEventBytes else { return false }
         if start < count { line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<count])) }
+        return true
     }
 
-    private mutating func processLine(into events: inout [ServerSentEvent]) {
+    /// False when the event's data would grow past the limit.
+    private mutating func processLine(into events: inout [ServerSentEvent]) -> Bool {
         defer { line.removeAll(keepingCapacity: line.count < 1 << 16) }
         if line.isEmpty {
             if hasData {
@@ -91,15 +116,16 @@ public struct SSEParser: Sendable {
             eventName = nil
             data = []
             hasData = false
-            return
+            return true
         }
-        if line[0] == 0x3A { return }  // comment
+        if line[0] == 0x3A { return true }  // comment
         let colon = line.firstIndex(of: 0x3A)
         let nameEnd = colon ?? line.count
         var valueStart = colon.map { $0 + 1 } ?? line.count
         if valueStart < line.count && line[valueStart] == 0x20 { valueStart += 1 }
         let name = line[0..<nameEnd]
         if name.elementsEqual("data".utf8) {
+            guard data.count + 1 + line.count - valueStart <= maxEventBytes else { return false }
             if hasData { data.append(0x0A) }
             if data.isEmpty && !hasData {
                 data = Array(line[valueStart...])
@@ -113,5 +139,6 @@ public struct SSEParser: Sendable {
             if !line[valueStart...].contains(0) { lastID = String(decoding: line[valueStart...], as: UTF8.self) }
         }
         // "retry" and unknown fields are ignored.
+        return true
     }
 }

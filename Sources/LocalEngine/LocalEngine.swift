@@ -33,10 +33,57 @@ public struct LocalEngine: Sendable {
 
     public init() {}
 
+    // MARK: - Limits
+
+    /// The largest output, as the API reference allows: 3840 pixels a side, 3840x2160 in all.
+    public static let maxOutputSide = 3840
+    public static let maxOutputPixels = 3840 * 2160
+    /// Pixels of all the images one job makes (n times the output size): four of the largest.
+    public static let maxJobPixels = 4 * maxOutputPixels
+
+    /// Why a job's output is refused; every figure is overflow-checked.
+    public enum OutputProblem: Error, Equatable, Sendable, CustomStringConvertible {
+        case sizeTooLarge(width: Int, height: Int)
+        case tooManyPixels(width: Int, height: Int, images: Int)
+
+        public var description: String {
+            switch self {
+            case .sizeTooLarge(let width, let height):
+                "\(width)x\(height) is larger than the largest output, \(maxOutputSide) pixels a side and "
+                    + "3840x2160 (\(maxOutputPixels) pixels) in all"
+            case .tooManyPixels(let width, let height, let images):
+                "\(images) images of \(width)x\(height) are more than one request makes: at most \(maxJobPixels) pixels in all"
+            }
+        }
+    }
+
+    /// Checks an output size and image count against the limits.
+    public static func checkOutput(width: Int, height: Int, images: Int) throws(OutputProblem) {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, width <= maxOutputSide, height <= maxOutputSide, !overflow, pixels <= maxOutputPixels else {
+            throw .sizeTooLarge(width: width, height: height)
+        }
+        let (total, totalOverflow) = pixels.multipliedReportingOverflow(by: max(1, images))
+        guard !totalOverflow, total <= maxJobPixels else { throw .tooManyPixels(width: width, height: height, images: images) }
+    }
+
+    /// The size the engine works at for an input of `width` x `height`: the same, or reduced
+    /// (aspect kept) to fit the largest output, since nothing larger can be returned.
+    public static func workingSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        let bySide = Double(maxOutputSide) / Double(max(width, height))
+        let byArea = (Double(maxOutputPixels) / (Double(width) * Double(height))).squareRoot()
+        let scale = min(1, bySide, byArea)
+        guard scale < 1 else { return (width, height) }
+        return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
+    }
+
     /// Runs `job`, reporting partial images (variation 0 only, coarse to fine) and each finished
     /// variation as soon as it exists.
+    /// Refuses, before any work, a job whose output is over the limits.
     public func run(_ job: Job, onPartial: (_ index: Int, RGBAImage) -> Void,
-                    onImage: (_ index: Int, RGBAImage) -> Void) {
+                    onImage: (_ index: Int, RGBAImage) -> Void) throws(OutputProblem) {
+        let output = job.size ?? (job.image.width, job.image.height)
+        try Self.checkOutput(width: output.width, height: output.height, images: job.variations)
         for variation in 0..<max(1, job.variations) {
             var stages: [RGBAImage] = []
             let final: RGBAImage

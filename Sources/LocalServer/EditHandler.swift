@@ -39,6 +39,15 @@ struct FormPart {
 struct EditHandler: Sendable {
     let configuration: LocalServerConfiguration
     let results: HostedResults
+    let slots: EditSlots
+    let budget: MemoryBudget
+
+    init(configuration: LocalServerConfiguration, results: HostedResults) {
+        self.configuration = configuration
+        self.results = results
+        slots = EditSlots(capacity: configuration.limits.maxConcurrentEdits)
+        budget = MemoryBudget(capacity: configuration.limits.memoryBudgetBytes)
+    }
 
     static let textFields: Set<String> = ["prompt", "model", "background", "input_fidelity", "n", "output_compression",
                                           "output_format", "partial_images", "quality", "response_format", "size",
@@ -64,7 +73,13 @@ struct EditHandler: Sendable {
 
     private func process(_ request: Request, requestID: String) async throws -> (Response, String) {
         try authorize(request)
-        let parts = try await readForm(request)
+        // Held until the answer is sent, streamed answers included (their body keeps it alive).
+        guard let lease = EditLease(slots: slots, budget: budget) else {
+            throw HTTPFailure(status: .tooManyRequests,
+                              message: "The local engine is busy with \(slots.capacity) edits; try again shortly.",
+                              type: "requests", code: "too_many_concurrent_edits", headers: [(.retryAfter, "2")])
+        }
+        let parts = try await readForm(request, lease: lease)
         let fault = try requestedFault(request)
         if configuration.latencyMilliseconds > 0 {
             try await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
@@ -88,7 +103,7 @@ struct EditHandler: Sendable {
         }
 
         let edit = try EditInput(parts: parts)
-        let job = try edit.job()
+        let job = try edit.job(lease: lease)
         let created = Int(Date().timeIntervalSince1970)
         let usage = edit.usage(job)
         var headers = HTTPFields()
@@ -101,6 +116,7 @@ struct EditHandler: Sendable {
             headers[.cacheControl] = "no-cache"
             let stream = Self.engineEvents(job)
             let body = ResponseBody { writer in
+                defer { withExtendedLifetime(lease) {} }
                 var sent = 0
                 for await event in stream {
                     let wire = try edit.streamEvent(event, job: job, created: created, usage: usage)
@@ -131,7 +147,7 @@ struct EditHandler: Sendable {
             let bytes = try edit.encoded(image)
             if edit.request.responseFormat == "url" {
                 let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
-                return Wire.Image(url: "http://\(host)/v1/results/\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
+                return Wire.Image(url: "http://\(host)\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
             }
             return Wire.Image(b64_json: bytes.base64EncodedString())
         }
@@ -142,6 +158,33 @@ struct EditHandler: Sendable {
 
     struct DroppedConnection: Error {}
 
+    /// An edit's slot and its share of the memory budget, given back when the last reference
+    /// to it goes: when the answer has been sent, or the connection dropped.
+    final class EditLease: Sendable {
+        private let slots: EditSlots
+        private let reservation: Reservation
+
+        init?(slots: EditSlots, budget: MemoryBudget) {
+            guard slots.take() else { return nil }
+            self.slots = slots
+            reservation = Reservation(budget: budget)
+        }
+
+        deinit {
+            reservation.releaseAll()
+            slots.give()
+        }
+
+        /// Takes `bytes` from the budget, or refuses the request with 503 and Retry-After.
+        func reserve(_ bytes: Int, for what: String) throws {
+            guard reservation.add(bytes) else {
+                throw HTTPFailure(status: .serviceUnavailable,
+                                  message: "The local engine has no memory left for \(what) now; try again shortly.",
+                                  type: "server_error", code: "memory_budget_exceeded", headers: [(.retryAfter, "2")])
+            }
+        }
+    }
+
     enum EngineEvent: Sendable {
         case partial(Int, RGBAImage)
         case image(Int, RGBAImage)
@@ -151,8 +194,9 @@ struct EditHandler: Sendable {
     static func engineEvents(_ job: LocalEngine.Job) -> AsyncStream<EngineEvent> {
         AsyncStream { continuation in
             let task = Task.detached(priority: .userInitiated) {
-                LocalEngine().run(job, onPartial: { continuation.yield(.partial($0, $1)) },
-                                  onImage: { continuation.yield(.image($0, $1)) })
+                // The job's output was checked when it was made; a refusal here only ends the stream.
+                try? LocalEngine().run(job, onPartial: { continuation.yield(.partial($0, $1)) },
+                                       onImage: { continuation.yield(.image($0, $1)) })
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
@@ -165,14 +209,14 @@ struct EditHandler: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private func authorize(_ request: Request) throws {
+    func authorize(_ request: Request) throws {
         guard let key = configuration.apiKey else { return }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw HTTPFailure(status: .unauthorized,
                               message: "You didn't provide an API key. Provide it in an Authorization header (Bearer auth).",
                               code: "missing_api_key")
         }
-        guard header.dropFirst("Bearer ".count) == key else {
+        guard keysMatch(header.dropFirst("Bearer ".count), key) else {
             throw HTTPFailure(status: .unauthorized, message: "Incorrect API key provided.", code: "invalid_api_key")
         }
     }
@@ -187,7 +231,7 @@ struct EditHandler: Sendable {
     }
 
     /// Parses the body as it streams in; only the parts are kept, never the raw body as well.
-    private func readForm(_ request: Request) async throws -> [FormPart] {
+    private func readForm(_ request: Request, lease: EditLease) async throws -> [FormPart] {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data"), let range = contentType.range(of: "boundary=") else {
             throw HTTPFailure(status: .badRequest,
@@ -215,6 +259,7 @@ struct EditHandler: Sendable {
         for try await buffer in request.body {
             received += buffer.readableBytes
             if received > configuration.maxBodyBytes { throw tooLarge(received) }
+            try lease.reserve(buffer.readableBytes, for: "the request body")
             do {
                 try parser.execute(buffer)
             } catch {

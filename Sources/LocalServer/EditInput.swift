@@ -101,36 +101,74 @@ struct EditInput {
         }
     }
 
-    /// Decodes what the engine works on.
-    func job() throws -> LocalEngine.Job {
-        let decoder = ImageDecoder()
-        let image: RGBAImage
-        do {
-            image = try decoder.decode(images[0].data).image
-        } catch {
-            throw HTTPFailure(status: .badRequest, message: "Invalid image file for image 1: \(error).", param: "image",
-                              code: "invalid_image_file")
+    /// The requested output size, checked for every model, known or not: the engine makes
+    /// nothing larger than the API's largest output. Nil for `auto`.
+    func requestedSize() throws -> (width: Int, height: Int)? {
+        guard let text = request.size, text != "auto" else { return nil }
+        let sides = text.split(separator: "x", omittingEmptySubsequences: false)
+        guard sides.count == 2, let width = Int(sides[0]), let height = Int(sides[1]), width > 0, height > 0 else {
+            throw HTTPFailure(status: .badRequest, message: "Invalid size '\(text)': use WIDTHxHEIGHT (for example 1024x1024) or auto.",
+                              param: "size", code: "invalid_value")
         }
+        try checkOutput(width: width, height: height)
+        return (width, height)
+    }
+
+    private func checkOutput(width: Int, height: Int) throws {
+        do {
+            try LocalEngine.checkOutput(width: width, height: height, images: request.n ?? 1)
+        } catch {
+            let field = if case .tooManyPixels = error { "n" } else { "size" }
+            throw HTTPFailure(status: .badRequest, message: "Invalid \(field): \(error).", param: field, code: "invalid_value")
+        }
+    }
+
+    /// Decodes what the engine works on, reduced to the largest output the engine can make, with
+    /// the memory it needs taken from the server's budget first.
+    func job(lease: EditHandler.EditLease) throws -> LocalEngine.Job {
+        let size = try requestedSize()
+        let image = try decode(images[0], what: "image 1", param: "image", lease: lease)
         var maskImage: RGBAImage?
         if let mask {
-            do {
-                maskImage = try decoder.decode(mask.data).image
-            } catch {
-                throw HTTPFailure(status: .badRequest, message: "Invalid mask file: \(error).", param: "mask", code: "invalid_image_file")
-            }
+            maskImage = try decode(mask, what: "the mask", param: "mask", lease: lease)
             guard maskImage?.width == image.width, maskImage?.height == image.height else {
                 throw HTTPFailure(status: .badRequest, message: "Invalid mask image size: it must match the first image.",
                                   param: "mask", code: "invalid_mask_image_size")
             }
         }
-        var size: (width: Int, height: Int)?
-        if let text = request.size, text != "auto" {
-            let sides = text.split(separator: "x").compactMap { Int($0) }
-            if sides.count == 2, sides[0] > 0, sides[1] > 0 { size = (sides[0], sides[1]) }
-        }
+        let output = size ?? (image.width, image.height)
+        try checkOutput(width: output.width, height: output.height)
+        // Each output image, and the engine's working copies of the picture.
+        try lease.reserve((max(1, request.n ?? 1) + 4) * output.width * output.height * 4, for: "the output images")
         return LocalEngine.Job(image: image, mask: maskImage, variations: request.n ?? 1,
                                partialImages: request.isStreaming ? request.partialImages ?? 0 : 0, size: size,
                                background: request.background, quality: request.quality)
+    }
+
+    /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size.
+    private func decode(_ part: FormPart, what: String, param: String, lease: EditHandler.EditLease) throws -> RGBAImage {
+        if case .success(let header) = ImageHeader.read(Array(part.data.prefix(512 * 1024))) {
+            let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+            if !overflow && pixels <= ImageDecoder.defaultPixelLimit { try lease.reserve(pixels * 4, for: "decoding \(what)") }
+        }
+        let decoded: RGBAImage
+        do {
+            decoded = try ImageDecoder().decode(part.data).image
+        } catch {
+            throw HTTPFailure(status: .badRequest, message: "Invalid image file for \(what): \(error).", param: param,
+                              code: "invalid_image_file")
+        }
+        let working = LocalEngine.workingSize(width: decoded.width, height: decoded.height)
+        guard working != (decoded.width, decoded.height) else { return decoded }
+        let reduced = decoded.resized(width: working.width, height: working.height)
+        return param == "mask" ? Self.binaryAlpha(reduced) : reduced
+    }
+
+    /// A reduced mask edits only pixels that were mostly transparent.
+    static func binaryAlpha(_ mask: RGBAImage) -> RGBAImage {
+        var out = mask
+        for index in stride(from: 3, to: out.pixels.count, by: 4) { out.pixels[index] = out.pixels[index] < 128 ? 0 : 255 }
+        return out
     }
 
     var outputFormat: ImageFormat {

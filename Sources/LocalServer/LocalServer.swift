@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import ImageEditAPI
 import Logging
 import NIOConcurrencyHelpers
@@ -20,6 +21,8 @@ public struct LocalServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Applied to every request (tests may also send `X-Retouch-Fault`).
     public var fault: Fault?
+    /// Time, connections, concurrent edits and memory given to clients.
+    public var limits = ServerLimits()
     /// One line per request; never includes the key.
     public var log: @Sendable (String) -> Void
 
@@ -34,6 +37,13 @@ public struct LocalServerConfiguration: Sendable {
         self.fault = fault
         self.log = log
     }
+
+    /// A server for this process alone (the editor's and `retouch edit --local`'s engine): on
+    /// loopback, any free port, and a random key made for this launch, so no other user of the
+    /// machine can use it.
+    public static func privateToThisProcess() -> LocalServerConfiguration {
+        LocalServerConfiguration(host: "127.0.0.1", port: 0, apiKey: "rt-" + randomHex(48))
+    }
 }
 
 public enum LocalServer {
@@ -43,15 +53,24 @@ public enum LocalServer {
     public static func application(_ configuration: LocalServerConfiguration,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
-        let results = HostedResults()
+        let limits = configuration.limits
+        let results = HostedResults(maxCount: limits.maxHostedResults, maxBytes: limits.maxHostedBytes)
         let handler = EditHandler(configuration: configuration, results: results)
         for path in ["/v1/images/edits", "/images/edits"] {
             router.post(RouterPath(path)) { request, _ in try await handler.handle(request) }
         }
         // Results asked for with response_format=url, valid for an hour as OpenAI's are.
-        router.get("/v1/results/:name") { _, context in
+        router.get("/v1/results/:name") { request, context in
+            // Like OpenAI's, result URLs are pre-signed: their token stands for the key.
             guard let name = context.parameters.get("name"), let hosted = results.take(name) else {
                 return Response(status: .notFound)
+            }
+            if !keysMatch(Substring(request.uri.queryParameters.get("token") ?? ""), hosted.token) {
+                do {
+                    try handler.authorize(request)
+                } catch let failure as HTTPFailure {
+                    return failure.response(requestID: "req_" + randomHex(24))
+                }
             }
             var headers = HTTPFields()
             headers[.contentType] = hosted.contentType
@@ -61,7 +80,9 @@ public enum LocalServer {
         logger.logLevel = .critical
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "retouch"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)])),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "retouch",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
@@ -80,7 +101,7 @@ public enum LocalServer {
             _ = try await task.value
             throw CancellationError()
         }
-        return RunningLocalServer(port: port, host: configuration.host, task: task)
+        return RunningLocalServer(port: port, host: configuration.host, apiKey: configuration.apiKey, task: task)
     }
 }
 
@@ -88,11 +109,14 @@ public enum LocalServer {
 public final class RunningLocalServer: Sendable {
     public let port: Int
     public let host: String
+    /// The key requests must carry, if any.
+    public let apiKey: String?
     private let task: Task<Void, Error>
 
-    init(port: Int, host: String, task: Task<Void, Error>) {
+    init(port: Int, host: String, apiKey: String?, task: Task<Void, Error>) {
         self.port = port
         self.host = host
+        self.apiKey = apiKey
         self.task = task
     }
 
@@ -104,33 +128,63 @@ public final class RunningLocalServer: Sendable {
     }
 }
 
-/// Images kept for `response_format=url` answers: in memory, for an hour.
+/// Images kept for `response_format=url` answers: in memory, for an hour, at most `maxCount`
+/// of them and `maxBytes` in all (the oldest go first).
 final class HostedResults: Sendable {
     struct Hosted: Sendable {
         var bytes: [UInt8]
         var contentType: String
         var expires: ContinuousClock.Instant
+        /// Presented as `?token=` instead of the key.
+        var token: String
     }
 
-    private let store = NIOLockedValueBox<[String: Hosted]>([:])
+    private struct Store {
+        var byName: [String: Hosted] = [:]
+        /// Names, oldest first.
+        var order: [String] = []
+        var bytes = 0
 
-    /// Keeps `bytes` and returns the name to fetch them by.
+        mutating func remove(_ name: String) {
+            if let gone = byName.removeValue(forKey: name) { bytes -= gone.bytes.count }
+            order.removeAll { $0 == name }
+        }
+    }
+
+    private let store = NIOLockedValueBox(Store())
+    let maxCount: Int
+    let maxBytes: Int
+
+    init(maxCount: Int, maxBytes: Int) {
+        self.maxCount = maxCount
+        self.maxBytes = maxBytes
+    }
+
+    /// Keeps `bytes` and returns the path to fetch them by, pre-signed.
     func add(_ bytes: [UInt8], format: String) -> String {
         let name = randomHex(24) + "." + (format == "jpeg" ? "jpg" : format)
+        let token = randomHex(32)
         let now = ContinuousClock.now
         store.withLockedValue { store in
-            store = store.filter { $0.value.expires > now }
-            store[name] = Hosted(bytes: bytes, contentType: "image/\(format)", expires: now + .seconds(3600))
+            for expired in store.order where store.byName[expired].map({ $0.expires <= now }) ?? true { store.remove(expired) }
+            while let oldest = store.order.first, store.order.count >= maxCount || store.bytes + bytes.count > maxBytes {
+                store.remove(oldest)
+            }
+            store.byName[name] = Hosted(bytes: bytes, contentType: "image/\(format)", expires: now + .seconds(3600), token: token)
+            store.order.append(name)
+            store.bytes += bytes.count
         }
-        return name
+        return "/v1/results/\(name)?token=\(token)"
     }
 
     func take(_ name: String) -> Hosted? {
         store.withLockedValue { store in
-            guard let hosted = store[name], hosted.expires > ContinuousClock.now else { return nil }
+            guard let hosted = store.byName[name], hosted.expires > ContinuousClock.now else { return nil }
             return hosted
         }
     }
+
+    var count: Int { store.withLockedValue { $0.order.count } }
 }
 
 /// Random lowercase hex digits, for request ids and result names.

@@ -21,7 +21,7 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
-func sseThroughput() {
+func sseThroughput() throws {
     print("SSE parsing (one event whose data line is the whole payload, fed in 64 KB chunks)")
     for megabytes in [5, 10, 20] {
         let payload = [UInt8](repeating: UInt8(ascii: "A"), count: megabytes * 1024 * 1024)
@@ -34,7 +34,7 @@ func sseThroughput() {
             var offset = 0
             while offset < stream.count {
                 let end = min(stream.count, offset + 65_536)
-                events += parser.feed(stream[offset..<end]).count
+                events += try parser.feed(stream[offset..<end]).count
                 offset = end
             }
             best = min(best, seconds(ContinuousClock.now - start))
@@ -342,7 +342,7 @@ func serverMemory() async throws {
 }
 
 let only = CommandLine.arguments.dropFirst().first
-if only == nil || only == "sse" { sseThroughput() }
+if only == nil || only == "sse" { try sseThroughput() }
 if only == nil || only == "fill" { fillQuality() }
 if only == nil || only == "phases" { try sixelPhases() }
 if only == nil || only == "graphics" { try graphicsComparison() }

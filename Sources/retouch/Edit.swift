@@ -21,8 +21,9 @@ struct Edit: AsyncParsableCommand {
             $XDG_CONFIG_HOME/retouch/config.toml, else https://api.openai.com/v1, which needs \
             OPENAI_API_KEY. OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY and NO_PROXY are honoured.
 
-            Exit status: 0 success, 2 usage or pre-flight error, 3 API error, \
-            4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
+            Exit status: 0 success, 2 usage or pre-flight error, 3 API error (also an error event in \
+            the stream), 4 network error or timeout, 5 unexpected answer from the server (bad JSON or \
+            base64, a stream that ended early, an answer over a memory limit), 130 interrupted.
             """
     )
 
@@ -121,12 +122,12 @@ struct Edit: AsyncParsableCommand {
         var localServer: RunningLocalServer?
         if local {
             do {
-                localServer = try await LocalServer.start(LocalServerConfiguration(port: 0))
+                localServer = try await LocalServer.start(.privateToThisProcess())
             } catch {
                 fail("cannot start the local engine: \(error)", code: 1)
             }
             configuration.baseURL = localServer!.baseURL
-            configuration.apiKey = nil
+            configuration.apiKey = localServer!.apiKey
         }
 
         let client = ImageEditClient(configuration: configuration)
@@ -157,7 +158,7 @@ struct Edit: AsyncParsableCommand {
     static func exitCode(for error: ImageEditError) -> Int32 {
         switch error {
         case .preflight, .input, .missingCredentials: 2
-        case .api: 3
+        case .api, .streamFailed: 3
         case .network: 4
         case .protocolViolation: 5
         case .cancelled: 130

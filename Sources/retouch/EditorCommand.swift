@@ -89,8 +89,9 @@ struct EditorCommand: AsyncParsableCommand {
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
         var localServer: RunningLocalServer?
         if configuration.isOpenAI && configuration.apiKey == nil {
-            localServer = try await LocalServer.start(LocalServerConfiguration(port: 0))
+            localServer = try await LocalServer.start(.privateToThisProcess())
             configuration.baseURL = localServer!.baseURL
+            configuration.apiKey = localServer!.apiKey
             backend = .local
         }
         let client = ImageEditClient(configuration: configuration)

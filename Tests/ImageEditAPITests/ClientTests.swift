@@ -251,9 +251,9 @@ func eventStream(partials: [[UInt8]], final: [[UInt8]], done: Bool = true) -> St
         let api = client(server.baseURL)
         var request = EditRequest(images: [InputImage(path: try temporaryFile("a.png", try samplePNG()))], prompt: "x")
         request.stream = true
-        await #expect(throws: ImageEditError.api(APIError(
-            status: 200, message: "Your request was rejected by the safety system", type: "image_generation_user_error",
-            code: "moderation_blocked"))) {
+        await #expect(throws: ImageEditError.streamFailed(StreamFailure(
+            message: "Your request was rejected by the safety system", type: "image_generation_user_error",
+            code: "moderation_blocked", partialImagesReceived: 1, imagesReceived: 0))) {
             try await api.edit(request)
         }
         #expect(server.requests.count == 1)

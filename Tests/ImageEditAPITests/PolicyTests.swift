@@ -50,10 +50,16 @@ import Testing
         #expect(ClientConfiguration.resolve(baseURLFlag: nil, environment: ["https_proxy": "proxy:8080"], configBaseURL: nil).proxy?.host == "proxy")
     }
 
-    @Test func hostParsing() {
-        #expect(host(of: "https://API.openai.com/v1") == "api.openai.com")
-        #expect(host(of: "http://127.0.0.1:8080/v1") == "127.0.0.1")
-        #expect(host(of: "http://[::1]:8080/v1") == "::1")
-        #expect(host(of: "http://user@host.example:1/x?y") == "host.example")
+    @Test func originsAreReadAsTheHTTPClientReadsThem() {
+        #expect(APIOrigin("https://API.openai.com/v1") == APIOrigin("https://api.openai.com:443/other"))
+        #expect(APIOrigin("http://127.0.0.1:8080/v1")?.port == 8080)
+        #expect(APIOrigin("http://127.0.0.1/v1")?.port == 80)
+        #expect(APIOrigin("http://user@host.example:1/x?y")?.host == "host.example")
+        // A fragment or userinfo trick names the host the connection really goes to.
+        #expect(APIOrigin("https://evil.example#@api.openai.com/x")?.host == "evil.example")
+        #expect(APIOrigin("http://localhost:9#@127.0.0.1/x")?.host == "localhost")
+        #expect(APIOrigin("http://127.0.0.1:1/v1") != APIOrigin("http://127.0.0.1:2/v1"))
+        #expect(APIOrigin("http://api.openai.com/v1") != APIOrigin("https://api.openai.com/v1"))
+        #expect(APIOrigin("not a url") == nil)
     }
 }

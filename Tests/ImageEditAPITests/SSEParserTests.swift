@@ -27,8 +27,8 @@ import Testing
 
     func parse(_ chunks: [[UInt8]]) -> [ServerSentEvent] {
         var parser = SSEParser()
-        var events = chunks.flatMap { parser.feed($0) }
-        events += parser.finish()
+        var events = chunks.flatMap { try! parser.feed($0) }
+        events += try! parser.finish()
         return events
     }
 
@@ -67,7 +67,7 @@ import Testing
         var offset = 0
         while offset < stream.count {
             let end = min(stream.count, offset + 65_536)
-            events += parser.feed(stream[offset..<end])
+            events += try! parser.feed(stream[offset..<end])
             offset = end
         }
         #expect(events.count == 1)
@@ -79,5 +79,32 @@ import Testing
         #expect(parse([[0xEF, 0xBB, 0xBF] + Array("data: a\n\ndata: b\n".utf8)]) == [ServerSentEvent(data: Array("a".utf8))])
         // A BOM split across chunks.
         #expect(parse([[0xEF, 0xBB, 0xBF], Array("data: x\n\n".utf8)]) == [ServerSentEvent(data: Array("x".utf8))])
+    }
+
+    @Test func aLineOverTheLimitStopsTheParserButKeepsEarlierEvents() throws {
+        var parser = SSEParser(maxEventBytes: 1000)
+        let first = try parser.feed(Array("data: ok\n\ndata: ".utf8) + [UInt8](repeating: 65, count: 600))
+        #expect(first == [ServerSentEvent(data: Array("ok".utf8))])
+        // The rest of the same line passes the limit, though no single chunk does.
+        #expect(throws: SSEParser.EventTooLarge(limit: 1000)) { try parser.feed([UInt8](repeating: 65, count: 600)) }
+        #expect(throws: SSEParser.EventTooLarge(limit: 1000)) { try parser.feed(Array("\n\ndata: x\n\n".utf8)) }
+        #expect(throws: SSEParser.EventTooLarge(limit: 1000)) { try parser.finish() }
+    }
+
+    @Test func manyDataLinesOverTheLimitStopTheParser() throws {
+        var parser = SSEParser(maxEventBytes: 1000)
+        let line = Array("data: ".utf8) + [UInt8](repeating: 66, count: 90) + [0x0A]
+        var threw = false
+        for _ in 0..<20 {
+            do { _ = try parser.feed(line) } catch { threw = true; break }
+        }
+        #expect(threw)
+    }
+
+    @Test func anEventAtTheLimitPasses() throws {
+        var parser = SSEParser(maxEventBytes: 100)
+        let payload = [UInt8](repeating: 67, count: 94)
+        let events = try parser.feed(Array("data: ".utf8) + payload + Array("\n\n".utf8))
+        #expect(events.first?.data == payload)
     }
 }

@@ -223,8 +223,8 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
         let errorEvent = try await withServer(LocalServerConfiguration(port: 0, fault: .errorEvent)) { _, client -> ImageEditError? in
             return await failure(client, streaming)
         }
-        guard case .api(let api) = errorEvent else { Issue.record("\(String(describing: errorEvent))"); return }
-        #expect(api.message.contains("fault injected"))
+        guard case .streamFailed(let streamFailure) = errorEvent else { Issue.record("\(String(describing: errorEvent))"); return }
+        #expect(streamFailure.message.contains("fault injected"))
 
         let html = try await withServer(LocalServerConfiguration(port: 0, fault: .nonJSON)) { _, client -> ImageEditError? in
             return await failure(client, try maskedRequest())
