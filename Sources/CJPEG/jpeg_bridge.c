@@ -99,9 +99,10 @@ int retouch_jpeg_read_header(const uint8_t *data, size_t size, retouch_jpeg_info
     return status;
 }
 
-int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size,
+int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
                              retouch_jpeg_info *info) {
     if (!data || !rgba || !info || size == 0) return RETOUCH_JPEG_BAD_ARGUMENT;
+    if (scale_denom != 1 && scale_denom != 2 && scale_denom != 4 && scale_denom != 8) return RETOUCH_JPEG_BAD_ARGUMENT;
     struct jpeg_decompress_struct cinfo;
     bridge_error_mgr err;
     bridge_init_errors(&err, info->message);
@@ -133,6 +134,9 @@ int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, si
         jpeg_destroy_decompress(&cinfo);
         return RETOUCH_JPEG_UNSUPPORTED;
     }
+    // libjpeg reduces in the DCT itself: a quarter of the work and memory per halving.
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = scale_denom;
     jpeg_start_decompress(&cinfo);
     size_t row_bytes = (size_t)cinfo.output_width * 4;
     if (row_bytes * cinfo.output_height > rgba_size) {

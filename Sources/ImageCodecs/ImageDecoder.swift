@@ -11,11 +11,14 @@ public struct ImageDecoder: Sendable {
         self.pixelLimit = pixelLimit
     }
 
-    public func decode(_ bytes: [UInt8]) throws(ImageDecodingError) -> DecodedImage {
+    /// Decodes `bytes`. With `atLeast`, a format that can reduce while decoding (JPEG, in its
+    /// DCT) may return a smaller picture, never smaller than that in either orientation; the
+    /// description still gives the file's own size.
+    public func decode(_ bytes: [UInt8], atLeast minimum: (width: Int, height: Int)? = nil) throws(ImageDecodingError) -> DecodedImage {
         guard !bytes.isEmpty else { throw .empty }
         switch FormatSniffer.sniff(bytes) {
         case .supported(.png): return try PNGCodec.decode(bytes, pixelLimit: pixelLimit)
-        case .supported(.jpeg): return try JPEGCodec.decode(bytes, pixelLimit: pixelLimit)
+        case .supported(.jpeg): return try JPEGCodec.decode(bytes, pixelLimit: pixelLimit, atLeast: minimum)
         case .supported(.webp): return try WebPCodec.decode(bytes, pixelLimit: pixelLimit)
         case .unsupported(let name): throw .unsupportedFormat(name: name)
         case .unknown:

@@ -4,17 +4,22 @@ import Raster
 /// JPEG through libjpeg-turbo behind the CJPEG bridge. Baseline and progressive, greyscale,
 /// YCbCr, RGB and (Adobe) CMYK; the EXIF orientation is applied so pixels come out upright.
 enum JPEGCodec {
-    static func decode(_ bytes: [UInt8], pixelLimit: Int) throws(ImageDecodingError) -> DecodedImage {
+    /// With `atLeast`, the DCT reduces the picture by the largest of 1/2, 1/4 or 1/8 that keeps
+    /// both sides at least that large (in either orientation).
+    static func decode(_ bytes: [UInt8], pixelLimit: Int, atLeast minimum: (width: Int, height: Int)? = nil)
+        throws(ImageDecodingError) -> DecodedImage {
         var info = retouch_jpeg_info()
         let headerStatus = bytes.withUnsafeBufferPointer { retouch_jpeg_read_header($0.baseAddress, $0.count, &info) }
         try check(headerStatus, &info)
-        let width = Int(info.width), height = Int(info.height)
-        try ImageDecoder.checkDimensions(.jpeg, width: width, height: height, limit: pixelLimit)
+        let fullWidth = Int(info.width), fullHeight = Int(info.height)
+        try ImageDecoder.checkDimensions(.jpeg, width: fullWidth, height: fullHeight, limit: pixelLimit)
+        let denominator = minimum.map { scaleDenominator(width: fullWidth, height: fullHeight, atLeast: $0) } ?? 1
+        let width = (fullWidth + denominator - 1) / denominator, height = (fullHeight + denominator - 1) / denominator
 
         var pixels = [UInt8](repeating: 0, count: width * height * 4)
         let status = bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
-                retouch_jpeg_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
+                retouch_jpeg_decode_rgba(src.baseAddress, src.count, UInt32(denominator), dst.baseAddress, dst.count, &info)
             }
         }
         try check(status, &info)
@@ -24,11 +29,19 @@ enum JPEGCodec {
         var notes: [String] = []
         if info.progressive != 0 { notes.append("progressive") }
         if orientation != .up { notes.append("EXIF orientation \(orientation.rawValue)") }
+        if denominator > 1 { notes.append("decoded at 1/\(denominator)") }
         let description = ImageDescription(
-            format: .jpeg, width: image.width, height: image.height,
-            colorType: colorName(info.color, components: Int(info.components)),
+            format: .jpeg, width: orientation.swapsAxes ? fullHeight : fullWidth,
+            height: orientation.swapsAxes ? fullWidth : fullHeight, colorType: colorName(info.color, components: Int(info.components)),
             channels: channels(info.color), hasAlpha: false, notes: notes)
         return DecodedImage(image: image, description: description)
+    }
+
+    static func scaleDenominator(width: Int, height: Int, atLeast minimum: (width: Int, height: Int)) -> Int {
+        let long = max(minimum.width, minimum.height), short = min(minimum.width, minimum.height)
+        return [8, 4, 2].first { d in
+            max((width + d - 1) / d, (height + d - 1) / d) >= long && min((width + d - 1) / d, (height + d - 1) / d) >= short
+        } ?? 1
     }
 
     private static func check(_ status: Int32, _ info: inout retouch_jpeg_info) throws(ImageDecodingError) {

@@ -145,22 +145,28 @@ struct EditInput {
                                background: request.background, quality: request.quality)
     }
 
-    /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size.
+    /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size
+    /// (a JPEG already in its DCT, the rest after decoding).
     private func decode(_ part: FormPart, what: String, param: String, lease: EditHandler.EditLease) throws -> RGBAImage {
+        var working: (width: Int, height: Int)?
         if case .success(let header) = ImageHeader.read(Array(part.data.prefix(512 * 1024))) {
             let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
-            if !overflow && pixels <= ImageDecoder.defaultPixelLimit { try lease.reserve(pixels * 4, for: "decoding \(what)") }
+            if !overflow && pixels <= ImageDecoder.defaultPixelLimit {
+                working = LocalEngine.workingSize(width: header.width, height: header.height)
+                try lease.reserve(pixels * 4, for: "decoding \(what)")
+            }
         }
-        let decoded: RGBAImage
+        let decoded: DecodedImage
         do {
-            decoded = try ImageDecoder().decode(part.data).image
+            decoded = try ImageDecoder().decode(part.data, atLeast: working)
         } catch {
             throw HTTPFailure(status: .badRequest, message: "Invalid image file for \(what): \(error).", param: param,
                               code: "invalid_image_file")
         }
-        let working = LocalEngine.workingSize(width: decoded.width, height: decoded.height)
-        guard working != (decoded.width, decoded.height) else { return decoded }
-        let reduced = decoded.resized(width: working.width, height: working.height)
+        // From the file's own upright size, so that an image and its mask come out alike.
+        let target = LocalEngine.workingSize(width: decoded.description.width, height: decoded.description.height)
+        guard target != (decoded.image.width, decoded.image.height) else { return decoded.image }
+        let reduced = decoded.image.resized(width: target.width, height: target.height)
         return param == "mask" ? Self.binaryAlpha(reduced) : reduced
     }
 

@@ -28,6 +28,28 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
     abs(Int(a.r) - Int(b.r)) <= within && abs(Int(a.g) - Int(b.g)) <= within && abs(Int(a.b) - Int(b.b)) <= within
 }
 
+@Suite struct JPEGReductionTests {
+    let photo = RGBAImage(width: 400, height: 240) { x, y in
+        RGBA(UInt8((x * 255) / 399), UInt8((y * 255) / 239), UInt8(((x + y) * 3) % 256))
+    }
+
+    @Test func reducesInTheDCTButNeverBelowWhatIsAskedFor() throws {
+        let jpeg = try ImageEncoder.jpeg(photo, quality: 95)
+        let full = try ImageDecoder().decode(jpeg)
+        #expect(full.image.width == 400 && full.image.height == 240)
+        let quarter = try ImageDecoder().decode(jpeg, atLeast: (90, 60))
+        #expect(quarter.image.width == 100 && quarter.image.height == 60)
+        #expect(quarter.description.width == 400 && quarter.description.height == 240)
+        #expect(quarter.description.notes.contains("decoded at 1/4"))
+        // The same picture, smaller: close to the full decode reduced by area.
+        #expect(quarter.image.psnr(against: full.image.resized(width: 100, height: 60)) > 30)
+        // Asked for in the other orientation, the sides are compared long to long.
+        #expect(try ImageDecoder().decode(jpeg, atLeast: (60, 90)).image.width == 100)
+        #expect(try ImageDecoder().decode(jpeg, atLeast: (201, 10)).image.width == 400)
+        #expect(try ImageDecoder().decode(jpeg, atLeast: (50, 30)).image.width == 50)
+    }
+}
+
 @Suite struct JPEGTests {
     static let r = RGBA(255, 0, 0), g = RGBA(0, 255, 0), b = RGBA(0, 0, 255), y = RGBA(255, 255, 0)
     /// Displayed corners (top-left, top-right, bottom-left, bottom-right) for each EXIF orientation.

@@ -33,8 +33,10 @@ typedef struct {
 // Reads only the header: dimensions, colour space, progressive flag.
 int retouch_jpeg_read_header(const uint8_t *data, size_t size, retouch_jpeg_info *info);
 
-// Decodes into `rgba`, which must hold width * height * 4 bytes as given by the header.
-int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size,
+// Decodes into `rgba`, reduced by 1/scale_denom (1, 2, 4 or 8) in the DCT; `rgba` must hold
+// ceil(width / scale_denom) * ceil(height / scale_denom) * 4 bytes, width and height as the
+// header gives them.
+int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
                              retouch_jpeg_info *info);
 
 // Encodes RGBA (alpha ignored) at quality 1–100. On success *out is malloc'd: release it with
