@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
         .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
         // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
-        .target(name: "SessionStore", dependencies: ["EditorCore", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SessionStore", dependencies: ["EditorCore", "ImageEditAPI", "FileAccess", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TerminalUI",
             dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess",
@@ -59,7 +59,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster"]),
+        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster", "FileAccess"]),
         // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
         .target(
             name: "ScriptedServer",
@@ -103,10 +103,10 @@ let package = Package(
         ),
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster", "ImageEditAPI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
-        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
+        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI", "FileAccess"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
