@@ -29,6 +29,8 @@ let package = Package(
 
         .target(name: "Raster"),
         .target(name: "FileAccess"),
+        // The one sanitiser for outside text on its way to a terminal.
+        .target(name: "TerminalText"),
         .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"]),
         .target(
             name: "ImageEditAPI",
@@ -41,7 +43,7 @@ let package = Package(
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
-        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
+        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster", "TerminalText"]),
         // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
         .target(name: "SessionStore", dependencies: ["EditorCore", "ImageEditAPI", "FileAccess", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -74,7 +76,7 @@ let package = Package(
             name: "retouch",
             dependencies: [
                 "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
-                "EditorCore", "TerminalUI", "SessionStore",
+                "EditorCore", "TerminalUI", "SessionStore", "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -88,6 +90,7 @@ let package = Package(
         // Shared by the tests: libsixel's decoder.
         .target(name: "TestSupport", dependencies: ["ImageCodecs", "Raster"], path: "Tests/Support"),
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(
             name: "ImageEditAPITests",
@@ -101,7 +104,7 @@ let package = Package(
             name: "LocalServerTests",
             dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
         ),
-        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
+        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster", "TerminalText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster", "ImageEditAPI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
