@@ -30,6 +30,8 @@ let package = Package(
 
         .target(name: "Raster"),
         .target(name: "FileAccess"),
+        // The one sanitiser for outside text on its way to a terminal.
+        .target(name: "TerminalText"),
         .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"]),
         .target(
             name: "ImageEditAPI",
@@ -44,9 +46,9 @@ let package = Package(
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
-        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster"]),
+        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster", "TerminalText"]),
         // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
-        .target(name: "SessionStore", dependencies: ["EditorCore", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SessionStore", dependencies: ["EditorCore", "ImageEditAPI", "FileAccess", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TerminalUI",
             dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess",
@@ -64,7 +66,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster"]),
+        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster", "FileAccess"]),
         // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
         .target(
             name: "ScriptedServer",
@@ -79,7 +81,7 @@ let package = Package(
             name: "retouch",
             dependencies: [
                 "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
-                "EditorCore", "TerminalUI", "SessionStore",
+                "EditorCore", "TerminalUI", "SessionStore", "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -93,6 +95,7 @@ let package = Package(
         // Shared by the tests: libsixel's decoder.
         .target(name: "TestSupport", dependencies: ["ImageCodecs", "Raster"], path: "Tests/Support"),
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
         .testTarget(
             name: "ImageEditAPITests",
@@ -106,12 +109,12 @@ let package = Package(
             name: "LocalServerTests",
             dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
         ),
-        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster"]),
+        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster", "TerminalText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster", "ImageEditAPI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
-        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI"]),
+        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI", "FileAccess"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Raster
+import TerminalText
 
 /// A size in terminal cells.
 public struct Size: Equatable, Sendable {
@@ -116,15 +117,16 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// Writes `text` from (x, y), clipped to `limit` columns (default: the screen's edge).
-    /// Control characters are shown as `?`, so file names can never move the cursor.
+    /// Every text on screen passes here: a character `TerminalText` calls a control (C0, DEL,
+    /// C1, bidirectional controls) is shown as `?`, so a file name, prompt or server message can
+    /// never move the cursor, change modes or reorder what the panel shows.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < size.rows else { return x }
         let end = min(size.columns, x + (limit ?? size.columns))
         var column = x
         for character in text {
-            let safe = character.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80..<0xA0).contains($0.value) }
-            let glyph = safe ? String(character) : "?"
+            let glyph = TerminalText.isPrintable(character) ? String(character) : "?"
             let width = DisplayWidth.of(character)
             if width == 0 { continue }
             if column + width > end { break }
@@ -178,6 +180,8 @@ public struct Screen: Equatable, Sendable {
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
+        // A control is drawn as one `?`.
+        if !TerminalText.isPrintable(character) { return 1 }
         let v = first.value
         if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
             || v == 0x200B || v == 0x200D || v == 0xFEFF {

@@ -41,10 +41,11 @@ public enum Backend: Equatable, Sendable {
     /// The local server in this process: offline, prompts are not interpreted.
     case local
 
+    /// Shown in the status line and recorded with each run: a URL without its password.
     public var label: String {
         switch self {
         case .openAI: "OpenAI"
-        case .custom(let url): url
+        case .custom(let url): URLRedaction.redact(url)
         case .local: "local engine (offline)"
         }
     }

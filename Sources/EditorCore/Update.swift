@@ -117,6 +117,9 @@ public enum Editor {
         // Ctrl-C arrives as a key in raw mode: it quits like Ctrl-Q.
         let key = key == .control("c") ? Key.control("q") : key
         if key != .control("q") { state.quitArmed = false }
+        // Quitting comes before every panel and overlay: an overlay that kept Ctrl-Q and Ctrl-C
+        // for itself left no way out but a signal.
+        if key == .control("q") { return quit(&state) }
         if case .picker(let picker)? = state.overlay { return pickerKey(key, picker: picker, state: &state) }
         if case .history(let browser)? = state.overlay { return historyKey(key, browser: browser, state: &state) }
         if case .export(let result, var path)? = state.overlay {
@@ -151,13 +154,6 @@ public enum Editor {
             return []
         }
         switch key {
-        case .control("q"):
-            if state.run != nil && !state.quitArmed {
-                state.quitArmed = true
-                state.notice = "An edit is running: Ctrl-Q again to cancel it and quit"
-                return []
-            }
-            return state.run != nil ? [.cancelRun, .quit] : [.quit]
         case .control("s"):
             return send(&state)
         case .escape:
@@ -203,6 +199,18 @@ public enum Editor {
         case .sources: return sourceKey(key, state: &state)
         }
         return []
+    }
+
+    /// Ctrl-Q or Ctrl-C, from anywhere: quits, or, while an edit runs, asks for a second press
+    /// that cancels it and quits. Open overlays stay open while it asks.
+    static func quit(_ state: inout EditorState) -> [Effect] {
+        guard state.run != nil else { return [.quit] }
+        if !state.quitArmed {
+            state.quitArmed = true
+            state.notice = "An edit is running: Ctrl-Q again to cancel it and quit"
+            return []
+        }
+        return [.cancelRun, .quit]
     }
 
     static func cycleFocus(_ state: inout EditorState, by delta: Int) {

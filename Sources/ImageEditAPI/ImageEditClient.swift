@@ -202,7 +202,7 @@ public final class ImageEditClient: Sendable {
             let response = try await http.execute(request, timeout: .seconds(120))
             guard response.status.code == 200 else {
                 throw AttemptFailure(error: .protocolViolation(ProtocolError(
-                    kind: .unexpectedResponse, detail: "downloading \(url) gave HTTP \(response.status.code)")), retryable: false)
+                    kind: .unexpectedResponse, detail: "downloading \(URLRedaction.redact(url)) gave HTTP \(response.status.code)")), retryable: false)
             }
             return try await collect(response.body, limit: configuration.limits.maxJSONBytes, what: "a downloaded image",
                                      progress: nil)
@@ -287,7 +287,7 @@ public final class ImageEditClient: Sendable {
         } else {
             kind = .other
         }
-        return NetworkError(kind: kind, detail: readable(error), url: url)
+        return NetworkError(kind: kind, detail: readable(error), url: URLRedaction.redact(url))
     }
 
     /// NIO's errors describe themselves in type syntax; keep the part a person can read.

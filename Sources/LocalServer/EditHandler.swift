@@ -275,11 +275,45 @@ struct EditHandler: Sendable {
                     code: "request_too_large")
     }
 
+    /// A parameter of a part's header, e.g. `filename` in `form-data; name="image[]";
+    /// filename="a;b \"1\".png"`: the header splits on `;` outside quotes, names match in any
+    /// case, and a quoted value's backslash escapes are undone (RFC 7578, RFC 2183).
     static func parameter(_ key: String, in value: String) -> String? {
-        for piece in value.split(separator: ";") {
-            let pair = piece.trimmingCharacters(in: .whitespaces)
-            if pair.hasPrefix("\(key)=\"") && pair.hasSuffix("\"") { return String(pair.dropFirst(key.count + 2).dropLast()) }
-            if pair.hasPrefix("\(key)=") { return String(pair.dropFirst(key.count + 1)) }
+        var pieces: [String] = [], piece = "", quoted = false, escaped = false
+        for character in value {
+            if escaped {
+                escaped = false
+            } else if quoted && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if character == ";" && !quoted {
+                pieces.append(piece)
+                piece = ""
+                continue
+            }
+            piece.append(character)
+        }
+        pieces.append(piece)
+        for piece in pieces {
+            guard let equals = piece.firstIndex(of: "="),
+                  piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased() == key.lowercased() else { continue }
+            let raw = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard raw.hasPrefix("\"") else { return raw }
+            var text = "", escaping = false
+            for character in raw.dropFirst() {
+                if escaping {
+                    text.append(character)
+                    escaping = false
+                } else if character == "\\" {
+                    escaping = true
+                } else if character == "\"" {
+                    break
+                } else {
+                    text.append(character)
+                }
+            }
+            return text
         }
         return nil
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FileAccess
 import Foundation
 import ImageEditAPI
 import Raster
@@ -48,7 +49,7 @@ public struct Sidecar: Codable, Equatable, Sendable {
         self.parameters = parameters
         images = request.images.map(\.displayName)
         mask = request.mask?.displayName
-        self.server = server
+        self.server = URLRedaction.redact(server)
         self.requestID = requestID
         self.created = created
         self.usage = usage
@@ -61,14 +62,19 @@ public struct Sidecar: Codable, Equatable, Sendable {
 /// Writes results into a folder without ever replacing a file: each file is written under a
 /// temporary name and then hard-linked to a free final name (link fails rather than
 /// overwrite), so a reader never sees half a file and an existing file is never touched.
+/// Files are created with mode 0666 less the umask, as any program's files are.
 public struct ResultWriter: Sendable {
     public var folder: String
     /// Name stem shared by one edit's files, e.g. `edit-20261125-130108`.
     public var stem: String
+    /// The mode (less the umask) of folders the writer makes: 0o700 inside Retouch's own data
+    /// folder, which holds prompts; 0o777 for a folder the user named.
+    public var folderMode: mode_t
 
-    public init(folder: String, stem: String) {
+    public init(folder: String, stem: String, folderMode: mode_t = 0o777) {
         self.folder = folder
         self.stem = stem
+        self.folderMode = folderMode
     }
 
     public static func stem(for date: Date = Date()) -> String {
@@ -85,6 +91,11 @@ public struct ResultWriter: Sendable {
 
     /// Writes `bytes` as `<stem>[-suffix].<ext>` (ext from the bytes) and its sidecar
     /// as `<same name>.json`. Returns the image's path.
+    ///
+    /// The two share one name: a name is free when neither file exists; the image claims it
+    /// and the sidecar completes it. When the sidecar cannot be placed (another writer took
+    /// that name meanwhile, or the disk refused), the image is taken back, so neither file
+    /// ever exists without the other.
     @discardableResult
     public func write(_ bytes: [UInt8], suffix: String?, sidecar: (String) -> Sidecar) throws(ResultWriteError) -> String {
         try ensureFolder()
@@ -97,20 +108,23 @@ public struct ResultWriter: Sendable {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
             let imagePath = "\(folder)/\(name).\(ext)"
             let sidecarPath = "\(folder)/\(name).json"
-            if access(sidecarPath, F_OK) == 0 { continue }
-            if link(temporary, imagePath) != 0 {
-                if errno == EEXIST { continue }
-                throw ResultWriteError(path: imagePath, reason: Self.errnoText())
-            }
+            if Self.exists(imagePath) || Self.exists(sidecarPath) { continue }
             let record = sidecar("\(name).\(ext)")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let encoded: Data = (try? encoder.encode(record)) ?? Data()
-            let json = [UInt8](encoded) + [10]
-            let jsonTemporary = try writeTemporary(json)
+            let jsonTemporary = try writeTemporary([UInt8](encoded) + [10])
             defer { unlink(jsonTemporary) }
+            if link(temporary, imagePath) != 0 {
+                if errno == EEXIST { continue }
+                throw ResultWriteError(path: imagePath, reason: Self.errnoText())
+            }
             if link(jsonTemporary, sidecarPath) != 0 {
-                throw ResultWriteError(path: sidecarPath, reason: Self.errnoText())
+                let failure = errno
+                // The claim is given back: the image name was free and this link made it.
+                unlink(imagePath)
+                if failure == EEXIST { continue }
+                throw ResultWriteError(path: sidecarPath, reason: Self.errnoText(failure))
             }
             return imagePath
         }
@@ -129,28 +143,31 @@ public struct ResultWriter: Sendable {
         return target
     }
 
-    private func ensureFolder() throws(ResultWriteError) {
+    private static func exists(_ path: String) -> Bool {
         var info = stat()
-        if stat(folder, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFDIR else { throw ResultWriteError(path: folder, reason: "it is not a folder") }
-            return
-        }
+        return lstat(path, &info) == 0
+    }
+
+    private func ensureFolder() throws(ResultWriteError) {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Folders.create(folder, mode: folderMode)
         } catch {
-            throw ResultWriteError(path: folder, reason: "cannot create the folder")
+            throw ResultWriteError(path: error.path, reason: error.reason)
         }
     }
 
+    /// A new file holding `bytes`, under a hidden name in the folder: created exclusively with
+    /// mode 0666, so the umask decides who may read it, and synced before it is linked.
     private func writeTemporary(_ bytes: [UInt8]) throws(ResultWriteError) -> String {
-        var template = Array("\(folder)/.retouch-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var path = ""
+        var fd: Int32 = -1
+        for _ in 0..<100 {
+            path = "\(folder)/.retouch-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw ResultWriteError(path: folder, reason: Self.errnoText()) }
         defer { close(fd) }
-        // mkstemp makes the file private; results are ordinary files. (Reading the umask means
-        // setting it, which would race with other threads creating files.)
-        fchmod(fd, 0o644)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
@@ -170,5 +187,5 @@ public struct ResultWriter: Sendable {
         return path
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)).lowercased() }
+    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)).lowercased() }
 }

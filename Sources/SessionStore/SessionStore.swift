@@ -1,6 +1,8 @@
 import EditorCore
+import FileAccess
 import Foundation
 import GRDB
+import ImageEditAPI
 import Raster
 
 #if canImport(Glibc)
@@ -47,7 +49,12 @@ public final class SessionStore: Sendable {
     public init(path: String, upTo lastMigration: String? = nil) throws(SessionStoreError) {
         self.path = path
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // Prompts, paths and masks are nobody else's business: the folders made for the store
+            // are 0700 and the store (with its -wal and -shm, which SQLite creates with the
+            // store's mode) 0600.
+            let folder = (path as NSString).deletingLastPathComponent
+            try Folders.create(folder.isEmpty ? "." : folder, mode: 0o700)
+            Self.makePrivate(path)
             var configuration = Configuration()
             // Another editor may be writing: wait for it rather than fail.
             configuration.busyMode = .timeout(10)
@@ -59,6 +66,22 @@ public final class SessionStore: Sendable {
             }
         } catch {
             throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Creates the store's file with mode 0600 (less the umask) before SQLite does (it would
+    /// use 0644); a store of an older version that others may read is made private.
+    static func makePrivate(_ path: String) {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+            return
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard lstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o077 != 0,
+                  info.st_uid == geteuid() else { continue }
+            chmod(file, info.st_mode & 0o700)
         }
     }
 
@@ -243,7 +266,7 @@ public final class SessionStore: Sendable {
                 VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [run.session, run.started, run.prompt, try JSON.text(run.parameters), try JSON.text(run.sources),
                                  try JSON.text(run.maskRects), run.maskInverted, run.maskPNG.map { Data($0) },
-                                 run.loadedMaskPNG.map { Data($0) }, run.backend, Int(run.pid)])
+                                 run.loadedMaskPNG.map { Data($0) }, URLRedaction.redact(run.backend), Int(run.pid)])
             return db.lastInsertedRowID
         }
     }
@@ -272,7 +295,7 @@ public final class SessionStore: Sendable {
             try db.execute(sql: """
                 UPDATE run SET status = ?, error = ?, finished = ?, inputTokens = ?, outputTokens = ?, totalTokens = ?
                 WHERE id = ?
-                """, arguments: [status.rawValue, error, now, usage?.input, usage?.output, usage?.total, run])
+                """, arguments: [status.rawValue, error.map(URLRedaction.redactURLs(in:)), now, usage?.input, usage?.output, usage?.total, run])
         }
     }
 
@@ -346,8 +369,10 @@ public final class SessionStore: Sendable {
                        status: PastRun.Status(rawValue: row["status"]) ?? .interrupted, prompt: row["prompt"],
                        parameters: try JSON.value(row["parameters"]), sources: try JSON.value(row["sources"]),
                        maskRects: try JSON.value(row["maskRects"]), maskInverted: row["maskInverted"],
-                       hasLoadedMask: row["hasLoadedMask"], backend: row["backend"],
-                       error: row["error"], inputTokens: row["inputTokens"], outputTokens: row["outputTokens"],
+                       hasLoadedMask: row["hasLoadedMask"],
+                       // A store written by an older version may hold a URL with its password.
+                       backend: URLRedaction.redact(row["backend"]),
+                       error: (row["error"] as String?).map(URLRedaction.redactURLs(in:)), inputTokens: row["inputTokens"], outputTokens: row["outputTokens"],
                        totalTokens: row["totalTokens"], results: results)
     }
 

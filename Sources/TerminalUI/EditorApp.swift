@@ -327,7 +327,8 @@ final class EffectRunner: @unchecked Sendable {
                 return
             }
             let record = keeper.runStarted(sent, draft: draft, backend: launch.backend.label)
-            let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem())
+            // The session's folder is in Retouch's own data folder: private, as the store is.
+            let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem(), folderMode: 0o700)
             let server = launch.client.configuration.baseURL
             let requestID = Shared<String?>(nil)
             let outcome: RunOutcome

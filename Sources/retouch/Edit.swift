@@ -4,6 +4,7 @@ import ImageEditAPI
 import LocalServer
 import Raster
 import ResultFiles
+import TerminalText
 
 #if canImport(Glibc)
 import Glibc
@@ -200,7 +201,7 @@ struct Edit: AsyncParsableCommand {
                               requestID: result.requestID, created: result.created, output: result.settings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(summary) { print(String(decoding: data, as: UTF8.self)) }
+        if let data = try? encoder.encode(summary) { printLine(TerminalText.json(String(decoding: data, as: UTF8.self))) }
     }
 }
 

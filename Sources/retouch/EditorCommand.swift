@@ -3,11 +3,12 @@ import EditorCore
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import LocalServer
 import Raster
 import ResultFiles
-import LocalServer
 import SessionStore
 import TerminalGraphics
+import TerminalText
 import TerminalUI
 
 #if canImport(Glibc)
@@ -104,6 +105,6 @@ struct EditorCommand: AsyncParsableCommand {
                                          graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies)))
         await client.shutdown()
         await localServer?.stop()
-        if FileManager.default.fileExists(atPath: start.resultsFolder) { printLine("results: \(start.resultsFolder)") }
+        if FileManager.default.fileExists(atPath: start.resultsFolder) { printLine("results: " + TerminalText.safe(start.resultsFolder)) }
     }
 }

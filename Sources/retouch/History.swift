@@ -4,6 +4,7 @@ import FileAccess
 import Foundation
 import ResultFiles
 import SessionStore
+import TerminalText
 
 /// Opens the session store for a command, or says why not (exit 1).
 func openSessionStore() throws -> SessionStore {
@@ -56,7 +57,8 @@ struct History: ParsableCommand {
             throw ExitCode(1)
         }
         if json {
-            printLine(HistoryJSON.text(runs))
+            // Escaped for the terminal too: DEL, C1 and bidirectional controls as \uNNNN.
+            printLine(TerminalText.json(HistoryJSON.text(runs)))
             return
         }
         if runs.isEmpty {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ImageCodecs
 import ImageEditAPI
 import Raster
+import TerminalText
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,7 @@ struct Info: ParsableCommand {
                                hasAlpha: d.hasAlpha, byteCount: byteCount)
         let storage = ([d.colorType, d.hasAlpha ? "alpha" : "no alpha"] + d.notes).joined(separator: ", ")
         var lines = [
-            TerminalText.safe(path),
+            path,
             "  \(d.format.displayName) \(d.width)x\(d.height), \(storage), \(ByteCount.format(byteCount))",
         ]
         let uses: [(String, ImageRequirement)] = [
@@ -48,6 +49,7 @@ struct Info: ParsableCommand {
             let verdict = problems.isEmpty ? "accepted" : "refused: " + problems.joined(separator: "; ")
             lines.append("  \(use): \(verdict)")
         }
-        return lines.joined(separator: "\n")
+        // The path and the decoder's notes come from the file: each line is made safe.
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LocalEngine
 import LocalServer
+import TerminalText
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

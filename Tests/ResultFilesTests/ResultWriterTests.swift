@@ -71,7 +71,7 @@ import ImageEditAPI
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(png))
         let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(permissions.map { $0 & 0o444 != 0 && $0 & 0o044 != 0 } == true, "readable by others like any saved file")
+        #expect(permissions == 0o666 & ~Self.umask(), "0666 less the umask, like any program's files")
     }
 
     @Test func aFileWhereTheFolderShouldBeIsReported() throws {
@@ -81,5 +81,79 @@ import ImageEditAPI
         #expect(throws: ResultWriteError(path: dir + "/out", reason: "it is not a folder")) {
             try ResultWriter(folder: dir + "/out", stem: "e").write(png, suffix: nil, sidecar: sidecar)
         }
+    }
+
+    /// The process's umask, read without setting it (which would race with other tests).
+    static func umask() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        return line.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) } ?? 0o022
+    }
+
+    @Test func resultsAndSidecarsFollowTheUmask() throws {
+        let dir = try folder()
+        let path = try ResultWriter(folder: dir, stem: "edit-m").write(png, suffix: nil, sidecar: sidecar)
+        for file in [path, dir + "/edit-m.json"] {
+            let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(permissions == 0o666 & ~Self.umask(), "\(file): \(String(permissions ?? 0, radix: 8))")
+        }
+    }
+
+    @Test func foldersItMakesTakeTheModeAsked() throws {
+        let top = try folder()
+        let dir = top + "/results/session-1"
+        _ = try ResultWriter(folder: dir, stem: "edit-p", folderMode: 0o700).write(png, suffix: nil, sidecar: sidecar)
+        for path in [top, top + "/results", dir] {
+            let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(permissions == 0o700, "\(path): \(String(permissions ?? 0, radix: 8))")
+        }
+    }
+
+    /// Another writer takes the sidecar's name between the check and the link: the image is
+    /// taken back and both move to the next free name, instead of an image left without its
+    /// sidecar and the run reported failed.
+    @Test func aSidecarNameTakenMeanwhileMovesBothOn() throws {
+        let dir = try folder()
+        var calls = 0
+        let path = try ResultWriter(folder: dir, stem: "edit-r").write(png, suffix: nil) { file in
+            calls += 1
+            if calls == 1 { FileManager.default.createFile(atPath: dir + "/edit-r.json", contents: Data("theirs".utf8)) }
+            return sidecar(file)
+        }
+        #expect(path == dir + "/edit-r-2.png")
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(listing == ["edit-r-2.json", "edit-r-2.png", "edit-r.json"], "no image without its sidecar, nothing left behind")
+        #expect(try String(contentsOfFile: dir + "/edit-r.json", encoding: .utf8) == "theirs", "their file is untouched")
+        let decoded = try JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/edit-r-2.json")))
+        #expect(decoded.file == "edit-r-2.png")
+    }
+
+    @Test func writersAtOnceEachGetAWholePair() async throws {
+        let dir = try folder()
+        let writer = ResultWriter(folder: dir, stem: "edit-c")
+        let paths = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<40 {
+                group.addTask { try writer.write(i % 2 == 0 ? self.png : self.jpeg, suffix: nil, sidecar: self.sidecar) }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(paths).count == 40)
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(listing.count == 80, "\(listing.sorted())")
+        for path in paths {
+            let name = (path as NSString).lastPathComponent
+            let sidecarPath = dir + "/" + (name as NSString).deletingPathExtension + ".json"
+            let decoded = try JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: URL(fileURLWithPath: sidecarPath)))
+            #expect(decoded.file == name)
+        }
+    }
+
+    @Test func theServerIsRecordedWithoutPasswordOrQuery() {
+        var record = sidecar("a.png")
+        #expect(record.server == "http://127.0.0.1:8080/v1")
+        record = Sidecar(file: "a.png", kind: "image", index: 0, request: EditRequest(images: [], prompt: "p"),
+                         server: "https://me:secret@proxy.example:8443/v1?api-key=secret2#x", requestID: nil, created: nil,
+                         usage: nil, output: nil, revisedPrompt: nil)
+        #expect(record.server == "https://proxy.example:8443/v1")
     }
 }

@@ -59,7 +59,8 @@ import Glibc
             return session
         }
 
-        func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+        func keys(_ keys: String...) throws { try self.keys(keys) }
+        func keys(_ keys: [String]) throws { try tmux(["send-keys", "-t", name] + keys) }
         func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
 
         /// Waits until the screen shows `text`, up to `seconds`.
@@ -114,6 +115,25 @@ import Glibc
         try session.keys("C-q")
         screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 30)
         #expect(!screen.contains("Prompt 14/32000"), "the terminal is back to the shell's screen")
+    }
+
+    /// Ctrl-Q and Ctrl-C quit with a panel open: an error panel (a send refused for its empty
+    /// prompt), the help, the file picker. Before, the panel kept both keys for itself.
+    @Test(.enabled(if: tmux != nil, "tmux is installed by make test"))
+    func quitKeysWorkWithAPanelOpen() async throws {
+        let data = try CLI.temporaryFolder()
+        let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
+        for (open, shows, quit) in [(["C-s"], "Not sent: the request breaks", "C-q"), (["C-s"], "Not sent: the request breaks", "C-c"),
+                                    (["F1"], "Esc, Enter or q closes", "C-c"), (["C-o"], "Add a source", "C-q")] {
+            let session = try Session.editor("--new \(lakeside)", dataHome: data, columns: 100, rows: 30, after: "echo RETOUCH-EXITED-$?; ")
+            defer { _ = try? session.tmux(["kill-server"]) }
+            _ = try await session.wait(for: "Prompt 0/32000", seconds: 60)
+            try session.keys(open)
+            _ = try await session.wait(for: shows, seconds: 30)
+            try session.keys(quit)
+            let screen = try await session.wait(for: "RETOUCH-EXITED-0", seconds: 30)
+            #expect(screen.contains("RETOUCH-EXITED-0"), "\(quit) quits from the panel that shows \"\(shows)\"")
+        }
     }
 
     /// A dropped SSH connection, twice: the pty goes away (tmux kill-session hangs it up) while a

@@ -66,6 +66,38 @@ import Testing
         #expect(((done["mask"] as? [String: Any])?["rects"] as? [[String: Int]])?.first?["width"] == 3)
     }
 
+    /// A prompt (or a backend's URL) reaches the terminal escaped: C1 (U+009B is CSI on many
+    /// terminals), DEL and bidirectional overrides never reach it raw, in text or in JSON.
+    @Test func hostilePromptsAndURLsAreEscapedAndRedacted() throws {
+        let home = try CLI.temporaryFolder()
+        var environment = CLI.cleanEnvironment
+        environment["XDG_DATA_HOME"] = home.path
+        let store = try SessionStore(path: SessionStore.defaultPath(environment: environment))
+        let session = try store.startSession(resultsFolder: home.path, now: 1_700_000_000)
+        let prompt = "csi\u{9B}31m red rlo\u{202E}gnp.exe del\u{7F} lri\u{2066} nel\u{85}"
+        let run = try store.runStarted(SessionStore.NewRun(
+            session: session, prompt: prompt, parameters: [:], sources: [], maskRects: [], maskInverted: false, maskPNG: nil,
+            loadedMaskPNG: nil, backend: "http://u:secret@127.0.0.1:1/v1?token=secret2", started: 1_700_000_100, pid: 1))
+        try store.runFinished(run: run, status: .failed, error: "cannot connect to http://u:secret@127.0.0.1:1/v1/images/edits?sig=secret3: refused",
+                              usage: nil, now: 1_700_000_101)
+        let raw: [Unicode.Scalar] = ["\u{9B}", "\u{202E}", "\u{7F}", "\u{2066}", "\u{85}"]
+
+        let text = try CLI.run(["history"], environment: environment)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(!text.stdout.unicodeScalars.contains { raw.contains($0) }, "no control reaches the terminal: \(text.stdout.debugDescription)")
+        #expect(text.stdout.contains("csi\\x9b31m red rlo\\u{202e}gnp.exe del\\x7f lri\\u{2066} nel\\x85"), "\(text.stdout)")
+
+        let json = try CLI.run(["history", "--json"], environment: environment)
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(!json.stdout.unicodeScalars.contains { raw.contains($0) }, "no control reaches the terminal: \(json.stdout.debugDescription)")
+        #expect(json.stdout.contains("csi\\u009b31m red rlo\\u202egnp.exe del\\u007f lri\\u2066 nel\\u0085"), "\(json.stdout)")
+        #expect(!json.stdout.contains("secret"), "no password or query reaches the output: \(json.stdout)")
+        let runs = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(runs.first?["prompt"] as? String == prompt, "the escapes decode to the prompt")
+        #expect(runs.first?["backend"] as? String == "http://127.0.0.1:1/v1")
+        #expect(runs.first?["error"] as? String == "cannot connect to http://127.0.0.1:1/v1/images/edits: refused")
+    }
+
     @Test func exportCopiesResultsAndSidecarsAndNeverReplaces() throws {
         let (home, environment, first) = try dataHomeWithRuns()
         let target = home.appendingPathComponent("chosen")

@@ -172,3 +172,63 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
         }
     }
 }
+
+/// The store holds prompts, paths and masks: it is nobody else's to read.
+@Suite struct SessionStorePrivacyTests {
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return info.st_mode & 0o777
+    }
+
+    @Test func theFoldersItMakesAre0700AndTheStore0600() throws {
+        let top = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-private-\(UUID().uuidString)").path
+        let path = top + "/share/retouch/sessions.sqlite"
+        let store = try SessionStore(path: path)
+        let session = try store.startSession(resultsFolder: "/r", now: 1)
+        _ = try store.runStarted(newRun(session, prompt: "a private prompt", at: 2))
+        for folder in [top, top + "/share", top + "/share/retouch"] {
+            #expect(mode(folder) == 0o700, "\(folder) is \(String(mode(folder), radix: 8))")
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            #expect(FileManager.default.fileExists(atPath: file))
+            #expect(mode(file) == 0o600, "\(file) is \(String(mode(file), radix: 8))")
+        }
+    }
+
+    @Test func aStoreOthersCouldReadIsMadePrivate() throws {
+        let path = temporaryStorePath()
+        let store = try SessionStore(path: path)
+        _ = try store.startSession(resultsFolder: "/r", now: 1)
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o644) }
+        let folder = (path as NSString).deletingLastPathComponent
+        chmod(folder, 0o755)
+        _ = try SessionStore(path: path)
+        for file in [path, path + "-wal", path + "-shm"] {
+            #expect(mode(file) == 0o600, "\(file) is \(String(mode(file), radix: 8))")
+        }
+        #expect(mode(folder) == 0o755, "a folder that exists is the user's to set")
+    }
+
+    @Test func urlsAreRecordedAndReadWithoutPasswordsOrQueries() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/r", now: 1)
+        var run = newRun(session, prompt: "p", at: 2)
+        run.backend = "https://user:secret@proxy.example/v1?key=secret2"
+        let id = try store.runStarted(run)
+        try store.runFinished(run: id, status: .failed, error: "timed out talking to https://user:secret@proxy.example/v1/images/edits",
+                              usage: nil, now: 3)
+        let stored = try store.pool.read { db in try Row.fetchOne(db, sql: "SELECT backend, error FROM run WHERE id = ?", arguments: [id]) }
+        #expect(stored?["backend"] as String? == "https://proxy.example/v1")
+        #expect(stored?["error"] as String? == "timed out talking to https://proxy.example/v1/images/edits")
+
+        // A store written by an older version: what it holds is redacted as it is read.
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE run SET backend = ?, error = ? WHERE id = ?",
+                           arguments: ["http://u:pw@10.0.0.1:8080/v1", "cannot connect to http://u:pw@10.0.0.1:8080/v1/images/edits: refused", id])
+        }
+        let past = try store.run(id)
+        #expect(past.backend == "http://10.0.0.1:8080/v1")
+        #expect(past.error == "cannot connect to http://10.0.0.1:8080/v1/images/edits: refused")
+    }
+}
