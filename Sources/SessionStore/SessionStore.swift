@@ -301,7 +301,12 @@ public final class SessionStore: Sendable {
 
     /// Whether a process of this machine still runs (one of another user's counts too).
     public static func processIsAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        // A process that has ended but is not yet reaped (its parent went first) is a zombie:
+        // `kill` still finds it. /proc/PID/stat says `Z` after the command's name.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 
     /// Runs left `running` by an editor that is gone (a dropped connection) become

@@ -253,9 +253,18 @@ final class EffectRunner: @unchecked Sendable {
     /// The terminal went away: the run stops and is recorded as interrupted, not cancelled.
     private let hungUp = Shared(false)
 
+    /// Waits, a few seconds at most, until the cancelled run has been recorded: the process
+    /// ends next, and a run it leaves `running` would wait for the next editor to notice.
     func hangUp() {
         hungUp.value = true
         cancel()
+        guard let task else { return }
+        let recorded = DispatchSemaphore(value: 0)
+        Task.detached {
+            await task.value
+            recorded.signal()
+        }
+        _ = recorded.wait(timeout: .now() + 3)
     }
 
     /// Sources are read one after another, so several picked files arrive in the order marked.

@@ -232,3 +232,35 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
         #expect(past.error == "cannot connect to http://10.0.0.1:8080/v1/images/edits: refused")
     }
 }
+
+@Suite struct ProcessLivenessTests {
+    /// Starts `/bin/sh -c script` without reaping it.
+    func spawn(_ script: String) throws -> pid_t {
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", script]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { throw POSIXError(.EAGAIN) }
+        return pid
+    }
+
+    @Test func anEndedButUnreapedProcessIsNotAlive() async throws {
+        let running = try spawn("sleep 5")
+        let ended = try spawn("exit 0")
+        defer {
+            kill(running, SIGKILL)
+            var status: Int32 = 0
+            waitpid(running, &status, 0)
+            waitpid(ended, &status, 0)
+        }
+        #expect(SessionStore.processIsAlive(running))
+        // Until it is reaped, the ended one is a zombie that kill(pid, 0) still finds.
+        var zombie = false
+        for _ in 0..<50 where !zombie {
+            zombie = ((try? String(contentsOfFile: "/proc/\(ended)/stat", encoding: .utf8)) ?? "").contains(") Z")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(zombie && kill(ended, 0) == 0)
+        #expect(!SessionStore.processIsAlive(ended))
+    }
+}
