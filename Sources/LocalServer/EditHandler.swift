@@ -188,46 +188,17 @@ struct EditHandler: Sendable {
 
     /// Parses the body as it streams in; only the parts are kept, never the raw body as well.
     private func readForm(_ request: Request) async throws -> [FormPart] {
-        let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("multipart/form-data"), let range = contentType.range(of: "boundary=") else {
-            throw HTTPFailure(status: .badRequest,
-                              message: "Invalid Content-Type header (\(contentType.isEmpty ? "none" : contentType)); expected multipart/form-data with a boundary.")
-        }
-        let boundary = contentType[range.upperBound...].split(separator: ";")[0].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let boundary = try FormReader.boundary(contentType: request.headers[.contentType] ?? "")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
             throw tooLarge(length)
         }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [FormPart] = []
-        var headers: [(String, String)] = []
-        var data: [UInt8] = []
-        parser.onHeader = { headers.append(($0, $1)) }
-        parser.onBody = { data += $0.readBytes(length: $0.readableBytes) ?? [] }
-        parser.onPartComplete = {
-            let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
-            parts.append(FormPart(name: Self.parameter("name", in: disposition) ?? "",
-                                  filename: Self.parameter("filename", in: disposition),
-                                  contentType: headers.first { $0.0.lowercased() == "content-type" }?.1, data: data))
-            headers = []
-            data = []
-        }
-        var received = 0
-        for try await buffer in request.body {
-            received += buffer.readableBytes
-            if received > configuration.maxBodyBytes { throw tooLarge(received) }
-            do {
-                try parser.execute(buffer)
-            } catch {
-                throw HTTPFailure(status: .badRequest, message: "The multipart body could not be parsed: \(error).")
-            }
-        }
-        return parts
+        var reader = FormReader(boundary: boundary, maxBodyBytes: configuration.maxBodyBytes)
+        for try await buffer in request.body { try reader.feed(buffer) }
+        return try reader.finish()
     }
 
     private func tooLarge(_ bytes: Int) -> HTTPFailure {
-        HTTPFailure(status: .contentTooLarge,
-                    message: "The request body is \(ByteCount.format(bytes)); at most \(ByteCount.format(configuration.maxBodyBytes)) is accepted.",
-                    code: "request_too_large")
+        FormReader.tooLarge(bytes, limit: configuration.maxBodyBytes)
     }
 
     static func parameter(_ key: String, in value: String) -> String? {

@@ -101,9 +101,8 @@ struct EditInput {
         }
     }
 
-    /// Decodes what the engine works on.
-    func job() throws -> LocalEngine.Job {
-        let decoder = ImageDecoder()
+    /// Decodes what the engine works on; `decoder`'s pixel limit also bounds the output size.
+    func job(decoder: ImageDecoder = ImageDecoder()) throws -> LocalEngine.Job {
         let image: RGBAImage
         do {
             image = try decoder.decode(images[0].data).image
@@ -126,7 +125,17 @@ struct EditInput {
         var size: (width: Int, height: Int)?
         if let text = request.size, text != "auto" {
             let sides = text.split(separator: "x").compactMap { Int($0) }
-            if sides.count == 2, sides[0] > 0, sides[1] > 0 { size = (sides[0], sides[1]) }
+            if sides.count == 2, sides[0] > 0, sides[1] > 0 {
+                // Models without a size list accept any WIDTHxHEIGHT: the engine makes at most
+                // as many pixels as the decoder reads.
+                let (pixels, overflow) = sides[0].multipliedReportingOverflow(by: sides[1])
+                guard !overflow, pixels <= decoder.pixelLimit else {
+                    throw HTTPFailure(status: .badRequest,
+                                      message: "Invalid size '\(text)': at most \(decoder.pixelLimit) pixels can be made.",
+                                      param: "size", code: "invalid_value")
+                }
+                size = (sides[0], sides[1])
+            }
         }
         return LocalEngine.Job(image: image, mask: maskImage, variations: request.n ?? 1,
                                partialImages: request.isStreaming ? request.partialImages ?? 0 : 0, size: size,
