@@ -90,7 +90,8 @@ public struct ModelRules: Sendable {
             if w % multiple != 0 || h % multiple != 0 {
                 return "\(model) needs width and height divisible by \(multiple)"
             }
-            if w > h * maxAspect || h > w * maxAspect {
+            // Divided rather than multiplied: sides of any length, up to Int.max, cannot overflow.
+            if (w - 1) / maxAspect >= h || (h - 1) / maxAspect >= w {
                 return "\(model) needs an aspect ratio between 1:\(maxAspect) and \(maxAspect):1"
             }
             if max(w, h) > maxLong || min(w, h) > maxShort {

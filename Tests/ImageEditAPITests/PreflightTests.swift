@@ -85,6 +85,9 @@ func facts(_ name: String = "a.png", _ format: ImageFormat = .png, _ w: Int = 10
         ("1536x864", nil), ("3840x2160", nil), ("2160x3840", nil), ("auto", nil), ("1024x1536", nil),
         ("1000x1000", "divisible by 16"), ("3024x1008", nil), ("3200x1008", "aspect ratio"), ("3200x960", "aspect ratio"), ("4096x2048", "at most 3840x2160"),
         ("big", "WIDTHxHEIGHT"), ("0x0", "WIDTHxHEIGHT"),
+        // Sides near Int.max (divisible by 16) once trapped on overflow in the aspect check.
+        ("16x9223372036854775792", "aspect ratio"), ("9223372036854775792x16", "aspect ratio"),
+        ("9223372036854775792x9223372036854775792", "at most 3840x2160"),
     ] as [(String, String?)])
     func gptImage2Sizes(size: String, problem: String?) {
         var r = request(model: "gpt-image-2")
