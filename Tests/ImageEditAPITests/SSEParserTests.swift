@@ -80,4 +80,29 @@ import Testing
         // A BOM split across chunks.
         #expect(parse([[0xEF, 0xBB, 0xBF], Array("data: x\n\n".utf8)]) == [ServerSentEvent(data: Array("x".utf8))])
     }
+
+    /// Found by fuzzing, parsing in chunks against parsing whole: an empty chunk between a CR
+    /// and its LF made the parser forget the CR, so the LF ended a second, blank line and
+    /// dispatched the event early.
+    @Test func anEmptyChunkBetweenCRAndLF() {
+        let expected = [ServerSentEvent(data: Array("a\nb".utf8))]
+        #expect(parse([Array("data: a\r".utf8), [], Array("\ndata: b\n\n".utf8)]) == expected)
+        #expect(parse([Array("data: a\r".utf8), [], [], Array("\ndata: b\n".utf8), [], Array("\n".utf8)]) == expected)
+    }
+
+    /// Found by fuzzing: a BOM split inside itself was kept, which made the first field's name
+    /// unknown. Only a whole BOM at the very start is dropped.
+    @Test func aBOMSplitInsideItself() {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let rest = Array("data: x\n\n".utf8)
+        for split in 1...2 {
+            #expect(parse([Array(bom[..<split]), Array(bom[split...]) + rest]) == [ServerSentEvent(data: Array("x".utf8))])
+        }
+        #expect(parse([[0xEF], [], [0xBB], [0xBF], rest]) == [ServerSentEvent(data: Array("x".utf8))])
+        // Half a BOM followed by something else is text, in one chunk or several.
+        let halfBOM: [UInt8] = [0xEF, 0xBB] + Array("data: y\n\n".utf8) + rest
+        #expect(parse([halfBOM]) == [ServerSentEvent(data: Array("x".utf8))])
+        #expect(parse([[0xEF], [0xBB], Array(halfBOM.dropFirst(2))]) == [ServerSentEvent(data: Array("x".utf8))])
+        #expect(parse([[0xEF, 0xBB] + Array("data".utf8), Array(": z\n\n".utf8)]) == [])
+    }
 }
