@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev python3 python3-venv libsixel-bin tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo samples clean bench release
+.PHONY: deps build test demo samples clean bench release fuzz
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -60,3 +60,10 @@ bench: release
 	  || { $(SUDO) apt-get install -y -qq $$p >/dev/null || echo "could not install $$p"; }; done
 	swift build -c release --static-swift-stdlib --product RetouchBench
 	.build/release/RetouchBench
+
+# libFuzzer targets (decoders, SSE parser, multipart reader and validation, terminal replies,
+# config reader), each run for FUZZ_SECONDS on a copy of its seed corpus in Fuzz/corpus/; builds
+# in .build-fuzz with -sanitize=fuzzer,address. Crash inputs and logs go to Fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh

@@ -61,7 +61,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
@@ -119,3 +118,30 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing (`make fuzz`) ---------------------------------------------------------------
+// libFuzzer targets, declared only when RETOUCH_FUZZ=1 so that ordinary builds and tests never
+// see them. `make fuzz` builds them with `-sanitize=fuzzer,address` in `.build-fuzz`; sources
+// are in Fuzz/<target>/, seed corpora in Fuzz/corpus/<target>/.
+if Context.environment["RETOUCH_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzPNG", ["ImageCodecs", "Raster"]),
+        ("FuzzJPEG", ["ImageCodecs", "Raster"]),
+        ("FuzzWebP", ["ImageCodecs", "Raster"]),
+        ("FuzzSSE", ["ImageEditAPI"]),
+        ("FuzzForm", ["LocalServer", "ImageCodecs", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzTerminalReplies", ["TerminalGraphics"]),
+        ("FuzzConfig", ["ImageEditAPI"]),
+    ]
+    // Declares libFuzzer's driver, which each target's main.swift runs.
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(name: target.name, dependencies: ["CFuzzDriver"] + target.dependencies,
+                                                 path: "Fuzz/\(target.name)"))
+    }
+    // The C bridges get coverage and AddressSanitizer too (libpng, libjpeg and libwebp are
+    // Debian's uninstrumented builds).
+    for target in package.targets where ["CPNG", "CJPEG"].contains(target.name) {
+        target.cSettings = (target.cSettings ?? []) + [.unsafeFlags(["-fsanitize=fuzzer-no-link,address"])]
+    }
+}

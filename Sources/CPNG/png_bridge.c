@@ -8,6 +8,9 @@ typedef struct {
     const uint8_t *data;
     size_t size;
     size_t offset;
+    // Where the next chunk starts: libpng reads chunks in order, each header (length and
+    // type) in one read.
+    size_t next_chunk;
     int truncated;
     char *message;
 } memory_source;
@@ -18,7 +21,19 @@ static void read_from_memory(png_structp png, png_bytep out, size_t length) {
         source->truncated = 1;
         png_error(png, "the data ends before the image does");
     }
-    memcpy(out, source->data + source->offset, length);
+    const uint8_t *at = source->data + source->offset;
+    if (source->offset == source->next_chunk && length >= 8) {
+        // A chunk that claims more bytes than the data holds is cut short: say so now, before
+        // libpng allocates a buffer of the claimed size (up to 2 GB for a text chunk). Lengths
+        // over 2^31 - 1 are left to libpng, which calls them invalid.
+        size_t declared = (size_t)at[0] << 24 | (size_t)at[1] << 16 | (size_t)at[2] << 8 | at[3];
+        if (declared <= PNG_UINT_31_MAX && declared + 12 > source->size - source->offset) {
+            source->truncated = 1;
+            png_error(png, "the data ends before the image does");
+        }
+        source->next_chunk = source->offset + 12 + declared;
+    }
+    memcpy(out, at, length);
     source->offset += length;
 }
 
@@ -55,7 +70,7 @@ static void fill_info(png_structp png, png_infop info_ptr, retouch_png_info *inf
 int retouch_png_read_header(const uint8_t *data, size_t size, retouch_png_info *info) {
     if (!data || !info) return RETOUCH_PNG_BAD_ARGUMENT;
     info->message[0] = 0;
-    memory_source source = {data, size, 0, 0, info->message};
+    memory_source source = {data, size, 0, 8, 0, info->message};
     png_structp png;
     png_infop info_ptr;
     if (!begin(&png, &info_ptr, &source)) return RETOUCH_PNG_CORRUPT;
@@ -73,7 +88,7 @@ int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, siz
                             retouch_png_info *info) {
     if (!data || !rgba || !info) return RETOUCH_PNG_BAD_ARGUMENT;
     info->message[0] = 0;
-    memory_source source = {data, size, 0, 0, info->message};
+    memory_source source = {data, size, 0, 8, 0, info->message};
     png_structp png;
     png_infop info_ptr;
     if (!begin(&png, &info_ptr, &source)) return RETOUCH_PNG_CORRUPT;

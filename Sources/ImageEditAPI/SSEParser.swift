@@ -31,8 +31,11 @@ public struct SSEParser: Sendable {
     private var data: [UInt8] = []
     private var hasData = false
     private var lastID: String?
-    private var sawAnyByte = false
     private var overLimit = false
+    /// How many bytes of a byte order mark the stream has begun with, while that is still open
+    /// (a BOM may be split across chunks); nil once decided.
+    private var bomMatched: Int? = 0
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     public init(maxEventBytes: Int = ClientLimits().maxEventBytes) {
         self.maxEventBytes = maxEventBytes
@@ -62,6 +65,8 @@ public struct SSEParser: Sendable {
     public mutating func finish() throws(EventTooLarge) -> [ServerSentEvent] {
         guard !overLimit else { throw EventTooLarge(limit: maxEventBytes) }
         var events: [ServerSentEvent] = []
+        if let matched = bomMatched, matched > 0 { line = Array(Self.bom[..<matched]) }
+        bomMatched = nil
         if !line.isEmpty { _ = processLine(into: &events) }
         return events
     }
@@ -72,10 +77,28 @@ public struct SSEParser: Sendable {
         var start = 0
         var index = 0
         let count = bytes.count
-        if count > 0 && !sawAnyByte {
-            sawAnyByte = true
-            // A UTF-8 byte order mark at the very start is ignored.
-            if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3; index = 3 }
+        // An empty chunk changes nothing (a CR that ended the last one still waits for its LF).
+        guard count > 0 else { return true }
+        if let before = bomMatched {
+            // A UTF-8 byte order mark at the very start is ignored, also when split across chunks.
+            var matched = before
+            while matched < 3 && index < count && bytes[index] == Self.bom[matched] {
+                matched += 1
+                index += 1
+            }
+            if matched == 3 {
+                bomMatched = nil
+            } else if index < count {
+                // Not a BOM after all: what earlier chunks gave is text, and this chunk is read
+                // from its start.
+                line.append(contentsOf: Self.bom[..<before])
+                index = 0
+                bomMatched = nil
+            } else {
+                bomMatched = matched
+                return true
+            }
+            start = index
         }
         if lastWasCR && index < count && bytes[index] == 0x0A {
             index += 1

@@ -4,7 +4,6 @@ import Hummingbird
 import ImageCodecs
 import ImageEditAPI
 import LocalEngine
-import MultipartKit
 import NIOCore
 import Raster
 
@@ -175,6 +174,11 @@ struct EditHandler: Sendable {
             slots.give()
         }
 
+        /// A lease of its own, for reading a request outside a server (tests and fuzzing).
+        static func standalone() -> EditLease {
+            EditLease(slots: EditSlots(capacity: 1), budget: MemoryBudget(capacity: .max))!
+        }
+
         /// Takes `bytes` from the budget, or refuses the request with 503 and Retry-After.
         func reserve(_ bytes: Int, for what: String) throws {
             guard reservation.add(bytes) else {
@@ -232,47 +236,20 @@ struct EditHandler: Sendable {
 
     /// Parses the body as it streams in; only the parts are kept, never the raw body as well.
     private func readForm(_ request: Request, lease: EditLease) async throws -> [FormPart] {
-        let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("multipart/form-data"), let range = contentType.range(of: "boundary=") else {
-            throw HTTPFailure(status: .badRequest,
-                              message: "Invalid Content-Type header (\(contentType.isEmpty ? "none" : contentType)); expected multipart/form-data with a boundary.")
-        }
-        let boundary = contentType[range.upperBound...].split(separator: ";")[0].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let boundary = try FormReader.boundary(contentType: request.headers[.contentType] ?? "")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
             throw tooLarge(length)
         }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [FormPart] = []
-        var headers: [(String, String)] = []
-        var data: [UInt8] = []
-        parser.onHeader = { headers.append(($0, $1)) }
-        parser.onBody = { data += $0.readBytes(length: $0.readableBytes) ?? [] }
-        parser.onPartComplete = {
-            let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
-            parts.append(FormPart(name: Self.parameter("name", in: disposition) ?? "",
-                                  filename: Self.parameter("filename", in: disposition),
-                                  contentType: headers.first { $0.0.lowercased() == "content-type" }?.1, data: data))
-            headers = []
-            data = []
-        }
-        var received = 0
+        var reader = FormReader(boundary: boundary, maxBodyBytes: configuration.maxBodyBytes)
         for try await buffer in request.body {
-            received += buffer.readableBytes
-            if received > configuration.maxBodyBytes { throw tooLarge(received) }
             try lease.reserve(buffer.readableBytes, for: "the request body")
-            do {
-                try parser.execute(buffer)
-            } catch {
-                throw HTTPFailure(status: .badRequest, message: "The multipart body could not be parsed: \(error).")
-            }
+            try reader.feed(buffer)
         }
-        return parts
+        return try reader.finish()
     }
 
     private func tooLarge(_ bytes: Int) -> HTTPFailure {
-        HTTPFailure(status: .contentTooLarge,
-                    message: "The request body is \(ByteCount.format(bytes)); at most \(ByteCount.format(configuration.maxBodyBytes)) is accepted.",
-                    code: "request_too_large")
+        FormReader.tooLarge(bytes, limit: configuration.maxBodyBytes)
     }
 
     /// A parameter of a part's header, e.g. `filename` in `form-data; name="image[]";

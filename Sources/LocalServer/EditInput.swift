@@ -125,12 +125,12 @@ struct EditInput {
 
     /// Decodes what the engine works on, reduced to the largest output the engine can make, with
     /// the memory it needs taken from the server's budget first.
-    func job(lease: EditHandler.EditLease) throws -> LocalEngine.Job {
+    func job(lease: EditHandler.EditLease, decoder: ImageDecoder = ImageDecoder()) throws -> LocalEngine.Job {
         let size = try requestedSize()
-        let image = try decode(images[0], what: "image 1", param: "image", lease: lease)
+        let image = try decode(images[0], what: "image 1", param: "image", lease: lease, decoder: decoder)
         var maskImage: RGBAImage?
         if let mask {
-            maskImage = try decode(mask, what: "the mask", param: "mask", lease: lease)
+            maskImage = try decode(mask, what: "the mask", param: "mask", lease: lease, decoder: decoder)
             guard maskImage?.width == image.width, maskImage?.height == image.height else {
                 throw HTTPFailure(status: .badRequest, message: "Invalid mask image size: it must match the first image.",
                                   param: "mask", code: "invalid_mask_image_size")
@@ -147,18 +147,19 @@ struct EditInput {
 
     /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size
     /// (a JPEG already in its DCT, the rest after decoding).
-    private func decode(_ part: FormPart, what: String, param: String, lease: EditHandler.EditLease) throws -> RGBAImage {
+    private func decode(_ part: FormPart, what: String, param: String, lease: EditHandler.EditLease,
+                        decoder: ImageDecoder) throws -> RGBAImage {
         var working: (width: Int, height: Int)?
         if case .success(let header) = ImageHeader.read(Array(part.data.prefix(512 * 1024))) {
             let (pixels, overflow) = header.width.multipliedReportingOverflow(by: header.height)
-            if !overflow && pixels <= ImageDecoder.defaultPixelLimit {
+            if !overflow && pixels <= decoder.pixelLimit {
                 working = LocalEngine.workingSize(width: header.width, height: header.height)
                 try lease.reserve(pixels * 4, for: "decoding \(what)")
             }
         }
         let decoded: DecodedImage
         do {
-            decoded = try ImageDecoder().decode(part.data, atLeast: working)
+            decoded = try decoder.decode(part.data, atLeast: working)
         } catch {
             throw HTTPFailure(status: .badRequest, message: "Invalid image file for \(what): \(error).", param: param,
                               code: "invalid_image_file")

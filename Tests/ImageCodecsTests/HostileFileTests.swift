@@ -53,6 +53,28 @@ func decodingError(_ bytes: [UInt8]) -> ImageDecodingError? {
         }
     }
 
+    /// Found by fuzzing (a timeout): a text chunk declaring 1 GB in a 200-byte file made libpng
+    /// allocate the gigabyte before it read past the end. The bridge now reports such a chunk as
+    /// truncated when it reads the chunk's header; lengths over 2^31 - 1 stay libpng's to refuse.
+    @Test(arguments: [false, true])
+    func aChunkLongerThanTheFileIsTruncated(fastPath: Bool) {
+        let png = smallPNG()
+        let text = PNGWriter.chunk("tEXt", Array("Comment\u{0}seed".utf8))
+        var huge = Array(png[..<33]) + text + Array(png[33...])
+        huge.replaceSubrange(33..<37, with: [0x40, 0x00, 0x00, 0x0C])
+        do {
+            _ = try PNGCodec.decode(huge, pixelLimit: 4_000_000, fastPath: fastPath)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error == .truncated(.png, detail: "the data ends before the image does"))
+        }
+        huge.replaceSubrange(33..<37, with: [0xFF, 0xFF, 0xFF, 0xF0])
+        guard case .corrupt(.png, _)? = decodingError(huge) else {
+            Issue.record("a chunk length over 2^31 - 1 is invalid")
+            return
+        }
+    }
+
     @Test func badCRCInHeader() {
         guard case .corrupt(.png, let detail)? = decodingError(pngWithHeader(width: 1, height: 1, corruptCRC: true)) else {
             Issue.record("a bad IHDR CRC should be reported as corrupt")

@@ -86,7 +86,8 @@ func facts(_ name: String = "a.png", _ format: ImageFormat = .png, _ w: Int = 10
         ("1000x1000", "divisible by 16"), ("3024x1008", nil), ("3200x1008", "aspect ratio"), ("3200x960", "aspect ratio"), ("4096x2048", "at most 3840x2160"),
         ("big", "WIDTHxHEIGHT"), ("0x0", "WIDTHxHEIGHT"),
         // Sides that would overflow the aspect-ratio arithmetic.
-        ("9223372036854775807x16", "at most 3840x2160"), ("16x9223372036854775807", "at most 3840x2160"),
+        ("9223372036854775807x16", "at most 3840x2160"), ("16x9223372036854775792", "at most 3840x2160"),
+        ("9223372036854775792x9223372036854775792", "at most 3840x2160"),
     ] as [(String, String?)])
     func gptImage2Sizes(size: String, problem: String?) {
         var r = request(model: "gpt-image-2")

@@ -107,4 +107,29 @@ import Testing
         let events = try parser.feed(Array("data: ".utf8) + payload + Array("\n\n".utf8))
         #expect(events.first?.data == payload)
     }
+
+    /// Parsing in chunks must match parsing whole (the fuzz target checks it): an empty chunk
+    /// between a CR and its LF made the parser forget the CR, so the LF ended a second, blank
+    /// line and dispatched the event early.
+    @Test func anEmptyChunkBetweenCRAndLF() {
+        let expected = [ServerSentEvent(data: Array("a\nb".utf8))]
+        #expect(parse([Array("data: a\r".utf8), [], Array("\ndata: b\n\n".utf8)]) == expected)
+        #expect(parse([Array("data: a\r".utf8), [], [], Array("\ndata: b\n".utf8), [], Array("\n".utf8)]) == expected)
+    }
+
+    /// Found by fuzzing: a BOM split inside itself was kept, which made the first field's name
+    /// unknown. Only a whole BOM at the very start is dropped.
+    @Test func aBOMSplitInsideItself() {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let rest = Array("data: x\n\n".utf8)
+        for split in 1...2 {
+            #expect(parse([Array(bom[..<split]), Array(bom[split...]) + rest]) == [ServerSentEvent(data: Array("x".utf8))])
+        }
+        #expect(parse([[0xEF], [], [0xBB], [0xBF], rest]) == [ServerSentEvent(data: Array("x".utf8))])
+        // Half a BOM followed by something else is text, in one chunk or several.
+        let halfBOM: [UInt8] = [0xEF, 0xBB] + Array("data: y\n\n".utf8) + rest
+        #expect(parse([halfBOM]) == [ServerSentEvent(data: Array("x".utf8))])
+        #expect(parse([[0xEF], [0xBB], Array(halfBOM.dropFirst(2))]) == [ServerSentEvent(data: Array("x".utf8))])
+        #expect(parse([[0xEF, 0xBB] + Array("data".utf8), Array(": z\n\n".utf8)]) == [])
+    }
 }

@@ -1,0 +1,2 @@
+// Only a header: LLVMFuzzerRunDriver itself comes with -sanitize=fuzzer.
+#include "CFuzzDriver.h"

@@ -1,0 +1,26 @@
+// libFuzzer target: WebP decoding through libwebp (lossy, lossless, alpha, VP8X).
+import CFuzzDriver
+#if canImport(Glibc)
+import Glibc
+#endif
+import ImageCodecs
+import Raster
+
+func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: start, count: count))
+    // Low enough that a legitimate large image stays far below libFuzzer's RSS limit.
+    let decoder = ImageDecoder(pixelLimit: 4_000_000)
+    _ = ImageHeader.read(bytes)
+    if let decoded = try? decoder.decode(bytes) {
+        precondition(decoded.image.pixels.count == decoded.image.width * decoded.image.height * 4)
+    }
+    return 0
+}
+
+/// libFuzzer's own name for the test function, for its main() should the linker pick that one.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt { fuzz(start, count) }
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzz($0, $1) })
