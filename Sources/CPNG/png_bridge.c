@@ -1,6 +1,7 @@
 #include "CPNG.h"
 
 #include <setjmp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -124,6 +125,148 @@ int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, siz
     // Chunks after the pixels (text, IEND) are not read: a file whose image data is complete
     // decodes even when its tail is missing.
     png_free(png, rows);
+    png_destroy_read_struct(&png, &info_ptr, NULL);
+    return RETOUCH_PNG_OK;
+}
+
+// Shrinking while reading: each output pixel is the exact area mean of the source pixels it
+// covers (fractional coverage included), colours weighted by alpha, as Raster's resize does;
+// source rows are read one at a time, so a large PNG never exists in memory whole.
+
+/// Where source cell `i` of `source` falls among `destination` cells (shrinking): its first
+/// output cell and the share of the cell that lands there (the rest goes to the next one).
+static void coverage(uint32_t i, uint32_t source, uint32_t destination, uint32_t *first, double *share) {
+    double scale = (double)destination / (double)source;
+    double left = i * scale, right = (i + 1) * scale;
+    uint32_t cell = (uint32_t)left;
+    if (cell >= destination) cell = destination - 1;
+    *first = cell;
+    double boundary = (double)cell + 1.0;
+    *share = right <= boundary || cell + 1 >= destination ? 1.0 : (boundary - left) / scale;
+}
+
+static void emit_row(double *sums, const double *column_weights, double row_weight, uint32_t out_width, uint8_t *out) {
+    for (uint32_t x = 0; x < out_width; x++) {
+        double *s = sums + (size_t)x * 4;
+        double weight = column_weights[x] * row_weight;
+        double alpha = weight > 0 ? s[3] / weight : 0;
+        uint8_t *o = out + (size_t)x * 4;
+        for (int c = 0; c < 3; c++) {
+            double value = s[3] > 0 ? s[c] / s[3] : 0;
+            o[c] = (uint8_t)(value < 0 ? 0 : value > 255 ? 255 : value + 0.5);
+        }
+        o[3] = (uint8_t)(alpha < 0 ? 0 : alpha > 255 ? 255 : alpha + 0.5);
+        s[0] = s[1] = s[2] = s[3] = 0;
+    }
+}
+
+int retouch_png_decode_shrunk_rgba(const uint8_t *data, size_t size, uint32_t out_width, uint32_t out_height,
+                                   uint8_t *rgba, size_t rgba_size, retouch_png_info *info) {
+    if (!data || !rgba || !info || out_width == 0 || out_height == 0) return RETOUCH_PNG_BAD_ARGUMENT;
+    info->message[0] = 0;
+    memory_source source = {data, size, 0, 8, 0, info->message};
+    png_structp png;
+    png_infop info_ptr;
+    if (!begin(&png, &info_ptr, &source)) return RETOUCH_PNG_CORRUPT;
+    // volatile: allocated after setjmp and freed after a longjmp.
+    uint8_t *volatile row = NULL;
+    double *volatile sums = NULL;
+    if (setjmp(png_jmpbuf(png))) {
+        free(row);
+        free(sums);
+        png_destroy_read_struct(&png, &info_ptr, NULL);
+        return source.truncated ? RETOUCH_PNG_TRUNCATED : RETOUCH_PNG_CORRUPT;
+    }
+    png_read_info(png, info_ptr);
+    fill_info(png, info_ptr, info);
+    uint32_t width = info->width, height = info->height;
+    // Interlaced rows arrive in passes: such a file is decoded whole by the caller.
+    if (info->interlaced || out_width > width || out_height > height) {
+        png_destroy_read_struct(&png, &info_ptr, NULL);
+        return RETOUCH_PNG_NOT_HANDLED;
+    }
+    png_set_expand(png);
+    png_set_scale_16(png);
+    int color = info->color_type;
+    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    if (!(color & PNG_COLOR_MASK_ALPHA) && !info->has_transparency_chunk) png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);
+    png_read_update_info(png, info_ptr);
+    size_t row_bytes = (size_t)width * 4, out_row_bytes = (size_t)out_width * 4;
+    if (png_get_rowbytes(png, info_ptr) != row_bytes || out_row_bytes * out_height > rgba_size) {
+        snprintf(info->message, 200, "unexpected row layout after conversion");
+        png_destroy_read_struct(&png, &info_ptr, NULL);
+        return RETOUCH_PNG_BAD_ARGUMENT;
+    }
+    // Two output rows are open at a time (a source row covers at most two), and the total
+    // horizontal weight of each output column.
+    row = malloc(row_bytes);
+    sums = calloc((size_t)out_width * 8 + out_width, sizeof(double));
+    if (!row || !sums) {
+        free(row);
+        free(sums);
+        snprintf(info->message, 200, "out of memory");
+        png_destroy_read_struct(&png, &info_ptr, NULL);
+        return RETOUCH_PNG_CORRUPT;
+    }
+    double *open_rows[2] = {sums, sums + (size_t)out_width * 4};
+    double *column_weights = sums + (size_t)out_width * 8;
+    for (uint32_t x = 0; x < width; x++) {
+        uint32_t cell;
+        double share;
+        coverage(x, width, out_width, &cell, &share);
+        column_weights[cell] += share;
+        if (share < 1.0) column_weights[cell + 1] += 1.0 - share;
+    }
+    uint32_t current = 0;     // the output row open_rows[0] collects
+    double row_weights[2] = {0, 0};
+    for (uint32_t y = 0; y < height; y++) {
+        png_read_row(png, row, NULL);
+        uint32_t out_row;
+        double vertical;
+        coverage(y, height, out_height, &out_row, &vertical);
+        while (out_row > current) {
+            // Row `current` is complete.
+            emit_row(open_rows[0], column_weights, row_weights[0], out_width, rgba + (size_t)current * out_row_bytes);
+            double *done = open_rows[0];
+            open_rows[0] = open_rows[1];
+            open_rows[1] = done;
+            row_weights[0] = row_weights[1];
+            row_weights[1] = 0;
+            current++;
+        }
+        row_weights[0] += vertical;
+        if (vertical < 1.0) row_weights[1] += 1.0 - vertical;
+        for (uint32_t x = 0; x < width; x++) {
+            const uint8_t *p = row + (size_t)x * 4;
+            double a = p[3];
+            double premultiplied[4] = {p[0] * a, p[1] * a, p[2] * a, a};
+            uint32_t cell;
+            double share;
+            coverage(x, width, out_width, &cell, &share);
+            for (int part = 0; part < 2; part++) {
+                double v = part == 0 ? vertical : 1.0 - vertical;
+                if (v <= 0) continue;
+                double *target = open_rows[part] + (size_t)cell * 4;
+                for (int c = 0; c < 4; c++) target[c] += premultiplied[c] * share * v;
+                if (share < 1.0) {
+                    double *next = target + 4;
+                    for (int c = 0; c < 4; c++) next[c] += premultiplied[c] * (1.0 - share) * v;
+                }
+            }
+        }
+    }
+    for (; current < out_height; current++) {
+        emit_row(open_rows[0], column_weights, row_weights[0], out_width, rgba + (size_t)current * out_row_bytes);
+        double *done = open_rows[0];
+        open_rows[0] = open_rows[1];
+        open_rows[1] = done;
+        row_weights[0] = row_weights[1];
+        row_weights[1] = 0;
+    }
+    free(row);
+    free(sums);
+    row = NULL;
+    sums = NULL;
     png_destroy_read_struct(&png, &info_ptr, NULL);
     return RETOUCH_PNG_OK;
 }

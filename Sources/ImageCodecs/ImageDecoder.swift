@@ -11,13 +11,14 @@ public struct ImageDecoder: Sendable {
         self.pixelLimit = pixelLimit
     }
 
-    /// Decodes `bytes`. With `atLeast`, a format that can reduce while decoding (JPEG, in its
-    /// DCT) may return a smaller picture, never smaller than that in either orientation; the
+    /// Decodes `bytes`. With `atLeast`, a format that can reduce while decoding may return a
+    /// smaller picture, never smaller than that in either orientation: a JPEG in its DCT (by
+    /// 1/2, 1/4 or 1/8), a non-interlaced PNG to exactly that size as its rows are read. The
     /// description still gives the file's own size.
     public func decode(_ bytes: [UInt8], atLeast minimum: (width: Int, height: Int)? = nil) throws(ImageDecodingError) -> DecodedImage {
         guard !bytes.isEmpty else { throw .empty }
         switch FormatSniffer.sniff(bytes) {
-        case .supported(.png): return try PNGCodec.decode(bytes, pixelLimit: pixelLimit)
+        case .supported(.png): return try PNGCodec.decode(bytes, pixelLimit: pixelLimit, atLeast: minimum)
         case .supported(.jpeg): return try JPEGCodec.decode(bytes, pixelLimit: pixelLimit, atLeast: minimum)
         case .supported(.webp): return try WebPCodec.decode(bytes, pixelLimit: pixelLimit)
         case .unsupported(let name): throw .unsupportedFormat(name: name)

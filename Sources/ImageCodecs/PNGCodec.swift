@@ -5,7 +5,10 @@ import Raster
 /// and Adam7 come out as 8-bit straight RGBA), encoding with the simplified API.
 enum PNGCodec {
     /// `fastPath: false` forces libpng, so tests can compare the two decoders.
-    static func decode(_ bytes: [UInt8], pixelLimit: Int, fastPath: Bool = true) throws(ImageDecodingError) -> DecodedImage {
+    /// With `atLeast` smaller than the image, a non-interlaced PNG is shrunk to exactly that
+    /// size (in the image's orientation) while it is read, a row at a time.
+    static func decode(_ bytes: [UInt8], pixelLimit: Int, fastPath: Bool = true,
+                       atLeast minimum: (width: Int, height: Int)? = nil) throws(ImageDecodingError) -> DecodedImage {
         let header: ImageHeader
         switch ImageHeader.read(bytes) {
         case .success(let read): header = read
@@ -17,6 +20,26 @@ enum PNGCodec {
         let colorType = header.pngColorType ?? 6, bitDepth = header.pngBitDepth ?? 8
 
         var info = retouch_png_info()
+        let description = ImageDescription(
+            format: .png, width: header.width, height: header.height,
+            colorType: "\(colorTypeName(colorType)) \(bitDepth)-bit",
+            channels: header.channels, hasAlpha: header.hasAlpha,
+            notes: header.pngInterlaced == true ? ["interlaced"] : [])
+        if let target = shrunkSize(header.width, header.height, atLeast: minimum) {
+            var pixels = [UInt8](repeating: 0, count: target.width * target.height * 4)
+            let status = bytes.withUnsafeBufferPointer { src in
+                pixels.withUnsafeMutableBufferPointer { dst in
+                    retouch_png_decode_shrunk_rgba(src.baseAddress, src.count, UInt32(target.width), UInt32(target.height),
+                                                   dst.baseAddress, dst.count, &info)
+                }
+            }
+            if status != Int32(RETOUCH_PNG_NOT_HANDLED.rawValue) {
+                try check(status, &info)
+                var shrunk = description
+                shrunk.notes.append("decoded at \(target.width)x\(target.height)")
+                return DecodedImage(image: RGBAImage(width: target.width, height: target.height, pixels: pixels), description: shrunk)
+            }
+        }
         var pixels = [UInt8](repeating: 0, count: header.width * header.height * 4)
         let status = bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
@@ -27,20 +50,26 @@ enum PNGCodec {
                 return retouch_png_decode_rgba(src.baseAddress, src.count, dst.baseAddress, dst.count, &info)
             }
         }
+        try check(status, &info)
+        return DecodedImage(image: RGBAImage(width: header.width, height: header.height, pixels: pixels),
+                            description: description)
+    }
+
+    /// `minimum` in the image's orientation, when it is smaller than the image.
+    static func shrunkSize(_ width: Int, _ height: Int, atLeast minimum: (width: Int, height: Int)?) -> (width: Int, height: Int)? {
+        guard let minimum, minimum.width > 0, minimum.height > 0 else { return nil }
+        let target = (width >= height) == (minimum.width >= minimum.height) ? minimum : (minimum.height, minimum.width)
+        guard target.0 <= width, target.1 <= height, target.0 < width || target.1 < height else { return nil }
+        return (target.0, target.1)
+    }
+
+    private static func check(_ status: Int32, _ info: inout retouch_png_info) throws(ImageDecodingError) {
         let message = cString(&info.message)
         switch status {
-        case Int32(RETOUCH_PNG_OK.rawValue): break
+        case Int32(RETOUCH_PNG_OK.rawValue): return
         case Int32(RETOUCH_PNG_TRUNCATED.rawValue): throw .truncated(.png, detail: message)
         default: throw .corrupt(.png, detail: message.isEmpty ? "libpng gave no reason" : message)
         }
-
-        let description = ImageDescription(
-            format: .png, width: header.width, height: header.height,
-            colorType: "\(colorTypeName(colorType)) \(bitDepth)-bit",
-            channels: header.channels, hasAlpha: header.hasAlpha,
-            notes: header.pngInterlaced == true ? ["interlaced"] : [])
-        return DecodedImage(image: RGBAImage(width: header.width, height: header.height, pixels: pixels),
-                            description: description)
     }
 
     static func colorTypeName(_ colorType: Int) -> String {

@@ -12,6 +12,8 @@ struct EditInput {
     var mask: FormPart?
 
     static let mimeTypes = ["image/png", "image/jpeg", "image/webp"]
+    /// A text field's largest size: a 32,000-character prompt fits in any encoding.
+    static let maxTextFieldBytes = 256 << 10
 
     init(parts: [FormPart]) throws {
         var fields: [String: String] = [:]
@@ -26,6 +28,11 @@ struct EditInput {
                 try Self.checkMimeType(part)
                 mask = part
             case let name where EditHandler.textFields.contains(name):
+                guard part.data.count <= Self.maxTextFieldBytes else {
+                    throw HTTPFailure(status: .badRequest,
+                                      message: "Invalid '\(name)': \(ByteCount.format(part.data.count)) is longer than any field takes (at most \(ByteCount.format(Self.maxTextFieldBytes))).",
+                                      param: name, code: "string_above_max_length")
+                }
                 fields[name] = String(decoding: part.data, as: UTF8.self)
             default:
                 throw HTTPFailure(status: .badRequest, message: "Unrecognized request argument supplied: \(part.name)",

@@ -11,7 +11,7 @@ public struct ServerLimits: Sendable {
     public var bodyTimeout: TimeAmount = .seconds(300)
     /// A connection with no request in flight is closed after this.
     public var idleTimeout: TimeAmount = .seconds(60)
-    public var maxConnections = 64
+    public var maxConnections = 512
     /// Edits running at once; more get 429 with Retry-After.
     public var maxConcurrentEdits = 4
     /// Bodies and decoded images of all requests in flight; a request that would pass it gets

@@ -145,3 +145,38 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
         }
     }
 }
+
+@Suite struct PNGShrinkingTests {
+    /// Stripes, a gradient and a transparent corner whose hidden colour must not bleed.
+    let picture = RGBAImage(width: 301, height: 203) { x, y in
+        if x > 250 && y > 150 { return RGBA(255, 0, 255, 0) }
+        return RGBA(UInt8((x * 7) % 256), UInt8(y), (x / 3) % 2 == 0 ? 30 : 220, UInt8(255 - (x + y) % 64))
+    }
+
+    @Test(arguments: [(100, 67), (300, 203), (290, 20), (1, 1), (150, 101)])
+    func shrinksWhileReadingAsTheResizeWould(width: Int, height: Int) throws {
+        let png = try ImageEncoder.png(picture, alpha: .always)
+        let shrunk = try ImageDecoder().decode(png, atLeast: (width, height))
+        #expect(shrunk.image.width == width && shrunk.image.height == height)
+        #expect(shrunk.description.width == 301 && shrunk.description.height == 203)
+        let expected = picture.resized(width: width, height: height)
+        var worst = 0
+        for (a, b) in zip(shrunk.image.pixels, expected.pixels) { worst = max(worst, abs(Int(a) - Int(b))) }
+        #expect(worst <= 1, "the row-by-row area mean differs from the resize by \(worst)")
+    }
+
+    @Test func aTargetAsLargeAsTheImageDecodesItWhole() throws {
+        let png = try ImageEncoder.png(picture, alpha: .always)
+        #expect(try ImageDecoder().decode(png, atLeast: (301, 203)).image == picture)
+        #expect(try ImageDecoder().decode(png, atLeast: (400, 400)).image == picture)
+        // The other orientation is read in the image's own.
+        #expect(try ImageDecoder().decode(png, atLeast: (67, 100)).image.width == 100)
+    }
+
+    @Test func interlacedFilesAreDecodedWhole() throws {
+        let png = PNGWriter.encode(width: 20, height: 10, bitDepth: 8, colorType: .rgb,
+                                   samples: (0..<600).map { UInt16($0 % 256) }, interlaced: true)
+        let decoded = try ImageDecoder().decode(png, atLeast: (10, 5))
+        #expect(decoded.image.width == 20)
+    }
+}

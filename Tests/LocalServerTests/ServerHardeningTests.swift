@@ -38,6 +38,15 @@ import FoundationNetworking
         #expect(api.status == 400 && api.param == field, "\(api)")
     }
 
+    @Test func anOversizedTextFieldIsRefusedByName() async throws {
+        let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
+        let (data, response) = try await URLSession.shared.data(for: try multipartRequest(server, fields: ["user": String(repeating: "u", count: 300 << 10)]))
+        await server.stop()
+        #expect((response as? HTTPURLResponse)?.statusCode == 400)
+        let error = try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: data).error
+        #expect(error?.param == "user" && error?.code == "string_above_max_length", "\(String(describing: error))")
+    }
+
     @Test func theLargestOutputIsStillMade() async throws {
         let result = try await withServer { _, client in
             try await client.edit(try plainRequest(model: "my-model", size: "1920x1080"), preflight: false)
