@@ -1,4 +1,5 @@
-// libFuzzer target: JPEG decoding (libjpeg behind the CJPEG bridge, EXIF orientation).
+// libFuzzer target: JPEG decoding (libjpeg behind the CJPEG bridge, EXIF orientation), whole
+// and reduced in the DCT.
 import CFuzzDriver
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,13 @@ func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     _ = ImageHeader.read(bytes)
     if let decoded = try? decoder.decode(bytes) {
         precondition(decoded.image.pixels.count == decoded.image.width * decoded.image.height * 4)
+        // Reduced in the DCT: never below what was asked for, in either orientation.
+        let target = (max(1, decoded.image.width / 3), max(1, decoded.image.height / 5))
+        if let reduced = try? decoder.decode(bytes, atLeast: target) {
+            precondition(reduced.image.pixels.count == reduced.image.width * reduced.image.height * 4)
+            precondition(max(reduced.image.width, reduced.image.height) >= max(target.0, target.1)
+                         && min(reduced.image.width, reduced.image.height) >= min(target.0, target.1), "reduced too far")
+        }
     }
     return 0
 }
