@@ -5,6 +5,9 @@ import Raster
 public struct Layout: Equatable, Sendable {
     public var preview: CellRect
     public var side: CellRect
+    /// The side column's two panels, as drawn and as clicked.
+    public var sources: CellRect
+    public var parameters: CellRect
     public var prompt: CellRect
     public var status: Int
 
@@ -15,6 +18,7 @@ public struct Layout: Equatable, Sendable {
         if zoomed {
             preview = CellRect(x: 0, y: 0, width: size.columns, height: status)
             side = CellRect(x: size.columns, y: 0, width: 0, height: status)
+            (sources, parameters) = Self.split(side)
             prompt = CellRect(x: 0, y: status, width: size.columns, height: 0)
             return
         }
@@ -22,14 +26,23 @@ public struct Layout: Equatable, Sendable {
         let sideWidth = size.columns >= 60 ? min(44, max(28, size.columns / 3)) : 0
         preview = CellRect(x: 0, y: 0, width: size.columns - sideWidth, height: top)
         side = CellRect(x: size.columns - sideWidth, y: 0, width: sideWidth, height: top)
+        (sources, parameters) = Self.split(side)
         prompt = CellRect(x: 0, y: top, width: size.columns, height: max(0, status - top))
+    }
+
+    /// Sources take the top third of the side column (at least four rows), parameters the rest.
+    static func split(_ side: CellRect) -> (sources: CellRect, parameters: CellRect) {
+        let sourcesHeight = min(side.height, max(4, side.height / 3))
+        return (CellRect(x: side.x, y: side.y, width: side.width, height: sourcesHeight),
+                CellRect(x: side.x, y: side.y + sourcesHeight, width: side.width, height: side.height - sourcesHeight))
     }
 
     func panel(at x: Int, _ y: Int) -> Panel? {
         func inside(_ r: CellRect) -> Bool { x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height }
         if inside(prompt) { return .prompt }
         if inside(preview) { return .mask }
-        if inside(side) { return y < side.y + side.height / 3 ? .sources : .parameters }
+        if inside(sources) { return .sources }
+        if inside(parameters) { return .parameters }
         return nil
     }
 

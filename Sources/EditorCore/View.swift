@@ -223,8 +223,7 @@ extension Editor {
 
     static func drawSide(_ state: EditorState, layout: Layout, on screen: inout Screen) {
         let side = layout.side
-        let sourcesHeight = max(4, side.height / 3)
-        let sourcesBox = CellRect(x: side.x, y: side.y, width: side.width, height: sourcesHeight)
+        let sourcesBox = layout.sources, sourcesHeight = sourcesBox.height
         screen.box(sourcesBox, title: "Sources \(state.sources.count)/16", focused: state.focus == .sources)
         for (i, source) in state.sources.enumerated() where i < sourcesHeight - 2 {
             let selected = state.focus == .sources && i == state.selectedSource
@@ -236,7 +235,7 @@ extension Editor {
             screen.put(dimensions, x: end, y: side.y + 1 + i, style: selected ? .selected : .dim)
         }
 
-        let box = CellRect(x: side.x, y: side.y + sourcesHeight, width: side.width, height: side.height - sourcesHeight)
+        let box = layout.parameters
         screen.box(box, title: "Parameters", focused: state.focus == .parameters)
         var y = box.y + 1
         // Labels take what the values leave: "output_compression" shortens in narrow panels.

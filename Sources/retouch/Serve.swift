@@ -14,6 +14,11 @@ struct Serve: AsyncParsableCommand {
             vignette); it does not interpret prompts. Point clients at http://HOST:PORT/v1 (for example \
             OPENAI_BASE_URL=http://127.0.0.1:8080/v1). Stops cleanly on Ctrl-C or SIGTERM.
 
+            Limits (see the README): outputs up to 3840 a side and 3840x2160 in all, inputs reduced \
+            to that as they are decoded; 4 edits at once (then 429 with Retry-After), a 2 GB memory \
+            budget (then 503), a request head within 10 s, a body within 300 s, idle connections \
+            closed after 60 s, 512 connections. With a key, result URLs are pre-signed.
+
             For testing clients, --fault (or a request's X-Retouch-Fault header) plays a failure: \
             429, 500, drop-after:K (close the connection after K stream events), error-event, non-json or stall.
             """

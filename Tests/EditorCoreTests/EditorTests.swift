@@ -88,6 +88,24 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.mask?.image() == nil)
     }
 
+    /// A click lands in the panel drawn under it: hit-testing and drawing share one layout
+    /// (they once split the side column differently, so a click on the bottom of Sources could
+    /// focus Parameters).
+    @Test func clicksFocusThePanelDrawnUnderThem() {
+        for rows in [12, 14, 16, 24, 48] {
+            let size = Size(columns: 100, rows: rows)
+            let layout = Layout(size: size)
+            let screen = Editor.view(EditorState(sources: [source(width: 64, height: 64)], backend: .local), size: size)
+            #expect(screen.text[layout.parameters.y].contains("Parameters"), "rows \(rows)")
+            for y in layout.sources.y..<(layout.sources.y + layout.sources.height) {
+                #expect(layout.panel(at: layout.sources.x + 2, y) == .sources, "rows \(rows), y \(y)")
+            }
+            for y in layout.parameters.y..<(layout.parameters.y + layout.parameters.height) {
+                #expect(layout.panel(at: layout.parameters.x + 2, y) == .parameters, "rows \(rows), y \(y)")
+            }
+        }
+    }
+
     @Test func mouseDragAddsARectangle() {
         var state = EditorState(sources: [source(width: 1024, height: 768)], backend: .local)
         let layout = Layout(size: small)
