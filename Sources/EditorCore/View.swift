@@ -1,4 +1,4 @@
-import ImageEditAPI
+import ImageEditModel
 import Raster
 
 extension Editor {

@@ -4,7 +4,9 @@ import FileAccess
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 import ResultFiles
 import TerminalGraphics
 

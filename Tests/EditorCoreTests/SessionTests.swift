@@ -1,5 +1,6 @@
-import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 import Testing
 @testable import EditorCore
 
