@@ -125,7 +125,8 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
         .testTarget(
             name: "LocalServerTests",
-            dependencies: ["LocalServer", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine"]
+            dependencies: ["LocalServer", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
@@ -137,3 +138,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Each file imports the modules whose members it uses.
+for target in package.targets where target.type != .system && target.type != .binary {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

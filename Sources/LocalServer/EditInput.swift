@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import ImageCodecs
 import ImageEditModel
 import LocalEngine

@@ -6,8 +6,9 @@ import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
 import Raster
-import SessionModel
 import ResultFiles
+import SessionModel
+import SessionStore
 import TerminalGraphics
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@ import EditorCore
 import FileAccess
 import Foundation
 import ImageEditModel
+import Raster
 import SessionModel
 import ResultFiles
 import SessionStore

@@ -1,3 +1,4 @@
+import Foundation
 import ImageEditModel
 import Raster
 import SessionModel

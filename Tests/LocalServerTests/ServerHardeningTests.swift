@@ -3,6 +3,7 @@ import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
 import LocalEngine
+import NIOCore
 import Raster
 import Testing
 @testable import LocalServer
