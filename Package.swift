@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
@@ -33,31 +35,43 @@ let package = Package(
         // The one sanitiser for outside text on its way to a terminal.
         .target(name: "TerminalText"),
         .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"]),
+        // The API's request, rules, pre-flight and wire shapes: pure, no I/O.
+        .target(name: "ImageEditModel", dependencies: ["Raster"]),
+        // Drafts and past runs, shared by the editor and the session store.
+        .target(name: "SessionModel", dependencies: ["Raster"]),
+        // The HTTP client of the API.
         .target(
             name: "ImageEditAPI",
             dependencies: [
-                "Raster", "FileAccess",
+                "ImageEditModel", "Raster", "FileAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Only to classify transport errors by type.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Only to recognise the inflation-limit error of AsyncHTTPClient's decompressor.
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ]
         ),
         .target(name: "LocalEngine", dependencies: ["Raster"]),
         .target(name: "TerminalGraphics", dependencies: ["Raster"]),
-        .target(name: "EditorCore", dependencies: ["ImageEditAPI", "Raster", "TerminalText"]),
+        .target(name: "EditorCore", dependencies: ["ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
         // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
-        .target(name: "SessionStore", dependencies: ["EditorCore", "ImageEditAPI", "FileAccess", "Raster", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "SessionStore",
+            dependencies: ["SessionModel", "ImageEditModel", "FileAccess", "Raster",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageCodecs", "ResultFiles", "Raster", "FileAccess",
-                           "SessionStore"]
+            dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "ResultFiles",
+                           "Raster", "FileAccess", "SessionModel", "SessionStore"]
         ),
         .target(
             name: "LocalServer",
             dependencies: [
-                "ImageEditAPI", "LocalEngine", "ImageCodecs", "Raster",
+                "ImageEditModel", "LocalEngine", "ImageCodecs", "Raster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -65,7 +79,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "ResultFiles", dependencies: ["ImageEditAPI", "Raster", "FileAccess"]),
+        .target(name: "ResultFiles", dependencies: ["ImageEditModel", "Raster", "FileAccess"]),
         // A loopback HTTP server that plays scripted responses, for tests and benchmarks.
         .target(
             name: "ScriptedServer",
@@ -79,8 +93,8 @@ let package = Package(
         .executableTarget(
             name: "retouch",
             dependencies: [
-                "Raster", "ImageCodecs", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine", "TerminalGraphics",
-                "EditorCore", "TerminalUI", "SessionStore", "TerminalText",
+                "Raster", "FileAccess", "ImageCodecs", "ImageEditModel", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine",
+                "TerminalGraphics", "EditorCore", "TerminalUI", "SessionModel", "SessionStore", "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -88,7 +102,7 @@ let package = Package(
 
         .executableTarget(
             name: "RetouchBench",
-            dependencies: ["ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
+            dependencies: ["ImageEditModel", "ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
         ),
 
         // Shared by the tests: libsixel's decoder.
@@ -96,28 +110,38 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
+        .testTarget(name: "ImageEditModelTests", dependencies: ["ImageEditModel", "Raster"]),
         .testTarget(
             name: "ImageEditAPITests",
             dependencies: [
-                "ImageEditAPI", "Raster", "ImageCodecs", "ScriptedServer", "TestSupport",
+                "ImageEditAPI", "ImageEditModel", "Raster", "ImageCodecs", "ScriptedServer", "TestSupport",
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
         .testTarget(
             name: "LocalServerTests",
-            dependencies: ["LocalServer", "ImageEditAPI", "ImageCodecs", "Raster", "LocalEngine"]
+            dependencies: ["LocalServer", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditAPI", "Raster", "TerminalText"]),
+        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "EditorCore", "Raster", "ImageEditAPI"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionStore", "ImageCodecs"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "Raster"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
-        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditAPI", "FileAccess"]),
-        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionStore", "EditorCore", "TestSupport"]),
+        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditModel", "FileAccess"]),
+        .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionModel", "SessionStore", "EditorCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Each file imports the modules whose members it uses.
+for target in package.targets where target.type != .system && target.type != .binary {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}
 
 // MARK: - Fuzzing (`make fuzz`) ---------------------------------------------------------------
 // libFuzzer targets, declared only when RETOUCH_FUZZ=1 so that ordinary builds and tests never

@@ -1,5 +1,6 @@
-import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 
 /// A key as the terminal layer decodes it.
 public enum Key: Equatable, Sendable {

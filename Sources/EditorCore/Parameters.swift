@@ -1,11 +1,33 @@
-import ImageEditAPI
+import ImageEditModel
 
 /// The request's settings as the parameters panel shows them: one row per API field, each with
 /// the choices the selected model allows (from the client's own rules table).
 public struct Parameters: Equatable, Sendable {
-    public enum Field: String, CaseIterable, Sendable {
-        case model, size, quality, background, outputFormat = "output_format", outputCompression = "output_compression"
-        case inputFidelity = "input_fidelity", n, partialImages = "partial_images"
+    /// The panel's rows, in order; each is an API field and goes by its name.
+    public enum Field: CaseIterable, Sendable, RawRepresentable {
+        case model, size, quality, background, outputFormat, outputCompression, inputFidelity, n, partialImages
+
+        public var apiField: EditField {
+            switch self {
+            case .model: .model
+            case .size: .size
+            case .quality: .quality
+            case .background: .background
+            case .outputFormat: .outputFormat
+            case .outputCompression: .outputCompression
+            case .inputFidelity: .inputFidelity
+            case .n: .n
+            case .partialImages: .partialImages
+            }
+        }
+
+        /// The API's name of the field.
+        public var rawValue: String { apiField.rawValue }
+
+        public init?(rawValue: String) {
+            guard let field = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+            self = field
+        }
     }
 
     public static let models = ["gpt-image-1.5", "gpt-image-1", "gpt-image-1-mini", "gpt-image-2", "chatgpt-image-latest", "dall-e-2"]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The prompt being written: grapheme clusters and a cursor between them. Lines are split by
 /// "\n"; wide characters and combining marks count as the characters they are.
 public struct PromptBuffer: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import ImageEditAPI
+import ImageEditModel
 import Raster
 
 /// A source image as the editor knows it: where it is, what it is, and a small copy to show.

@@ -1,5 +1,7 @@
-import ImageEditAPI
+import Foundation
+import ImageEditModel
 import Raster
+import SessionModel
 
 /// The editor's pure state machine: a message changes the state and may ask for effects.
 public enum Editor {

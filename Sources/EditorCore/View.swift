@@ -1,5 +1,7 @@
-import ImageEditAPI
+import Foundation
+import ImageEditModel
 import Raster
+import SessionModel
 
 extension Editor {
     /// Draws the state into a screen model; the terminal layer paints it.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// A folder that could not be made, with the path and the reason.
 public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -36,5 +37,13 @@ public enum Folders {
                 throw FolderError(path: prefix, reason: "cannot create the folder (" + String(cString: strerror(failure)).lowercased() + ")")
             }
         }
+    }
+}
+
+extension Folders {
+    /// Retouch's own data folder: `$XDG_DATA_HOME/retouch`, by default `~/.local/share/retouch`.
+    public static func dataFolder(environment: [String: String]) -> String {
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        return dataHome + "/retouch"
     }
 }

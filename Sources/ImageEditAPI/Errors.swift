@@ -1,3 +1,5 @@
+import ImageEditModel
+
 /// An error answer from the server: `{"error": {message, type, param, code}}` and the HTTP facts.
 public struct APIError: Equatable, Sendable {
     public var status: Int

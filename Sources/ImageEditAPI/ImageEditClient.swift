@@ -1,8 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import ImageEditModel
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
 import Raster
 
 /// The one client of `POST /images/edits`: pre-flight, the multipart upload, retries, and reading
@@ -267,47 +270,83 @@ public final class ImageEditClient: Sendable {
     }
 
     static func networkError(_ error: Error, url: String) -> NetworkError {
-        let text = String(describing: error)
-        let lower = text.lowercased()
-        let kind: NetworkError.Kind
-        if let client = error as? HTTPClientError {
+        NetworkError(kind: networkKind(error), detail: readable(error), url: URLRedaction.redact(url))
+    }
+
+    /// What kind of failure a transport error is, by its type: AsyncHTTPClient's, NIO's
+    /// channel, socket and connection errors, the HTTP parser's, and TLS's.
+    static func networkKind(_ error: Error) -> NetworkError.Kind {
+        switch error {
+        case let client as HTTPClientError:
             switch client {
-            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded: kind = .timeout
-            case .remoteConnectionClosed: kind = .connectionLost
-            default: kind = lower.contains("ssl") || lower.contains("tls") ? .tls : .other
+            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout: return .timeout
+            case .remoteConnectionClosed: return .connectionLost
+            case .tlsHandshakeTimeout: return .tls
+            case .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .invalidProxyResponse, .proxyAuthenticationRequired:
+                return .connect
+            default: return .other
             }
-        } else if let parser = error as? HTTPParserError, parser == .invalidEOFState {
-            kind = .connectionLost
-        } else if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {
-            kind = .tls
-        } else if lower.contains("connect") || lower.contains("refused") || lower.contains("resolve") || lower.contains("host") {
-            kind = .connect
-        } else if lower.contains("eof") || lower.contains("closed") || lower.contains("reset") {
-            kind = .connectionLost
-        } else {
-            kind = .other
+        case let parser as HTTPParserError:
+            return parser == .invalidEOFState ? .connectionLost : .other
+        case let channel as ChannelError:
+            switch channel {
+            case .connectTimeout: return .timeout
+            case .writeHostUnreachable: return .connect
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: return .connectionLost
+            default: return .other
+            }
+        case let io as IOError:
+            return kind(errno: io.errnoCode)
+        case let connection as NIOConnectionError:
+            // Every address failed: the first failure says how (refused, unreachable, timed out).
+            if let first = connection.connectionErrors.first, networkKind(first.error) == .timeout { return .timeout }
+            return .connect
+        case is SocketAddressError, is SocketAddressError.UnknownHost:
+            // The host name could not be resolved.
+            return .connect
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+            return .tls
+        default:
+            return .other
         }
-        return NetworkError(kind: kind, detail: readable(error), url: URLRedaction.redact(url))
+    }
+
+    static func kind(errno code: Int32) -> NetworkError.Kind {
+        switch code {
+        case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL, ENETDOWN, EHOSTDOWN: .connect
+        case ETIMEDOUT: .timeout
+        case ECONNRESET, EPIPE, ECONNABORTED, ENOTCONN: .connectionLost
+        default: .other
+        }
     }
 
     /// NIO's errors describe themselves in type syntax; keep the part a person can read.
     static func readable(_ error: Error) -> String {
-        if let client = error as? HTTPClientError {
+        switch error {
+        case let client as HTTPClientError:
             switch client {
             case .connectTimeout: return "no connection within the connect timeout"
             case .readTimeout: return "no data within the read timeout"
             case .remoteConnectionClosed: return "the server closed the connection"
             case .deadlineExceeded: return "the deadline passed"
+            case .tlsHandshakeTimeout: return "the TLS handshake timed out"
             default: break
             }
-        }
-        if let parser = error as? HTTPParserError, parser == .invalidEOFState {
+        case let parser as HTTPParserError where parser == .invalidEOFState:
             return "the connection closed before the answer's end"
+        case let io as IOError:
+            return errnoText(io.errnoCode)
+        case let connection as NIOConnectionError:
+            if let first = connection.connectionErrors.first { return readable(first.error) }
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil { return "cannot resolve \(connection.host)" }
+        default:
+            break
         }
         let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }
+
+    static func errnoText(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 
     static func snippet(_ bytes: [UInt8]) -> String {
         let text = String(decoding: bytes.prefix(120), as: UTF8.self)

@@ -1,4 +1,5 @@
 import FileAccess
+import ImageEditModel
 import Raster
 
 /// A file that could not be opened or read before or while sending.

@@ -1,3 +1,4 @@
+import ImageEditModel
 import Raster
 
 /// A `multipart/form-data` body laid out as segments: small byte runs (part headers, text
@@ -58,9 +59,9 @@ public struct MultipartBody: Sendable {
     /// The body for `request`, whose files have been inspected (`inputs` in the order images,
     /// then mask). One image goes as `image`; several as repeated `image[]`, as OpenAI's SDKs send them.
     public init(request: EditRequest, inputs: [InspectedInput], boundary: String = MultipartBody.randomBoundary()) {
-        let imageField = request.images.count == 1 ? "image" : "image[]"
+        let imageField = EditField.imageName(count: request.images.count)
         let files = inputs.enumerated().map { index, input in
-            FilePart(fieldName: index < request.images.count ? imageField : "mask",
+            FilePart(fieldName: index < request.images.count ? imageField : EditField.mask.rawValue,
                      filename: input.sendName, contentType: input.contentType, content: input.segment)
         }
         self.init(boundary: boundary, fields: request.textFields, files: files)

@@ -41,21 +41,10 @@ public struct RetryPolicy: Sendable {
 /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form HTTP uses, to seconds since 1970.
 enum HTTPDate {
     static func parse(_ text: String) -> Double? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT",
-              let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard let monthIndex = months.firstIndex(of: String(parts[2])) else { return nil }
-        let time = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard time.count == 3 else { return nil }
-        // Days from the civil date (Howard Hinnant's algorithm).
-        let m = monthIndex + 1
-        let y = m <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2])
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)?.timeIntervalSince1970
     }
 }

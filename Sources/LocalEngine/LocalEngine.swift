@@ -6,6 +6,29 @@ import Raster
 public struct LocalEngine: Sendable {
     public static let summary = "Retouch local engine: fills the masked area from the rest of the image; prompts are not interpreted"
 
+    /// How the result's alpha is treated.
+    public enum Background: String, Sendable, CaseIterable {
+        /// Alpha is kept.
+        case transparent
+        /// Flattened onto white.
+        case opaque
+        /// Alpha is kept.
+        case auto
+    }
+
+    /// How many refinement passes the fill makes.
+    public enum Quality: String, Sendable, CaseIterable {
+        case low, medium, high
+
+        var passes: Int {
+            switch self {
+            case .low: 1
+            case .medium: 2
+            case .high: 3
+            }
+        }
+    }
+
     public struct Job: Sendable {
         public var image: RGBAImage
         /// Pixels to edit: alpha 0 in the mask. Nil edits the whole image.
@@ -14,13 +37,11 @@ public struct LocalEngine: Sendable {
         public var partialImages: Int
         /// Output size; nil keeps the image's.
         public var size: (width: Int, height: Int)?
-        /// "transparent" keeps alpha, "opaque" flattens onto white; otherwise alpha is kept.
-        public var background: String?
-        /// "low", "medium", "high": how many refinement passes.
-        public var quality: String?
+        public var background: Background
+        public var quality: Quality
 
         public init(image: RGBAImage, mask: RGBAImage?, variations: Int = 1, partialImages: Int = 0,
-                    size: (width: Int, height: Int)? = nil, background: String? = nil, quality: String? = nil) {
+                    size: (width: Int, height: Int)? = nil, background: Background = .auto, quality: Quality = .medium) {
             self.image = image
             self.mask = mask
             self.variations = variations
@@ -89,8 +110,7 @@ public struct LocalEngine: Sendable {
             let final: RGBAImage
             if let mask = job.mask {
                 let hole = stride(from: 3, to: mask.pixels.count, by: 4).map { mask.pixels[$0] == 0 }
-                let passes = ["low": 1, "high": 3][job.quality ?? ""] ?? 2
-                final = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: passes)
+                final = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
                     .fill(job.image, hole: hole) { stages.append($0) }
             } else {
                 stages = [0.25, 0.5, 0.75].map { Self.sepiaVignette(job.image, strength: $0) }
@@ -117,7 +137,7 @@ public struct LocalEngine: Sendable {
         if let size = job.size, size.width != out.width || size.height != out.height {
             out = out.resized(width: size.width, height: size.height)
         }
-        if job.background == "opaque" {
+        if job.background == .opaque {
             for i in stride(from: 0, to: out.pixels.count, by: 4) where out.pixels[i + 3] != 255 {
                 let a = Int(out.pixels[i + 3])
                 for c in 0..<3 { out.pixels[i + c] = UInt8((Int(out.pixels[i + c]) * a + 255 * (255 - a) + 127) / 255) }

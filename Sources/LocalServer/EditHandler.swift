@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ImageCodecs
-import ImageEditAPI
+import ImageEditModel
 import LocalEngine
 import NIOCore
 import Raster
@@ -47,10 +47,6 @@ struct EditHandler: Sendable {
         slots = EditSlots(capacity: configuration.limits.maxConcurrentEdits)
         budget = MemoryBudget(capacity: configuration.limits.memoryBudgetBytes)
     }
-
-    static let textFields: Set<String> = ["prompt", "model", "background", "input_fidelity", "n", "output_compression",
-                                          "output_format", "partial_images", "quality", "response_format", "size",
-                                          "stream", "user"]
 
     func handle(_ request: Request) async throws -> Response {
         let started = ContinuousClock.now

@@ -1,6 +1,7 @@
 import Foundation
+import HTTPTypes
 import ImageCodecs
-import ImageEditAPI
+import ImageEditModel
 import LocalEngine
 import Raster
 
@@ -16,71 +17,58 @@ struct EditInput {
     static let maxTextFieldBytes = 256 << 10
 
     init(parts: [FormPart]) throws {
-        var fields: [String: String] = [:]
+        var fields: [EditField: String] = [:]
         var images: [FormPart] = []
         var mask: FormPart?
         for part in parts {
-            switch part.name {
-            case "image", "image[]":
+            switch EditField(partName: part.name) {
+            case .image?:
                 try Self.checkMimeType(part)
                 images.append(part)
-            case "mask":
+            case .mask?:
                 try Self.checkMimeType(part)
                 mask = part
-            case let name where EditHandler.textFields.contains(name):
+            case let field? where part.name == field.rawValue:
                 guard part.data.count <= Self.maxTextFieldBytes else {
                     throw HTTPFailure(status: .badRequest,
-                                      message: "Invalid '\(name)': \(ByteCount.format(part.data.count)) is longer than any field takes (at most \(ByteCount.format(Self.maxTextFieldBytes))).",
-                                      param: name, code: "string_above_max_length")
+                                      message: "Invalid '\(field.rawValue)': \(ByteCount.format(part.data.count)) is longer than any field takes (at most \(ByteCount.format(Self.maxTextFieldBytes))).",
+                                      param: field.rawValue, code: "string_above_max_length")
                 }
-                fields[name] = String(decoding: part.data, as: UTF8.self)
+                fields[field] = String(decoding: part.data, as: UTF8.self)
             default:
                 throw HTTPFailure(status: .badRequest, message: "Unrecognized request argument supplied: \(part.name)",
                                   param: part.name, code: "unknown_parameter")
             }
         }
-        guard let prompt = fields["prompt"] else {
-            throw HTTPFailure(status: .badRequest, message: "Missing required parameter: 'prompt'.", param: "prompt",
+        guard let prompt = fields[.prompt] else {
+            throw HTTPFailure(status: .badRequest, message: "Missing required parameter: 'prompt'.", param: EditField.prompt.rawValue,
                               code: "missing_required_parameter")
         }
         guard !images.isEmpty else {
-            throw HTTPFailure(status: .badRequest, message: "Missing required parameter: 'image'.", param: "image",
+            throw HTTPFailure(status: .badRequest, message: "Missing required parameter: 'image'.", param: EditField.image.rawValue,
                               code: "missing_required_parameter")
         }
-        func integer(_ name: String) throws -> Int? {
-            guard let text = fields[name] else { return nil }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                throw HTTPFailure(status: .badRequest, message: "Invalid type for '\(name)': expected an integer, but got '\(text)' instead.",
-                                  param: name, code: "invalid_type")
-            }
-            return value
-        }
-        var stream: Bool?
-        if let text = fields["stream"] {
-            switch text.lowercased() {
-            case "true": stream = true
-            case "false": stream = false
-            default:
-                throw HTTPFailure(status: .badRequest, message: "Invalid type for 'stream': expected a boolean, but got '\(text)' instead.",
-                                  param: "stream", code: "invalid_type")
+        var request = EditRequest(images: images.map { InputImage(bytes: $0.data, filename: $0.filename ?? "image") }, prompt: prompt,
+                                  mask: mask.map { InputImage(bytes: $0.data, filename: $0.filename ?? "mask") })
+        for field in EditField.textFields {
+            guard let text = fields[field] else { continue }
+            do {
+                try request.setText(text, for: field)
+            } catch {
+                throw HTTPFailure(status: .badRequest,
+                                  message: "Invalid type for '\(field.rawValue)': expected \(error.expected == .integer ? "an integer" : "a boolean"), but got '\(text)' instead.",
+                                  param: field.rawValue, code: "invalid_type")
             }
         }
-        request = EditRequest(
-            images: images.map { InputImage(bytes: $0.data, filename: $0.filename ?? "image") }, prompt: prompt,
-            mask: mask.map { InputImage(bytes: $0.data, filename: $0.filename ?? "mask") }, model: fields["model"],
-            background: fields["background"], inputFidelity: fields["input_fidelity"], n: try integer("n"),
-            outputCompression: try integer("output_compression"), outputFormat: fields["output_format"],
-            partialImages: try integer("partial_images"), quality: fields["quality"], responseFormat: fields["response_format"],
-            size: fields["size"], stream: stream, user: fields["user"])
+        self.request = request
         self.images = images
         self.mask = mask
 
         let facts = images.enumerated().map { Self.facts($1, name: "image \($0 + 1)") }
         let violations = Preflight.check(request, images: facts, mask: mask.map { Self.facts($0, name: "mask") })
         if let first = violations.first {
-            let field = first.field.hasPrefix("image") ? "image" : first.field
             throw HTTPFailure(status: .badRequest, message: violations.map(\.description).joined(separator: "; "),
-                              param: field, code: Self.code(for: first))
+                              param: first.parameter.rawValue, code: Self.code(for: first.kind))
         }
     }
 
@@ -99,12 +87,17 @@ struct EditInput {
         }
     }
 
-    static func code(for violation: Violation) -> String {
-        switch violation.field {
-        case "mask" where violation.problem.contains("must match"): "invalid_mask_image_size"
-        case let field where field.hasPrefix("image") || field == "mask": "invalid_image_format"
-        case "prompt" where violation.problem.contains("at most"): "string_above_max_length"
-        default: "invalid_value"
+    /// OpenAI's error code for a broken rule.
+    static func code(for kind: Violation.Kind) -> String {
+        switch kind {
+        case .maskSizeMismatch: "invalid_mask_image_size"
+        case .notAnImage, .unsupportedFormat, .unreadableHeader, .formatNotAccepted, .fileTooLarge, .notSquare,
+             .channelsNotAccepted, .imageCount:
+            "invalid_image_format"
+        case .promptTooLong: "string_above_max_length"
+        case .modelCannotEdit, .promptMissing, .valueNotAllowed, .fieldNotTaken, .sizeNotAllowed, .outOfRange,
+             .conflictingFields, .streamingNotSupported:
+            "invalid_value"
         }
     }
 
@@ -149,7 +142,7 @@ struct EditInput {
         try lease.reserve((max(1, request.n ?? 1) + 4) * output.width * output.height * 4, for: "the output images")
         return LocalEngine.Job(image: image, mask: maskImage, variations: request.n ?? 1,
                                partialImages: request.isStreaming ? request.partialImages ?? 0 : 0, size: size,
-                               background: request.background, quality: request.quality)
+                               background: background, quality: quality)
     }
 
     /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size
@@ -185,6 +178,16 @@ struct EditInput {
         return out
     }
 
+    /// The engine's treatment of alpha; values the engine does not know keep alpha.
+    var background: LocalEngine.Background {
+        request.background.flatMap(LocalEngine.Background.init(rawValue:)) ?? .auto
+    }
+
+    /// The engine's quality; `auto` and values the engine does not know are `medium`.
+    var quality: LocalEngine.Quality {
+        request.quality.flatMap(LocalEngine.Quality.init(rawValue:)) ?? .medium
+    }
+
     var outputFormat: ImageFormat {
         switch request.outputFormat {
         case "jpeg": .jpeg
@@ -198,7 +201,7 @@ struct EditInput {
         let quality = request.outputCompression ?? 100
         do {
             if outputFormat == .png {
-                return Data(try ImageEncoder.png(image, alpha: request.background == "transparent" ? .always : .whenNeeded,
+                return Data(try ImageEncoder.png(image, alpha: background == .transparent ? .always : .whenNeeded,
                                                  fast: fast))
             }
             return Data(try ImageEncoder.encode(image, as: outputFormat, quality: quality))
@@ -214,9 +217,10 @@ struct EditInput {
     }
 
     func settings(_ job: LocalEngine.Job) -> OutputSettings {
-        let transparent = request.background != "opaque" && job.image.hasTransparency && outputFormat != .jpeg
-        return OutputSettings(size: outputSize(job), quality: ["low", "medium", "high"].contains(request.quality ?? "") ? request.quality : "medium",
-                              background: transparent ? "transparent" : "opaque", outputFormat: outputFormat.rawValue)
+        let transparent = job.background != .opaque && job.image.hasTransparency && outputFormat != .jpeg
+        return OutputSettings(size: outputSize(job), quality: job.quality.rawValue,
+                              background: (transparent ? LocalEngine.Background.transparent : .opaque).rawValue,
+                              outputFormat: outputFormat.rawValue)
     }
 
     /// The local rule for usage: a text token per 4 bytes of prompt, an image token per 64x64

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Failures the local server can play on purpose, so clients' error paths can be exercised
 /// against a real server. Off unless configured or asked for with `X-Retouch-Fault`.
 public enum Fault: Equatable, Sendable {

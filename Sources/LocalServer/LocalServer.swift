@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import ImageEditAPI
+import ImageEditModel
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -27,7 +27,7 @@ public struct LocalServerConfiguration: Sendable {
     public var log: @Sendable (String) -> Void
 
     public init(host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, latencyMilliseconds: Int = 0,
-                maxBodyBytes: Int = 16 * 50 * 1024 * 1024 + 1024 * 1024, fault: Fault? = nil,
+                maxBodyBytes: Int = ModelRules.maxInputImages * ImageRequirement.gptImageSource.maxBytes + 1024 * 1024, fault: Fault? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.host = host
         self.port = port

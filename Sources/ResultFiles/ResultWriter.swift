@@ -3,7 +3,7 @@ import Glibc
 #endif
 import FileAccess
 import Foundation
-import ImageEditAPI
+import ImageEditModel
 import Raster
 
 /// A result or sidecar that could not be written, with the path and the reason.
@@ -168,16 +168,9 @@ public struct ResultWriter: Sendable {
         }
         guard fd >= 0 else { throw ResultWriteError(path: folder, reason: Self.errnoText()) }
         defer { close(fd) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = Self.errnoText()
-                unlink(path)
-                throw ResultWriteError(path: path, reason: reason)
-            }
-            written += n
+        if let failure = FileWriter.writeAll(bytes, to: fd) {
+            unlink(path)
+            throw ResultWriteError(path: path, reason: Self.errnoText(failure))
         }
         guard fsync(fd) == 0 || errno == EINVAL else {
             let reason = Self.errnoText()

@@ -2,6 +2,7 @@
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import LocalEngine
 import LocalServer
 import Raster

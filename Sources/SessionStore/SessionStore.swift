@@ -1,9 +1,9 @@
-import EditorCore
 import FileAccess
 import Foundation
 import GRDB
-import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 
 #if canImport(Glibc)
 import Glibc
@@ -40,8 +40,7 @@ public final class SessionStore: Sendable {
 
     /// `$XDG_DATA_HOME/retouch/sessions.sqlite` (default `~/.local/share`).
     public static func defaultPath(environment: [String: String]) -> String {
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
-        return dataHome + "/retouch/sessions.sqlite"
+        Folders.dataFolder(environment: environment) + "/sessions.sqlite"
     }
 
     /// Opens (or creates) the store and brings its schema up to date. `upTo` stops at an older

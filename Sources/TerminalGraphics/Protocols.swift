@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kitty graphics protocol and iTerm2 inline images: both carry an encoded image (PNG),
 /// so the terminal scales it and the bytes are few.
 public enum KittyGraphics {
@@ -51,27 +53,9 @@ public enum TmuxPassthrough {
     }
 }
 
-/// Standard base64 without line breaks.
+/// Standard base64 without line breaks, by Foundation.
 public enum Base64 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2])
-            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = Int(bytes[i]) << 16
-            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], 61, 61]
-        } else if rest == 2 {
-            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8
-            out += [alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], 61]
-        }
-        return String(decoding: out, as: UTF8.self)
+        Data(bytes).base64EncodedString()
     }
 }

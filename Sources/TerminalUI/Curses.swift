@@ -1,5 +1,6 @@
 import CNcursesw
 import EditorCore
+import FileAccess
 
 #if canImport(Glibc)
 import Glibc
@@ -53,15 +54,7 @@ final class Curses {
 
     /// Writes straight to the terminal, past ncurses (which has flushed after its refresh).
     static func write(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return
-            }
-            offset += n
-        }
+        FileWriter.writeAll(bytes, to: STDOUT_FILENO)
     }
 
     /// The next paint clears the terminal and writes every cell: pictures drawn past ncurses

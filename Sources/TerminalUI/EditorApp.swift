@@ -4,8 +4,11 @@ import FileAccess
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import Raster
 import ResultFiles
+import SessionModel
+import SessionStore
 import TerminalGraphics
 
 #if canImport(Glibc)

@@ -2,8 +2,9 @@ import EditorCore
 import FileAccess
 import Foundation
 import ImageCodecs
-import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 import SessionStore
 
 #if canImport(Glibc)
@@ -48,8 +49,8 @@ public final class SessionKeeper: @unchecked Sendable {
         guard let store else { return nil }
         let sources = request.images.map { image -> SourceReference in
             guard case .file(let path) = image.content else { return SourceReference(path: image.filename, sha256: "") }
-            let bytes = (try? FileReader.readAll(path: path, maxBytes: 1 << 30)) ?? []
-            return SourceReference(path: path, sha256: SHA256.hex(bytes))
+            // A file that cannot be read is recorded as empty.
+            return SourceReference(path: path, sha256: (try? ContentHash.sha256(file: path)) ?? ContentHash.sha256([]))
         }
         var maskPNG: [UInt8]?
         if case .bytes(let bytes)? = request.mask?.content { maskPNG = bytes }
@@ -125,7 +126,7 @@ public struct SessionStart: Sendable {
             do {
                 sources.append(try SourceLoader.load(path))
             } catch {
-                notices.append("\((path as NSString).lastPathComponent) is gone from the draft: \(error)")
+                notices.append("\(FileName.last(of: path)) is gone from the draft: \(error)")
             }
         }
         var draft = last.draft

@@ -1,6 +1,6 @@
 import EditorCore
 import ImageCodecs
-import ImageEditAPI
+import ImageEditModel
 import Raster
 
 /// Reads an image file into what the editor keeps of a source: its facts and a preview copy.

@@ -25,10 +25,10 @@ public enum TerminalProbe {
         _ = queries.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let deadline = monotonicMilliseconds() + timeoutMilliseconds
-        while monotonicMilliseconds() < deadline {
+        let deadline = Monotonic.seconds() + Double(timeoutMilliseconds) / 1000
+        while Monotonic.seconds() < deadline {
             var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&request, 1, Int32(max(1, deadline - monotonicMilliseconds())))
+            let ready = poll(&request, 1, Int32(max(1, ((deadline - Monotonic.seconds()) * 1000).rounded(.up))))
             if ready <= 0 { continue }
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count <= 0 { break }
@@ -53,11 +53,5 @@ public enum TerminalProbe {
         var size = winsize()
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
         return (Int(size.ws_col), Int(size.ws_row), Int(size.ws_xpixel), Int(size.ws_ypixel))
-    }
-
-    static func monotonicMilliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
     }
 }

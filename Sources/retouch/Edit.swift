@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageEditAPI
+import ImageEditModel
 import LocalServer
 import Raster
 import ResultFiles
@@ -28,7 +29,7 @@ struct Edit: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("image"), help: ArgumentHelp("Source image (PNG, JPEG or WebP); repeat for up to 16.", valueName: "file"))
+    @Option(name: .customLong("image"), help: ArgumentHelp("Source image (PNG, JPEG or WebP); repeat for up to \(ModelRules.maxInputImages).", valueName: "file"))
     var images: [String] = []
 
     @Option(help: ArgumentHelp("PNG mask with alpha, the first image's size; transparent pixels mark the area to edit.", valueName: "file"))

@@ -1,8 +1,10 @@
 import ArgumentParser
 import EditorCore
+import FileAccess
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import LocalServer
 import Raster
 import ResultFiles
@@ -29,7 +31,7 @@ struct EditorCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Source images (PNG, JPEG or WebP), up to 16; the first is the one edited. Without any, the editor opens its file picker.")
+    @Argument(help: "Source images (PNG, JPEG or WebP), up to \(ModelRules.maxInputImages); the first is the one edited. Without any, the editor opens its file picker.")
     var images: [String] = []
 
     @Option(help: ArgumentHelp("A mask PNG for the first image: its size, with alpha; transparent pixels mark the area to edit.", valueName: "file"))
@@ -45,7 +47,7 @@ struct EditorCommand: AsyncParsableCommand {
     var new = false
 
     func validate() throws {
-        if images.count > 16 { throw ValidationError("at most 16 source images, not \(images.count)") }
+        if images.count > ModelRules.maxInputImages { throw ValidationError("at most \(ModelRules.maxInputImages) source images, not \(images.count)") }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("the editor needs a terminal; for scripts use `retouch edit`")
         }
@@ -96,11 +98,11 @@ struct EditorCommand: AsyncParsableCommand {
             backend = .local
         }
         let client = ImageEditClient(configuration: configuration)
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        let dataFolder = Folders.dataFolder(environment: environment)
         // Images on the command line or --new start a session (one results folder each, named by
         // its start); otherwise the last session reopens with its draft.
         let start = SessionStart.begin(storePath: SessionStore.defaultPath(environment: environment), images: sources, fresh: new,
-                                       newResultsFolder: "\(dataHome)/retouch/results/session-\(ResultWriter.timestamp())")
+                                       newResultsFolder: "\(dataFolder)/results/session-\(ResultWriter.timestamp())")
         await EditorApp.run(EditorLaunch(start: start, mask: maskImage, client: client, backend: backend,
                                          graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies)))
         await client.shutdown()

@@ -2,6 +2,9 @@ import ArgumentParser
 import EditorCore
 import FileAccess
 import Foundation
+import ImageEditModel
+import Raster
+import SessionModel
 import ResultFiles
 import SessionStore
 import TerminalText
@@ -201,7 +204,7 @@ struct Export: ParsableCommand {
             for path in [result, sidecar] where path == result || FileManager.default.fileExists(atPath: sidecar) {
                 do {
                     let bytes = try FileReader.readAll(path: path, maxBytes: 1 << 30)
-                    printLine(TerminalText.safe(try writer.copy(bytes, to: (path as NSString).lastPathComponent)))
+                    printLine(TerminalText.safe(try writer.copy(bytes, to: FileName.last(of: path))))
                 } catch let error as ResultWriteError {
                     printError(error.description)
                     failed = true

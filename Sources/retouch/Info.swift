@@ -1,6 +1,6 @@
 import ArgumentParser
 import ImageCodecs
-import ImageEditAPI
+import ImageEditModel
 import Raster
 import TerminalText
 

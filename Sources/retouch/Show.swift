@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileAccess
 import Foundation
 import ImageCodecs
 import Raster
@@ -38,14 +39,26 @@ struct Show: ParsableCommand {
     @Option(help: "Sixel colours, 2 to 256.")
     var colors = SixelEncoder.Options().maxColors
 
+    /// The `--dither` choices, each an encoder setting.
+    enum DitherChoice: String, CaseIterable, ExpressibleByArgument {
+        case none, diffusion, ordered
+
+        var dither: Dither {
+            switch self {
+            case .none: .none
+            case .diffusion: .errorDiffusion(strength: 0.75)
+            case .ordered: .ordered
+            }
+        }
+    }
+
     @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered.")
-    var dither = "none"
+    var dither: DitherChoice = .none
 
     func validate() throws {
         if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
         if let height, height < 1 { throw ValidationError("--height must be at least 1 row") }
         if !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256") }
-        if !["none", "diffusion", "ordered"].contains(dither) { throw ValidationError("--dither must be none, diffusion or ordered") }
     }
 
     func run() throws {
@@ -75,8 +88,8 @@ struct Show: ParsableCommand {
                 box = (columns, rows)
             }
             let output = render(image, file: loaded.bytes, format: loaded.decoded.description.format, choice: choice, box: box, cell: cell)
-            writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output)
-            if choice.mode != .halfblock && choice.mode != .none { writeAll([0x0A]) }
+            FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
+            if choice.mode != .halfblock && choice.mode != .none { FileWriter.writeAll([0x0A], to: STDOUT_FILENO) }
         }
         if failed { throw ExitCode(1) }
     }
@@ -108,8 +121,7 @@ struct Show: ParsableCommand {
             return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? HalfBlock.previewTolerance : 0)
         case .sixel:
             let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
-            let mode: Dither = dither == "diffusion" ? .errorDiffusion(strength: 0.75) : dither == "ordered" ? .ordered : .none
-            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: colors, dither: mode))
+            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: colors, dither: dither.dither))
         case .kitty:
             let png = format == .png ? file : ((try? ImageEncoder.png(image)) ?? [])
             return KittyGraphics.display(png: png, id: 1, columns: columns, rows: rows)
@@ -119,15 +131,4 @@ struct Show: ParsableCommand {
         }
     }
 
-    private func writeAll(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return
-            }
-            offset += n
-        }
-    }
 }

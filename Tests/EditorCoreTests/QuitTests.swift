@@ -1,5 +1,5 @@
 import Testing
-import ImageEditAPI
+import ImageEditModel
 import Raster
 @testable import EditorCore
 

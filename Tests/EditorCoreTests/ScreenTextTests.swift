@@ -1,6 +1,7 @@
 import Testing
-import ImageEditAPI
+import ImageEditModel
 import Raster
+import SessionModel
 import TerminalText
 @testable import EditorCore
 

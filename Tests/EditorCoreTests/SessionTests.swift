@@ -1,5 +1,7 @@
-import ImageEditAPI
+import Foundation
+import ImageEditModel
 import Raster
+import SessionModel
 import Testing
 @testable import EditorCore
 

@@ -2,6 +2,7 @@ import Foundation
 import ScriptedServer
 import Testing
 @testable import ImageEditAPI
+import ImageEditModel
 
 func jsonAnswer(_ images: [[UInt8]], usage: Bool = true) -> String {
     let data = images.map { "{\"b64_json\":\"\(base64($0))\"}" }.joined(separator: ",")

@@ -5,6 +5,7 @@ import ScriptedServer
 import Testing
 import TestSupport
 @testable import ImageEditAPI
+import ImageEditModel
 
 /// The client against servers that lie, flood or try to learn the key: every answer ends in a
 /// bounded error naming what went wrong, and what arrived before is reported.

@@ -1,5 +1,6 @@
 import Testing
 @testable import ImageEditAPI
+import ImageEditModel
 
 @Suite struct SSEParserTests {
     static let recording = """

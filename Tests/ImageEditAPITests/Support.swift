@@ -3,6 +3,7 @@ import ImageCodecs
 import MultipartKit
 import Raster
 @testable import ImageEditAPI
+import ImageEditModel
 
 /// A part of a multipart body as an independent parser (vapor/multipart-kit) reads it back.
 struct ParsedPart {

@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import LocalEngine
 import Raster
 import Testing

@@ -1,7 +1,9 @@
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import LocalEngine
+import NIOCore
 import Raster
 import Testing
 @testable import LocalServer

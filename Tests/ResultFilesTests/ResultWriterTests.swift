@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ImageEditAPI
+import ImageEditModel
 @testable import ResultFiles
 
 @Suite struct ResultWriterTests {

@@ -1,6 +1,7 @@
 import EditorCore
 import Foundation
 import Raster
+import SessionModel
 import SessionStore
 import Testing
 

@@ -1,26 +1,54 @@
 import Testing
 @testable import SessionStore
 
-@Suite struct SHA256Tests {
+@Suite struct ContentHashTests {
+    /// FIPS 180-2's examples and the padding edges: 55 bytes fit the length in the block, 56 just
+    /// do not, 64 take a block of their own.
+    static let known: [(bytes: [UInt8], digest: String)] = [
+        ([], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        (Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ([UInt8](repeating: 0x61, count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+        ([UInt8](repeating: 0x61, count: 56), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+        ([UInt8](repeating: 0x61, count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+        ([UInt8](repeating: 0x61, count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+    ]
+
     @Test func knownDigests() {
-        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        // Two blocks.
-        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        // Many whole blocks, then a tail.
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-        // 55, 56 and 64 bytes: the padding fits, just does not, and takes a block of its own.
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        for (bytes, digest) in Self.known { #expect(ContentHash.sha256(bytes) == digest, "\(bytes.count) bytes") }
+    }
+
+    @Test func filesAreHashedInChunks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-hash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (index, (bytes, digest)) in Self.known.enumerated() {
+            let url = folder.appendingPathComponent("\(index)")
+            try Data(bytes).write(to: url)
+            #expect(try ContentHash.sha256(file: url.path) == digest, "\(bytes.count) bytes")
+        }
+        // Across chunk boundaries: a chunk and a byte, three chunks exactly, and a mixed pattern.
+        for count in [ContentHash.chunkSize + 1, 3 * ContentHash.chunkSize, 2 * ContentHash.chunkSize + 4093] {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+            let url = folder.appendingPathComponent("chunks-\(count)")
+            try Data(bytes).write(to: url)
+            #expect(try ContentHash.sha256(file: url.path) == ContentHash.sha256(bytes), "\(count) bytes")
+        }
+        // Three chunks and five bytes of 'a', against a digest made elsewhere.
+        let long = folder.appendingPathComponent("long")
+        try Data(repeating: 0x61, count: 3 * ContentHash.chunkSize + 5).write(to: long)
+        #expect(ContentHash.chunkSize == 1 << 20)
+        #expect(try ContentHash.sha256(file: long.path) == "aff2c7498aae939dfb2fb1dc6c0c83fa3708b069428e51338801af7f5dc2bf0f")
+        #expect(throws: FileAccessError.self) { try ContentHash.sha256(file: folder.appendingPathComponent("missing").path) }
     }
 }
 
-import EditorCore
+import FileAccess
 import Foundation
 import GRDB
 import Raster
+import SessionModel
 
 func temporaryStorePath() -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-store-\(UUID().uuidString)")

@@ -2,6 +2,7 @@ import EditorCore
 import Foundation
 import ImageCodecs
 import Raster
+import SessionModel
 import SessionStore
 import Testing
 @testable import TerminalUI

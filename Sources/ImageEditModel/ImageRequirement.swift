@@ -48,21 +48,26 @@ public struct ImageRequirement: Sendable {
 
     /// Every rule the file breaks, each as a sentence; empty when the file is acceptable.
     public func violations(of facts: ImageFacts) -> [String] {
-        var problems: [String] = []
+        problems(of: facts).map(\.text)
+    }
+
+    /// Every rule the file breaks, each with its kind and as a sentence.
+    public func problems(of facts: ImageFacts) -> [(kind: Violation.Kind, text: String)] {
+        var problems: [(kind: Violation.Kind, text: String)] = []
         if !formats.contains(facts.format) {
             let allowed = formats.map(\.displayName)
             let list = allowed.count == 1 ? allowed[0] : allowed.dropLast().joined(separator: ", ") + " or " + allowed.last!
-            problems.append("it is \(facts.format.displayName); only \(list) is accepted")
+            problems.append((.formatNotAccepted, "it is \(facts.format.displayName); only \(list) is accepted"))
         }
         if facts.byteCount >= maxBytes {
-            problems.append("it is \(ByteCount.format(facts.byteCount)); it must be under \(ByteCount.format(maxBytes))")
+            problems.append((.fileTooLarge, "it is \(ByteCount.format(facts.byteCount)); it must be under \(ByteCount.format(maxBytes))"))
         }
         if mustBeSquare && facts.width != facts.height {
-            problems.append("it is \(facts.width)x\(facts.height); it must be square")
+            problems.append((.notSquare, "it is \(facts.width)x\(facts.height); it must be square"))
         }
         // Channel rules only mean something once the format is right.
         if let channels, formats.contains(facts.format), !channels.contains(facts.channels) {
-            problems.append("it has \(facts.channels.readableName) pixels; \(channelsExplanation)")
+            problems.append((.channelsNotAccepted, "it has \(facts.channels.readableName) pixels; \(channelsExplanation)"))
         }
         return problems
     }

@@ -1,6 +1,6 @@
 import Testing
 import Raster
-import ImageEditAPI
+import ImageEditModel
 
 @Suite struct ImageRequirementTests {
     func facts(_ format: ImageFormat, _ w: Int, _ h: Int, _ channels: ChannelLayout, bytes: Int = 1000) -> ImageFacts {

@@ -1,6 +1,6 @@
 import Testing
 import Raster
-@testable import ImageEditAPI
+@testable import ImageEditModel
 
 func facts(_ name: String = "a.png", _ format: ImageFormat = .png, _ w: Int = 1024, _ h: Int = 1024,
            channels: ChannelLayout = .rgb, bytes: Int = 100_000) -> InputFacts {
@@ -75,7 +75,7 @@ func facts(_ name: String = "a.png", _ format: ImageFormat = .png, _ w: Int = 10
     @Test func promptLengthPerModel() {
         #expect(violations(request(prompt: String(repeating: "é", count: 32_000))).isEmpty)
         let long = violations(request(prompt: String(repeating: "a", count: 32_001)))
-        #expect(long == [Violation(field: "prompt", value: "32001 characters", problem: "gpt-image-1.5 takes at most 32000 characters")])
+        #expect(long == [Violation(.promptTooLong, parameter: .prompt, value: "32001 characters", problem: "gpt-image-1.5 takes at most 32000 characters")])
         let dalle = violations(request(model: "dall-e-2", prompt: String(repeating: "a", count: 1001)), images: [facts(channels: .rgba)])
         #expect(dalle.map(\.problem) == ["dall-e-2 takes at most 1000 characters"])
         #expect(fields(violations(request(prompt: "  \n"))) == ["prompt"])
@@ -157,5 +157,74 @@ func facts(_ name: String = "a.png", _ format: ImageFormat = .png, _ w: Int = 10
         #expect(violations(local).isEmpty, "unknown models get only the shared rules")
         local.n = 0
         #expect(fields(violations(local)) == ["n"])
+    }
+}
+
+/// Each broken rule carries its kind, so callers decide without reading the text.
+@Suite struct ViolationKindTests {
+    func kinds(_ request: EditRequest, images: [InputFacts]? = nil, mask: InputFacts? = nil) -> [Violation.Kind] {
+        Preflight.check(request, images: images ?? request.images.map { _ in facts() }, mask: mask).map(\.kind)
+    }
+
+    func request(model: String? = nil, images: Int = 1, prompt: String = "a red hat") -> EditRequest {
+        EditRequest(images: (0..<images).map { InputImage(path: "img\($0).png") }, prompt: prompt, model: model)
+    }
+
+    @Test func filesAndMasks() {
+        let files = [
+            InputFacts(name: "notes.txt", byteCount: 10, header: .failure(.notAnImage)),
+            InputFacts(name: "anim.gif", byteCount: 10, header: .failure(.unsupportedFormat(name: "GIF"))),
+            InputFacts(name: "cut.png", byteCount: 10, header: .failure(.truncated(.png))),
+            facts("big.jpg", .jpeg, bytes: 60 * 1024 * 1024),
+        ]
+        #expect(kinds(request(images: 4), images: files) == [.notAnImage, .unsupportedFormat, .unreadableHeader, .fileTooLarge])
+        let withMask = EditRequest(images: [InputImage(path: "a.png")], prompt: "x", mask: InputImage(path: "m.png"))
+        #expect(kinds(withMask, images: [facts()], mask: facts("m.png", .png, 512, 512, channels: .rgba)) == [.maskSizeMismatch])
+        #expect(kinds(withMask, images: [facts()], mask: facts("m.png", .png, 1024, 1024, channels: .rgb)) == [.channelsNotAccepted])
+        #expect(kinds(withMask, images: [facts()], mask: facts("m.jpg", .jpeg, 1024, 1024, channels: .rgba)) == [.formatNotAccepted])
+        let dalle = request(model: "dall-e-2")
+        #expect(kinds(dalle, images: [facts("w.png", .png, 800, 600, channels: .rgba)]) == [.notSquare])
+        #expect(kinds(request(images: ModelRules.maxInputImages + 1)) == [.imageCount])
+    }
+
+    @Test func promptsAndParameters() {
+        #expect(kinds(request(prompt: " ")) == [.promptMissing])
+        #expect(kinds(request(prompt: String(repeating: "a", count: 32_001))) == [.promptTooLong])
+        #expect(kinds(request(model: "dall-e-3")) == [.modelCannotEdit])
+        var r = request()
+        r.quality = "ultra"
+        r.responseFormat = "url"
+        r.size = "7x7"
+        r.n = 11
+        #expect(kinds(r) == [.valueNotAllowed, .fieldNotTaken, .sizeNotAllowed, .outOfRange])
+        var transparent = request()
+        transparent.background = "transparent"
+        transparent.outputFormat = "jpeg"
+        #expect(kinds(transparent) == [.conflictingFields])
+        var streamed = request(model: "dall-e-2")
+        streamed.stream = true
+        #expect(kinds(streamed, images: [facts(channels: .rgba)]) == [.streamingNotSupported])
+    }
+
+    @Test func theParameterIsTheAPIFieldAndTheFieldNamesThePosition() {
+        let found = Preflight.check(request(images: 2), images: [facts(), InputFacts(name: "x", byteCount: 1, header: .failure(.notAnImage))],
+                                    mask: nil)
+        #expect(found.map(\.field) == ["image[1]"])
+        #expect(found.map(\.parameter) == [.image])
+    }
+}
+
+@Suite struct EditFieldTests {
+    @Test func textFieldsAreSentInOrderAndReadBack() throws {
+        var request = EditRequest(images: [InputImage(path: "a.png")], prompt: "hat", model: "gpt-image-1", n: 2, stream: true)
+        #expect(request.textFields.map(\.name) == ["model", "prompt", "n", "stream"])
+        #expect(EditField.textFields.count == EditField.allCases.count - 2)
+        try request.setText(" 3 ", for: .n)
+        try request.setText("FALSE", for: .stream)
+        try request.setText("high", for: .quality)
+        #expect(request.n == 3 && request.stream == false && request.quality == "high")
+        #expect(throws: EditRequest.FieldTypeError(field: .n, expected: .integer, text: "two")) { try request.setText("two", for: .n) }
+        #expect(throws: EditRequest.FieldTypeError(field: .stream, expected: .boolean, text: "yes")) { try request.setText("yes", for: .stream) }
+        #expect(EditField(partName: "image[]") == .image && EditField(partName: "mask") == .mask && EditField(partName: "colour") == nil)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One source image, mask or other input file of an edit: a file on disk (streamed when sent)
 /// or bytes in memory (the editor's mask, a result reused as a source).
 public struct InputImage: Equatable, Sendable {
@@ -13,7 +15,7 @@ public struct InputImage: Equatable, Sendable {
 
     public init(path: String) {
         content = .file(path: path)
-        filename = path.split(separator: "/").last.map(String.init) ?? path
+        filename = FileName.last(of: path)
     }
 
     public init(bytes: [UInt8], filename: String) {
@@ -78,21 +80,66 @@ public struct EditRequest: Equatable, Sendable {
 
     /// The text form fields that are set, in the order they are sent.
     public var textFields: [(name: String, value: String)] {
-        let fields: [(String, String?)] = [
-            ("model", model),
-            ("prompt", prompt),
-            ("background", background),
-            ("input_fidelity", inputFidelity),
-            ("n", n.map(String.init)),
-            ("output_compression", outputCompression.map(String.init)),
-            ("output_format", outputFormat),
-            ("partial_images", partialImages.map(String.init)),
-            ("quality", quality),
-            ("response_format", responseFormat),
-            ("size", size),
-            ("stream", stream.map { $0 ? "true" : "false" }),
-            ("user", user),
-        ]
-        return fields.compactMap { name, value in value.map { (name, $0) } }
+        EditField.textFields.compactMap { field in text(for: field).map { (field.rawValue, $0) } }
+    }
+
+    /// A text field's value as it is sent; nil when it is not set (and for the file fields).
+    public func text(for field: EditField) -> String? {
+        switch field {
+        case .image, .mask: nil
+        case .model: model
+        case .prompt: prompt
+        case .background: background
+        case .inputFidelity: inputFidelity
+        case .n: n.map(String.init)
+        case .outputCompression: outputCompression.map(String.init)
+        case .outputFormat: outputFormat
+        case .partialImages: partialImages.map(String.init)
+        case .quality: quality
+        case .responseFormat: responseFormat
+        case .size: size
+        case .stream: stream.map { $0 ? "true" : "false" }
+        case .user: user
+        }
+    }
+
+    /// A text field's value that is not of the field's type.
+    public struct FieldTypeError: Error, Equatable, Sendable {
+        public enum Expected: String, Sendable { case integer, boolean }
+        public var field: EditField
+        public var expected: Expected
+        public var text: String
+    }
+
+    /// Sets a text field from its form text, as a server reads it: integers may be padded with
+    /// spaces, booleans are `true` or `false` in any case. File fields are ignored.
+    public mutating func setText(_ text: String, for field: EditField) throws(FieldTypeError) {
+        func integer() throws(FieldTypeError) -> Int {
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw FieldTypeError(field: field, expected: .integer, text: text)
+            }
+            return value
+        }
+        switch field {
+        case .image, .mask: break
+        case .model: model = text
+        case .prompt: prompt = text
+        case .background: background = text
+        case .inputFidelity: inputFidelity = text
+        case .n: n = try integer()
+        case .outputCompression: outputCompression = try integer()
+        case .outputFormat: outputFormat = text
+        case .partialImages: partialImages = try integer()
+        case .quality: quality = text
+        case .responseFormat: responseFormat = text
+        case .size: size = text
+        case .stream:
+            switch text.lowercased() {
+            case "true": stream = true
+            case "false": stream = false
+            default: throw FieldTypeError(field: field, expected: .boolean, text: text)
+            }
+        case .user: user = text
+        }
     }
 }

@@ -25,13 +25,16 @@ public struct ModelRules: Sendable {
     public var inputFidelities: [String]?
     public var streaming: Bool
 
+    /// The most images one edit takes, under any model.
+    public static let maxInputImages = 16
+
     static let standardSizes = ["1024x1024", "1536x1024", "1024x1536", "auto"]
     static let gptQualities = ["low", "medium", "high", "auto"]
     static let formats = ["png", "jpeg", "webp"]
 
     static func gptImage(_ model: String, sizes: Sizes = .listed(standardSizes), transparent: Bool = true,
                          inputFidelity: Bool = true) -> ModelRules {
-        ModelRules(model: model, supportsEdits: true, maxImages: 16, image: .gptImageSource, maxPromptLength: 32_000,
+        ModelRules(model: model, supportsEdits: true, maxImages: maxInputImages, image: .gptImageSource, maxPromptLength: 32_000,
                    sizes: sizes,
                    backgrounds: transparent ? ["transparent", "opaque", "auto"] : ["opaque", "auto"],
                    qualities: gptQualities, outputFormats: formats, responseFormats: nil,
