@@ -1,4 +1,6 @@
 import ImageCodecs
+import ImageEditModel
+import LocalEngine
 import NIOCore
 import Raster
 import Testing
