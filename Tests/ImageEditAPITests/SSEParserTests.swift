@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import ImageEditAPI
 
@@ -46,7 +47,7 @@ import Testing
     @Test func byteByByteAndRandomChunks() {
         let bytes = Array(Self.recording.utf8)
         #expect(parse(bytes.map { [$0] }) == Self.expected)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(default: 20_260_501)
         for _ in 0..<200 {
             var chunks: [[UInt8]] = []
             var offset = 0
@@ -55,7 +56,7 @@ import Testing
                 chunks.append(Array(bytes[offset..<min(bytes.count, offset + size)]))
                 offset += size
             }
-            #expect(parse(chunks) == Self.expected)
+            #expect(parse(chunks) == Self.expected, "chunks of \(chunks.map(\.count)), \(generator)")
         }
     }
 
