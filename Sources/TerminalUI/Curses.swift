@@ -81,44 +81,19 @@ final class Curses {
 
     // MARK: - Input
 
-    enum Input {
+    enum Input: Equatable {
         case key(Key)
         case mouse(MouseEvent)
         case resize(Size)
     }
 
-    /// Everything typed so far, without waiting. A bracketed paste (ESC [200~ … ESC [201~, which
-    /// ncurses hands over character by character) becomes one `.paste`.
-    func readInput() -> [Input] {
-        var inputs = readRaw()
-        var i = 0
-        while i < inputs.count {
-            if case .key(.escape) = inputs[i], Self.spells(inputs, at: i + 1, "[200~") {
-                var text = ""
-                var j = i + 6
-                while j < inputs.count {
-                    if case .key(.escape) = inputs[j], Self.spells(inputs, at: j + 1, "[201~") { break }
-                    switch inputs[j] {
-                    case .key(.character(let c)): text.append(c)
-                    case .key(.enter): text.append("\n")
-                    case .key(.tab): text.append("\t")
-                    default: break
-                    }
-                    j += 1
-                }
-                inputs.replaceSubrange(i..<min(inputs.count, j + 6), with: [.key(.paste(text))])
-            }
-            i += 1
-        }
-        return inputs
-    }
+    /// Bracketed pastes, made whole across reads.
+    private var pastes = PasteAssembler()
 
-    private static func spells(_ inputs: [Input], at start: Int, _ text: String) -> Bool {
-        guard start + text.count <= inputs.count else { return false }
-        for (offset, expected) in text.enumerated() {
-            guard case .key(.character(let c)) = inputs[start + offset], c == expected else { return false }
-        }
-        return true
+    /// Everything typed so far, without waiting. A bracketed paste becomes one `.paste` once its
+    /// end has arrived (see `PasteAssembler`).
+    func readInput() -> [Input] {
+        pastes.feed(readRaw())
     }
 
     private func readRaw() -> [Input] {
