@@ -105,11 +105,11 @@ let package = Package(
             dependencies: ["ImageEditModel", "ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
         ),
 
-        // Shared by the tests: libsixel's decoder.
+        // Shared by the tests: libsixel's decoder, the seeded random generator.
         .target(name: "TestSupport", dependencies: ["ImageCodecs", "Raster"], path: "Tests/Support"),
-        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "TestSupport"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Raster", "TestSupport"]),
         .testTarget(name: "ImageEditModelTests", dependencies: ["ImageEditModel", "Raster"]),
         .testTarget(
             name: "ImageEditAPITests",
@@ -130,8 +130,9 @@ let package = Package(
         .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "Raster"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs"]),
-        .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs",
+                                                    "ImageEditAPI", "ImageEditModel", "ScriptedServer"]),
+        .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster", "TestSupport"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditModel", "FileAccess"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionModel", "SessionStore", "EditorCore", "TestSupport"]),
     ],

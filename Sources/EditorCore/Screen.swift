@@ -54,6 +54,12 @@ public struct Style: Equatable, Hashable, Sendable {
     public static let warning = Style(foreground: .indexed(214), bold: true)
     public static let error = Style(foreground: .indexed(196), bold: true)
     public static let accent = Style(foreground: .indexed(81))
+    /// The status line: hints, or a notice, on the left; backend, model and the run on the
+    /// right. Each pair keeps a WCAG contrast of 4.5 or more at every colour depth, and
+    /// without colour the bar is reverse video (tested in TerminalUITests).
+    public static let statusBar = Style(foreground: .indexed(252), background: .indexed(236))
+    public static let statusNotice = Style(foreground: .indexed(214), background: .indexed(236), bold: true)
+    public static let statusRight = Style(foreground: .indexed(81), background: .indexed(236))
 }
 
 /// One cell: a grapheme (a wide one fills this cell and marks the next as its continuation).

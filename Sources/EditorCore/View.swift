@@ -325,8 +325,7 @@ extension Editor {
 
     static func drawStatus(_ state: EditorState, layout: Layout, on screen: inout Screen) {
         let y = layout.status
-        screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: Style(background: .indexed(236)))
-        let barStyle = Style(foreground: .indexed(252), background: .indexed(236))
+        screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: .statusBar)
         var right = "\(state.backend.label) · \(state.parameters.model)"
         if state.sessionTokens > 0 { right = "\(state.sessionTokens) tokens · " + right }
         if let run = state.run {
@@ -351,9 +350,8 @@ extension Editor {
         var hints = hint.components(separatedBy: " · ")
         while hints.count > 1 && DisplayWidth.of(hints.joined(separator: " · ")) > room { hints.removeLast() }
         let left = state.notice ?? hints.joined(separator: " · ")
-        screen.put(left, x: 1, y: y, style: state.notice == nil ? barStyle : Style(foreground: .indexed(214), background: .indexed(236), bold: true),
-                   limit: room)
-        screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: Style(foreground: .indexed(81), background: .indexed(236)))
+        screen.put(left, x: 1, y: y, style: state.notice == nil ? .statusBar : .statusNotice, limit: room)
+        screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: .statusRight)
     }
 
     static func drawPicker(_ picker: FilePicker, first: SourceImage?, size: Size, on screen: inout Screen) {

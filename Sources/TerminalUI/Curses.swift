@@ -11,6 +11,9 @@ import Glibc
 final class Curses {
     private(set) var size: Size
     private var pairs: [Int64: Int32] = [:]
+    /// The terminal's colours, or none with NO_COLOR.
+    private(set) var colors = TerminalColors(depth: .none)
+    private var terminalHasColors = false
     /// Ctrl-←/→ have no fixed key codes: ncurses numbers them from the terminal's description.
     private var wordLeftCode: Int32 = -1
     private var wordRightCode: Int32 = -1
@@ -27,10 +30,14 @@ final class Curses {
         nonl()
         keypad(retouch_stdscr(), true)
         nodelay(retouch_stdscr(), true)
-        if has_colors() {
+        // Colour is started even with NO_COLOR: pictures painted as cells keep theirs.
+        terminalHasColors = has_colors()
+        if terminalHasColors {
             start_color()
             use_default_colors()
         }
+        colors = TerminalColors(depth: TerminalColors.depth(colors: terminalHasColors ? Int(retouch_colors()) : 0,
+                                                            noColor: getenv("NO_COLOR").map { String(cString: $0) }))
         mousemask(retouch_mouse_mask(), nil)
         mouseinterval(0)
         // Button-event tracking (drags report while the button is held) and bracketed paste.
@@ -74,44 +81,19 @@ final class Curses {
 
     // MARK: - Input
 
-    enum Input {
+    enum Input: Equatable {
         case key(Key)
         case mouse(MouseEvent)
         case resize(Size)
     }
 
-    /// Everything typed so far, without waiting. A bracketed paste (ESC [200~ … ESC [201~, which
-    /// ncurses hands over character by character) becomes one `.paste`.
-    func readInput() -> [Input] {
-        var inputs = readRaw()
-        var i = 0
-        while i < inputs.count {
-            if case .key(.escape) = inputs[i], Self.spells(inputs, at: i + 1, "[200~") {
-                var text = ""
-                var j = i + 6
-                while j < inputs.count {
-                    if case .key(.escape) = inputs[j], Self.spells(inputs, at: j + 1, "[201~") { break }
-                    switch inputs[j] {
-                    case .key(.character(let c)): text.append(c)
-                    case .key(.enter): text.append("\n")
-                    case .key(.tab): text.append("\t")
-                    default: break
-                    }
-                    j += 1
-                }
-                inputs.replaceSubrange(i..<min(inputs.count, j + 6), with: [.key(.paste(text))])
-            }
-            i += 1
-        }
-        return inputs
-    }
+    /// Bracketed pastes, made whole across reads.
+    private var pastes = PasteAssembler()
 
-    private static func spells(_ inputs: [Input], at start: Int, _ text: String) -> Bool {
-        guard start + text.count <= inputs.count else { return false }
-        for (offset, expected) in text.enumerated() {
-            guard case .key(.character(let c)) = inputs[start + offset], c == expected else { return false }
-        }
-        return true
+    /// Everything typed so far, without waiting. A bracketed paste becomes one `.paste` once its
+    /// end has arrived (see `PasteAssembler`).
+    func readInput() -> [Input] {
+        pastes.feed(readRaw())
     }
 
     private func readRaw() -> [Input] {
@@ -190,13 +172,18 @@ final class Curses {
                 let cell = screen[x, y]
                 if cell.isContinuation { continue }
                 if sameSize, let previous, previous[x, y] == cell { continue }
+                let picture = colors.depth == .none && screen.images.contains { placement in
+                    let a = placement.area
+                    return x >= a.x && x < a.x + a.width && y >= a.y && y < a.y + a.height
+                }
+                let painted = colors.paint(cell.style, picture: picture, terminalHasColors: terminalHasColors)
                 var attributes = retouch_a_normal()
-                if cell.style.bold { attributes |= retouch_a_bold() }
-                if cell.style.reverse { attributes |= retouch_a_reverse() }
+                if painted.bold { attributes |= retouch_a_bold() }
+                if painted.reverse { attributes |= retouch_a_reverse() }
                 var wide = Array(cell.text.unicodeScalars.map { wchar_t($0.value) }.prefix(4)) + [0]
                 var glyph = cchar_t()
                 setcchar(&glyph, &wide, attributes, 0, nil)
-                glyph.ext_color = pair(cell.style.foreground, cell.style.background)
+                glyph.ext_color = terminalHasColors ? pair(painted.foreground, painted.background) : 0
                 // The bottom-right cell cannot be written without scrolling: insert instead.
                 if y == screen.size.rows - 1 && x == screen.size.columns - 1 {
                     wmove(window, Int32(y), Int32(x))
@@ -215,15 +202,9 @@ final class Curses {
         wrefresh(window)
     }
 
-    /// A colour pair for the two colours, made once and remembered.
-    private func pair(_ foreground: Color, _ background: Color) -> Int32 {
-        func number(_ color: Color) -> Int32 {
-            switch color {
-            case .standard: -1
-            case .indexed(let n): retouch_colors() >= 256 ? Int32(n) : Int32(n % 8)
-            }
-        }
-        let fg = number(foreground), bg = number(background)
+    /// A colour pair for two ncurses colour numbers, made once and remembered.
+    private func pair(_ fg: Int32, _ bg: Int32) -> Int32 {
+        if fg < 0 && bg < 0 { return 0 }
         let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
         if let known = pairs[key] { return known }
         let made = alloc_pair(fg, bg)

@@ -1,11 +1,12 @@
 import Testing
 import Raster
+import TestSupport
 @testable import ImageCodecs
 
 /// A valid 64x48 RGB PNG written by the test writer (stored deflate, so truncation points are
 /// predictable).
 func smallPNG() -> [UInt8] {
-    var random = TestRandom(seed: 3)
+    var random = SeededRandom(seed: 3)
     let samples = (0..<64 * 48 * 3).map { _ in UInt16(random.next(below: 256)) }
     return PNGWriter.encode(width: 64, height: 48, bitDepth: 8, colorType: .rgb, samples: samples)
 }
@@ -19,7 +20,7 @@ func pngWithHeader(width: Int, height: Int, corruptCRC: Bool = false) -> [UInt8]
 }
 
 func photoJPEG(progressive: Bool = false) throws -> [UInt8] {
-    var random = TestRandom(seed: 11)
+    var random = SeededRandom(seed: 11)
     let image = RGBAImage(width: 96, height: 64) { x, y in
         RGBA(UInt8((x * 3 + random.next(below: 40)) & 0xFF), UInt8(y * 4), UInt8(random.next(below: 256)))
     }

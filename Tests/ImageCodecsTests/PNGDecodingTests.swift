@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Raster
+import TestSupport
 @testable import ImageCodecs
 
 struct PNGCase: CustomTestStringConvertible, Sendable {
@@ -28,7 +29,7 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
     @Test(arguments: pngCases)
     func decodesEveryColourTypeAndDepth(_ c: PNGCase) throws {
         let width = 13, height = 11  // odd sizes exercise bit packing and every Adam7 pass
-        var random = TestRandom(seed: UInt64(c.colorType.rawValue) * 100 + UInt64(c.bitDepth))
+        var random = SeededRandom(seed: UInt64(c.colorType.rawValue) * 100 + UInt64(c.bitDepth))
         let channels = PNGWriter.channels(c.colorType)
         let maxSample = (1 << c.bitDepth) - 1
         let samples = (0..<width * height * channels).map { _ in UInt16(random.next(below: maxSample + 1)) }
@@ -105,7 +106,7 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
 
     @Test(arguments: [ImageEncoder.Alpha.always, .whenNeeded])
     func encodeThenDecodeIsPixelExact(alpha: ImageEncoder.Alpha) throws {
-        var random = TestRandom(seed: 7)
+        var random = SeededRandom(seed: 7)
         let image = RGBAImage(width: 57, height: 31) { _, _ in
             RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), UInt8(random.next(below: 256)),
                  UInt8(random.next(below: 256)))
@@ -131,7 +132,7 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
         var files = try ["lakeside.png", "badge.png", "lakeside-mask.png"].map {
             [UInt8](try Data(contentsOf: assets.appendingPathComponent($0)))
         }
-        var random = TestRandom(seed: 99)
+        var random = SeededRandom(seed: 99)
         let noisy = RGBAImage(width: 77, height: 41) { x, y in
             RGBA(UInt8((x * 3 + random.next(below: 9)) & 255), UInt8(y * 5), UInt8(random.next(below: 256)), UInt8(200 + x % 50))
         }

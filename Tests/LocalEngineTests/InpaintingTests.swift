@@ -1,5 +1,6 @@
 import Testing
 import Raster
+import TestSupport
 @testable import LocalEngine
 
 /// Mean absolute error over the hole's pixels, RGB channels, in levels (0–255).
@@ -40,7 +41,7 @@ func rectangleHole(width: Int, height: Int, _ rect: PixelRect) -> [Bool] {
     }
 
     @Test func knownPixelsNeverChange() {
-        var random = SplitMix(seed: 9)
+        var random = SeededRandom(seed: 9)
         let image = RGBAImage(width: 80, height: 60) { _, _ in
             RGBA(UInt8(random.next() % 256), UInt8(random.next() % 256), UInt8(random.next() % 256), UInt8(random.next() % 256))
         }

@@ -1,16 +1,9 @@
 import Testing
+import TestSupport
 @testable import Raster
 
-struct SeededRandom {
-    var state: UInt64
-    mutating func next(below bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
-}
-
 func noise(width: Int, height: Int, seed: UInt64, opaque: Bool) -> RGBAImage {
-    var random = SeededRandom(state: seed)
+    var random = SeededRandom(seed: seed)
     return RGBAImage(width: width, height: height) { _, _ in
         RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), UInt8(random.next(below: 256)),
              opaque ? 255 : UInt8(random.next(below: 256)))

@@ -27,26 +27,54 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], environment: [String: String] = cleanEnvironment, stdin: String? = nil) throws -> CLIResult {
+        try run(executable: executable, arguments, environment: environment, stdin: stdin)
+    }
+
+    /// Runs any executable to its end. stdin is written, and stdout and stderr are read, each on
+    /// its own thread: a child that fills one pipe while the other is being read never blocks.
+    static func run(executable: URL, _ arguments: [String], environment: [String: String] = cleanEnvironment,
+                    stdin: String? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        if let stdin {
-            let input = Pipe()
-            process.standardInput = input
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        let out = Pipe(), err = Pipe()
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let group = DispatchGroup()
+        if let stdin {
+            let writer = input.fileHandleForWriting
+            group.enter()
+            Thread {
+                // A child that exits without reading all of it must not raise SIGPIPE, which
+                // would end the test process: blocked on this thread, the write fails with
+                // EPIPE, and the pending signal is taken before the thread ends.
+                var pipeSignal = sigset_t()
+                sigemptyset(&pipeSignal)
+                sigaddset(&pipeSignal, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                try? writer.write(contentsOf: Data(stdin.utf8))
+                try? writer.close()
+                var now = timespec()
+                _ = sigtimedwait(&pipeSignal, nil, &now)
+                group.leave()
+            }.start()
+        }
+        let stderr = Collected(), errReader = err.fileHandleForReading
+        DispatchQueue.global().async(group: group) { stderr.data = errReader.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
         return CLIResult(status: process.terminationStatus,
                          stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+                         stderr: String(decoding: stderr.data, as: UTF8.self))
+    }
+
+    /// What one reading thread collected, handed to the other once the group is done.
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
     }
 
     /// A fresh folder for one test's files.

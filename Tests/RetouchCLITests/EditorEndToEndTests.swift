@@ -49,13 +49,22 @@ import Glibc
         }
 
         /// The editor, offline and with its data under `dataHome`, in a new tmux session of
-        /// `columns` x `rows`; `before` runs first, `after` once it exits, and the pane stays open.
-        static func editor(_ arguments: String, dataHome: URL, columns: Int, rows: Int, before: String = "",
-                           after: String = "") throws -> Session {
+        /// `columns` x `rows`; `after` runs once it exits, and the pane stays open. With
+        /// `beforeLaunch` the pane's shell waits on a tmux channel until that has run (to attach
+        /// pipe-pane, say) and is signalled: nothing the editor writes can come earlier.
+        static func editor(_ arguments: String, dataHome: URL, columns: Int, rows: Int, after: String = "",
+                           beforeLaunch: ((Session) throws -> Void)? = nil) throws -> Session {
             let session = Session()
-            let command = before + "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(dataHome.path) XDG_CONFIG_HOME=/nonexistent "
+            let channel = "\(session.name)-launch"
+            let gate = beforeLaunch == nil ? "" : "\(EditorEndToEndTests.tmux!) -L \(session.name) wait-for \(channel); "
+            let command = gate + "env -u OPENAI_API_KEY -u OPENAI_BASE_URL XDG_DATA_HOME=\(dataHome.path) XDG_CONFIG_HOME=/nonexistent "
                 + "TERM=xterm-256color \(CLI.executable.path) \(arguments); \(after)sleep 60"
             try session.tmux(["new-session", "-d", "-s", session.name, "-x", "\(columns)", "-y", "\(rows)", command])
+            if let beforeLaunch {
+                try beforeLaunch(session)
+                // A signal sent before the shell waits is kept by tmux, so the order is free.
+                try session.tmux(["wait-for", "-S", channel])
+            }
             return session
         }
 
@@ -211,10 +220,11 @@ import Glibc
         let data = try CLI.temporaryFolder()
         let raw = data.appendingPathComponent("pane.raw").path
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
-        // The pause lets pipe-pane attach before the editor draws.
-        let session = try Session.editor("--graphics sixel \(lakeside)", dataHome: data, columns: 100, rows: 30, before: "sleep 1; ")
+        // pipe-pane is attached before the editor starts, so it sees every byte the editor writes.
+        let session = try Session.editor("--graphics sixel \(lakeside)", dataHome: data, columns: 100, rows: 30) { session in
+            try session.tmux(["pipe-pane", "-O", "-t", session.name, "cat >> \(raw)"])
+        }
         defer { _ = try? session.tmux(["kill-server"]) }
-        try session.tmux(["pipe-pane", "-O", "-t", session.name, "cat >> \(raw)"])
 
         var screen = try await session.wait(for: "Prompt 0/32000", seconds: 60)
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)

@@ -12,19 +12,8 @@ import Testing
     /// `retouch` run by /bin/sh after `umask 077`.
     func runWithUmask077(_ arguments: [String], environment: [String: String] = CLI.cleanEnvironment) async throws -> CLIResult {
         try await Task.detached {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "umask 077; exec \"$0\" \"$@\"", CLI.executable.path] + arguments
-            process.environment = environment
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+            try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "umask 077; exec \"$0\" \"$@\"", CLI.executable.path] + arguments,
+                        environment: environment)
         }.value
     }
 

@@ -34,9 +34,51 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let out = text(SixelEncoder.encode(image))
         #expect(out.hasPrefix("\u{1B}P0;1;0q"))
         #expect(out.contains("#0!4?!4~"), "four blank columns, then four full ones: \(out)")
-        // With a background colour nothing is transparent.
+        #expect(Self.painted(out, width: 8, height: 6) == (0..<48).map { $0 % 8 >= 4 }, "only the right half is painted")
+        // With a background colour nothing is transparent: every pixel is painted.
         let opaque = text(SixelEncoder.encode(image, options: .init(background: RGBA(0, 0, 0))))
-        #expect(opaque.contains("~~~~~~~~") || opaque.contains("$"))
+        #expect(Self.painted(opaque, width: 8, height: 6) == [Bool](repeating: true, count: 48), "\(opaque)")
+    }
+
+    /// Which pixels of a `width` x `height` sixel image some colour paints, row by row: a small
+    /// reader of the data (`#n` colour, `!count` repeat, `$` back to the band's start, `-` next
+    /// band, `?`…`~` six pixels).
+    static func painted(_ sixel: String, width: Int, height: Int) -> [Bool] {
+        var painted = [Bool](repeating: false, count: width * height)
+        guard let q = sixel.firstIndex(of: "q") else { return painted }
+        let bytes = Array(sixel[sixel.index(after: q)...].utf8)
+        var i = 0, x = 0, band = 0
+        func number() -> Int {
+            var n = 0
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { n = n * 10 + Int(bytes[i] - 0x30); i += 1 }
+            return n
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "#"):  // raster attributes, colour: numbers and ';'
+                i += 1
+                while i < bytes.count, (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == UInt8(ascii: ";") { i += 1 }
+            case UInt8(ascii: "$"): x = 0; i += 1
+            case UInt8(ascii: "-"): x = 0; band += 1; i += 1
+            case 0x1B: return painted  // the string terminator
+            case UInt8(ascii: "!"), 0x3F...0x7E:
+                var count = 1
+                if byte == UInt8(ascii: "!") { i += 1; count = number() }
+                guard i < bytes.count, bytes[i] >= 0x3F, bytes[i] <= 0x7E else { return painted }
+                let bits = Int(bytes[i] - 0x3F)
+                for _ in 0..<count {
+                    for bit in 0..<6 where bits & (1 << bit) != 0 {
+                        let y = band * 6 + bit
+                        if x < width, y < height { painted[y * width + x] = true }
+                    }
+                    x += 1
+                }
+                i += 1
+            default: i += 1
+            }
+        }
+        return painted
     }
 
     @Test func paletteIsSnappedToWhatSixelCanSay() {
@@ -188,7 +230,7 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(TerminalReplies.parse(Array("\u{1B}[?62;4".utf8)) == TerminalReplies())
         #expect(!TerminalReplies.parse(Array("\u{1B}[6;20".utf8)).isComplete)
         #expect(TerminalReplies.parse([0x1B, 0x1B, 0x5B, 0xFF, 0x00, 0x1B]) == TerminalReplies())
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(default: 20_260_502)
         for _ in 0..<500 {
             _ = TerminalReplies.parse((0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
         }
