@@ -2,18 +2,6 @@ import ImageEditModel
 import Raster
 import SessionModel
 
-/// A key as the terminal layer decodes it.
-public enum Key: Equatable, Sendable {
-    case character(Character)
-    case enter, backspace, delete, tab, backTab, escape
-    case left, right, up, down, home, end, pageUp, pageDown
-    case shiftLeft, shiftRight, shiftUp, shiftDown, wordLeft, wordRight
-    case control(Character)
-    case function(Int)
-    /// Bracketed paste: the text arrives whole.
-    case paste(String)
-}
-
 public enum MouseEvent: Equatable, Sendable {
     case press(x: Int, y: Int)
     case drag(x: Int, y: Int)
@@ -37,6 +25,10 @@ public enum RunOutcome: Equatable, Sendable {
 public enum Message: Equatable, Sendable {
     case key(Key)
     case mouse(MouseEvent)
+    /// The terminal went away (SIGHUP, SIGTERM, the pty closed): keep the draft and go.
+    case hangUp
+    /// The draft could not be written; it is tried again once it changes.
+    case draftNotSaved(problem: String)
     case resize(Size)
     case tick(now: Double)
     case run(RunEvent)
@@ -44,46 +36,62 @@ public enum Message: Equatable, Sendable {
     /// A result, read back as a source image (iterating on it).
     case sourceLoaded(SourceImage)
     case sourceFailed(String)
-    /// A folder's entries for the file picker, or why it could not be read.
-    case folderListed(path: String, entries: [FilePicker.Entry])
-    case folderFailed(path: String, reason: String)
+    /// The answer to an effect an overlay asked for, for that overlay.
+    case reply(LayerID, Reply)
     /// A picked file, read as an added source.
     case sourceAdded(SourceImage)
-    /// The highlighted file in the picker, read with a small preview, or why it cannot be read.
-    case fileInspected(SourceImage)
-    case fileInspectionFailed(path: String, reason: String)
     /// A mask PNG read for the first source, or why it could not be read.
     case maskRead(path: String, image: RGBAImage, format: ImageFormat, hasAlpha: Bool)
     case maskFailed(String)
-    /// Past runs for the history panel, newest first, or why they could not be read.
-    case historyLoaded([PastRun])
-    case historyFailed(String)
     /// How an export went: the path written, or why not.
     case exported(path: String)
     case exportFailed(String)
 }
 
+/// What an overlay asked for, come back.
+public enum Reply: Equatable, Sendable {
+    /// A folder's entries, or why it could not be read.
+    case folderListed(path: String, entries: [FilePicker.Entry])
+    case folderFailed(path: String, reason: String)
+    /// A file read with a small preview, or why it cannot be read.
+    case fileInspected(SourceImage)
+    case fileInspectionFailed(path: String, reason: String)
+    /// Past runs, newest first, or why they could not be read.
+    case historyLoaded([PastRun])
+    case historyFailed(String)
+}
+
 /// Work for the runtime: the editor itself does no I/O.
 public enum Effect: Equatable, Sendable {
-    /// Send `request`; `mask`, when set, is to be encoded as the mask PNG.
-    case send(EditRequest, mask: RGBAImage?)
+    /// Send `request`; `mask`, when set, is to be encoded as the mask PNG. The run is recorded
+    /// with `draft`'s mask rectangles.
+    case send(EditRequest, mask: RGBAImage?, draft: Draft)
     case cancelRun
     /// Read an image file as a new first source.
     case loadSource(path: String)
     /// Read an image file to add it as the last source.
     case addSource(path: String)
-    case listFolder(path: String)
+    case listFolder(path: String, replyTo: LayerID)
     /// Read a mask PNG for the first source.
     case readMask(path: String)
     /// Past runs whose prompt contains `filter`, of this session or of all.
-    case loadHistory(filter: String, allSessions: Bool)
+    case loadHistory(filter: String, allSessions: Bool, replyTo: LayerID)
     /// Send a past run again exactly as it was (its sources, prompt, parameters and mask).
     case rerun(runID: Int64)
     /// Read the loaded mask a past run used, as a `maskRead` message.
     case readRunMask(runID: Int64)
     /// Read the file highlighted in the picker, for its thumbnail and details.
-    case inspectFile(path: String)
+    case inspectFile(path: String, replyTo: LayerID)
     /// Copy a saved result to a path chosen by the user; never replaces a file.
     case export(from: String, to: String)
+    /// Write the draft to the session store (once typing pauses, and before leaving).
+    case saveDraft(Draft)
+    /// A `.tick` is wanted at this time on the monotonic clock (a run's elapsed time, a draft
+    /// to save once typing pauses).
+    case wake(at: Double)
+    /// Ask the terminal its cell size in pixels (a resize may come with a new font).
+    case measureCells
+    /// Stop the run as interrupted, not cancelled: the terminal has gone.
+    case interruptRun
     case quit
 }

@@ -87,12 +87,12 @@ public struct ImagePlacement: Equatable, Sendable {
     public var maskImage: RGBAImage?
     /// Pictures of one sequence (a source while its mask is painted, the partial images of a
     /// run) can share a sixel palette, so they do not shimmer as they follow each other.
-    public var sequence: String
+    public var sequence: PlacementKey
     /// A partial image: more are coming, the picture is not final.
     public var isPartial: Bool
 
     public init(id: Int, area: CellRect, image: RGBAImage, overlay: [PixelRect] = [], highlighted: Int? = nil,
-                cursor: PixelRect? = nil, maskImage: RGBAImage? = nil, sequence: String, isPartial: Bool = false) {
+                cursor: PixelRect? = nil, maskImage: RGBAImage? = nil, sequence: PlacementKey, isPartial: Bool = false) {
         self.id = id
         self.area = area
         self.image = image
@@ -103,6 +103,31 @@ public struct ImagePlacement: Equatable, Sendable {
         self.sequence = sequence
         self.isPartial = isPartial
     }
+}
+
+/// Names a sequence of pictures: what is shown, and which one.
+public struct PlacementKey: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        /// The first source, with its mask over it.
+        case source
+        /// The partial images of one run.
+        case run
+        /// A saved result.
+        case result
+        /// A file highlighted in the picker.
+        case file
+    }
+
+    public var kind: Kind
+    /// A path, or a run's start.
+    public var name: String
+
+    public init(_ kind: Kind, _ name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public var description: String { "\(kind.rawValue):\(name)" }
 }
 
 /// What the editor shows: a grid of cells plus images; the terminal layer paints it.

@@ -68,12 +68,13 @@ extension EditorState {
     }
 }
 
-/// Calendar dates at an offset the runtime gives (the editor reads no time-zone database).
+/// Calendar dates in a time zone, each with the offset in force there on that date (summer
+/// time included).
 public enum WallClock {
-    /// `MM-dd HH:mm` for `seconds` since 1970 at `offset` seconds east of UTC.
-    public static func text(_ seconds: Double, offset: Int) -> String {
+    /// `MM-dd HH:mm` for `seconds` since 1970 in `timeZone`.
+    public static func text(_ seconds: Double, in timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? TimeZone(secondsFromGMT: 0)!
+        calendar.timeZone = timeZone
         let date = calendar.dateComponents([.month, .day, .hour, .minute], from: Date(timeIntervalSince1970: seconds))
         func two(_ n: Int?) -> String { let n = n ?? 0; return n < 10 ? "0\(n)" : "\(n)" }
         return "\(two(date.month))-\(two(date.day)) \(two(date.hour)):\(two(date.minute))"

@@ -1,4 +1,6 @@
+import Foundation
 import ImageEditModel
+import SessionModel
 import Raster
 
 /// A source image as the editor knows it: where it is, what it is, and a small copy to show.
@@ -72,16 +74,6 @@ public struct RunProgress: Equatable, Sendable {
     public var cancelling = false
 }
 
-public enum Overlay: Equatable, Sendable {
-    /// The keys, the focused panel's first; `offset` is how far it is scrolled.
-    case help(offset: Int)
-    case error(title: String, lines: [String])
-    case picker(FilePicker)
-    /// Asking where to export a result: the path being typed.
-    case export(result: Int, path: PromptBuffer)
-    case history(HistoryBrowser)
-}
-
 /// Two pictures side by side, or one at a time in the same place (flipped with Space).
 public struct Comparison: Equatable, Sendable {
     public enum Side: Equatable, Sendable {
@@ -123,30 +115,31 @@ public struct EditorState: Equatable, Sendable {
     public var run: RunProgress?
     public var preview: PreviewContent = .source
     public var results: [ResultItem] = []
-    public var overlay: Overlay?
+    /// Help, errors, the picker, export, history, confirmations: the top one takes the keys.
+    public var overlays = OverlayStack()
     /// A one-line message in the status bar until the next key.
     public var notice: String?
-    public var quitArmed = false
     /// Seconds on a monotonic clock, from tick messages.
     public var now: Double = 0
-    /// Prompts sent in this session, oldest first, and where recall stands.
-    public var sentPrompts: [String] = []
-    public var recall: Int?
-    /// Prompts of earlier sessions, oldest first; recall reaches them after Ctrl-R.
-    public var earlierPrompts: [String] = []
-    public var recallAllSessions = false
-    /// What was typed before recall began, given back when recall steps past the newest.
-    public var recallStash = ""
+    /// Earlier prompts, and where recall stands.
+    public var recall = PromptRecall()
     /// Tokens the API reported for this session's runs.
     public var sessionTokens = 0
-    /// Seconds east of UTC, for showing when past runs started (set by the runtime).
-    public var utcOffset = 0
+    /// Where past runs' times are shown (the runtime sets the user's; each date gets the
+    /// offset in force on that day).
+    public var timeZone = TimeZone(identifier: "UTC")!
     /// A result marked in the grid, to compare with the next one chosen.
     public var compareMark: Int?
     /// A mouse drag in progress on the preview, in image pixels.
     public var dragStart: Point?
     /// The preview fills the screen (toggled with z in the preview panel).
     public var zoomed = false
+    /// Drafts are kept (there is a session store).
+    public var keepsDrafts = false
+    /// The draft as the store holds it; when they differ, the draft is written once typing
+    /// pauses (`draftChanged` is when the difference was first seen).
+    public var savedDraft: Draft?
+    var draftChanged: Double?
     /// Where the file picker starts when there is no source yet.
     public var startFolder = "."
 
@@ -154,19 +147,5 @@ public struct EditorState: Equatable, Sendable {
         self.sources = sources
         self.backend = backend
         if let first = sources.first { mask = MaskEditor(imageWidth: first.width, imageHeight: first.height) }
-    }
-
-    /// The request the editor would send now, and what pre-flight says of it.
-    public var pendingRequest: (request: EditRequest, violations: [Violation]) {
-        let request = parameters.request(images: sources.map { InputImage(path: $0.path) },
-                                         mask: mask?.isEmpty ?? true ? nil : InputImage(bytes: [], filename: "mask.png"),
-                                         prompt: prompt.text)
-        var maskFacts: InputFacts?
-        if mask?.isEmpty == false, let first = sources.first {
-            // The mask is made to the rules: a PNG with alpha, the first image's size.
-            maskFacts = InputFacts(name: "mask", byteCount: first.width * first.height / 8,
-                                   header: .success(ImageHeader(format: .png, width: first.width, height: first.height, channels: .rgba)))
-        }
-        return (request, Preflight.check(request, images: sources.map(\.facts), mask: maskFacts))
     }
 }

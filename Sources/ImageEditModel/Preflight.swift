@@ -166,7 +166,7 @@ public enum Preflight {
         return found
     }
 
-    static func fileProblems(_ facts: InputFacts, requirement: ImageRequirement) -> [(kind: Violation.Kind, text: String)] {
+    public static func fileProblems(_ facts: InputFacts, requirement: ImageRequirement) -> [(kind: Violation.Kind, text: String)] {
         switch facts.header {
         case .failure(.notAnImage): return [(.notAnImage, "it is not a PNG, JPEG or WebP image")]
         case .failure(.unsupportedFormat(let name)): return [(.unsupportedFormat, "it is \(name); use PNG, JPEG or WebP")]

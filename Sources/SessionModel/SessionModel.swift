@@ -26,13 +26,16 @@ public struct Draft: Equatable, Sendable {
 /// A source as a run used it: where it was and what it held.
 public struct SourceReference: Equatable, Sendable, Codable {
     public var path: String
-    /// SHA-256 of the file's bytes, hex; tells whether the file changed since.
-    public var sha256: String
+    /// SHA-256 of the file's bytes, hex; tells whether the file changed since. Nil: the file
+    /// could not be read when the run was sent.
+    public var sha256: String?
 
-    public init(path: String, sha256: String) {
+    public init(path: String, sha256: String?) {
         self.path = path
         self.sha256 = sha256
     }
+
+    public var isReadable: Bool { sha256 != nil }
 }
 
 /// One edit sent from the editor, as the session store keeps it.

@@ -43,8 +43,30 @@ final class Curses {
         // Button-event tracking (drags report while the button is held) and bracketed paste.
         Self.write("\u{1B}[?1002h\u{1B}[?2004h")
         size = Size(columns: Int(retouch_cols()), rows: Int(retouch_lines()))
+        Self.defineCursorKeys()
         wordLeftCode = key_defined("\u{1B}[1;5D")
         wordRightCode = key_defined("\u{1B}[1;5C")
+    }
+
+    /// Ctrl-←/→, where the terminal's description names no code for them.
+    private static let wordLeft: Int32 = 0x1F0, wordRight: Int32 = 0x1F1
+
+    /// A terminal sends cursor keys as `ESC [ C` or `ESC O C` depending on a mode it may or may
+    /// not have been put in, and terminfo entries name only one form: both are known here, so
+    /// the keys work whatever the entry says.
+    static func defineCursorKeys() {
+        let finals: [(Character, Int32)] = [("A", KEY_UP), ("B", KEY_DOWN), ("C", KEY_RIGHT), ("D", KEY_LEFT), ("H", KEY_HOME), ("F", KEY_END)]
+        for (final, code) in finals {
+            define_key("\u{1B}[\(final)", code)
+            define_key("\u{1B}O\(final)", code)
+        }
+        for (sequence, code) in [("1~", KEY_HOME), ("7~", KEY_HOME), ("4~", KEY_END), ("8~", KEY_END), ("5~", KEY_PPAGE), ("6~", KEY_NPAGE),
+                                 ("3~", KEY_DC), ("1;2A", KEY_SR), ("1;2B", KEY_SF), ("1;2C", KEY_SRIGHT), ("1;2D", KEY_SLEFT)] {
+            define_key("\u{1B}[" + sequence, code)
+        }
+        for (sequence, code) in [("1;5D", wordLeft), ("1;5C", wordRight)] where key_defined("\u{1B}[" + sequence) <= 0 {
+            define_key("\u{1B}[" + sequence, code)
+        }
     }
 
     /// Gives the terminal back as it was. Safe to call more than once.
@@ -81,11 +103,7 @@ final class Curses {
 
     // MARK: - Input
 
-    enum Input: Equatable {
-        case key(Key)
-        case mouse(MouseEvent)
-        case resize(Size)
-    }
+    typealias Input = TerminalInput
 
     /// Bracketed pastes, made whole across reads.
     private var pastes = PasteAssembler()

@@ -47,8 +47,16 @@ final class GraphicsLayer {
     /// One cell in pixels; follows the window when the terminal reports its pixel size.
     var cell: (width: Int, height: Int)
     private var tracker = PlacementTracker()
-    /// Sixel palettes by picture sequence, so successive pictures keep their colours.
-    private var palettes: [String: Palette] = [:]
+    /// Sixel palettes by picture sequence, so successive pictures keep their colours; the
+    /// least recently used are dropped (a palette is small, but a long session meets many
+    /// results).
+    private var palettes = RecentlyUsed<PaletteKey, Palette>(capacity: 64)
+
+    /// A sequence's palette, or its palette with the mask's tint.
+    private struct PaletteKey: Hashable {
+        var sequence: PlacementKey
+        var decorated: Bool
+    }
 
     init(choice: GraphicsChoice, cell: (width: Int, height: Int)) {
         self.choice = choice
@@ -130,8 +138,8 @@ final class GraphicsLayer {
     /// a new palette.
     private func palette(for placement: ImagePlacement, pixels: RGBAImage) -> Palette {
         let decorated = !placement.overlay.isEmpty || placement.cursor != nil || placement.maskImage != nil
-        let key = placement.sequence + (decorated ? "+mask" : "")
-        if let known = palettes[key] { return known }
+        let key = PaletteKey(sequence: placement.sequence, decorated: decorated)
+        if let known = palettes.value(for: key) { return known }
         let made: Palette
         if decorated {
             let plain = PreviewPicture.checkered(placement.image.resized(width: min(256, pixels.width), height: min(256, pixels.height)))
@@ -143,7 +151,7 @@ final class GraphicsLayer {
         } else {
             made = SixelEncoder.palette(for: pixels)
         }
-        palettes[key] = made
+        palettes.set(made, for: key)
         return made
     }
 }

@@ -16,30 +16,21 @@ import Glibc
 public final class SessionKeeper: @unchecked Sendable {
     public let store: SessionStore?
     public let session: String
-    private let lock = NSLock()
-    private var savedDraft: Draft?
 
-    public init(store: SessionStore?, session: String, savedDraft: Draft?) {
+    public init(store: SessionStore?, session: String) {
         self.store = store
         self.session = session
-        self.savedDraft = savedDraft
     }
 
-    /// Whether `draft` differs from what the store holds.
-    func isUnsaved(_ draft: Draft) -> Bool {
-        lock.withLock { store != nil && draft != savedDraft }
-    }
-
-    /// Writes the draft; a failure is returned for the status line, the draft stays unsaved.
+    /// Writes the draft; a failure is returned for the status line.
     func save(_ draft: Draft) -> String? {
         guard let store else { return nil }
         do {
             let maskPNG = try draft.loadedMask.map { try ImageEncoder.png($0, alpha: .always) }
             try store.saveDraft(draft, session: session, loadedMaskPNG: maskPNG, now: Date().timeIntervalSince1970)
-            lock.withLock { savedDraft = draft }
             return nil
         } catch {
-            return "The draft could not be saved: \(error)"
+            return String(describing: error)
         }
     }
 
@@ -48,9 +39,10 @@ public final class SessionKeeper: @unchecked Sendable {
     func runStarted(_ request: EditRequest, draft: Draft, backend: String) -> Int64? {
         guard let store else { return nil }
         let sources = request.images.map { image -> SourceReference in
-            guard case .file(let path) = image.content else { return SourceReference(path: image.filename, sha256: "") }
-            // A file that cannot be read is recorded as empty.
-            return SourceReference(path: path, sha256: (try? ContentHash.sha256(file: path)) ?? ContentHash.sha256([]))
+            switch image.content {
+            case .file(let path): SourceReference(path: path, sha256: try? ContentHash.sha256(file: path))
+            case .bytes(let bytes): SourceReference(path: image.filename, sha256: ContentHash.sha256(bytes))
+            }
         }
         var maskPNG: [UInt8]?
         if case .bytes(let bytes)? = request.mask?.content { maskPNG = bytes }
@@ -103,7 +95,7 @@ public struct SessionStart: Sendable {
         do {
             store = try SessionStore(path: storePath)
         } catch {
-            return SessionStart(keeper: SessionKeeper(store: nil, session: "", savedDraft: nil), resultsFolder: newResultsFolder,
+            return SessionStart(keeper: SessionKeeper(store: nil, session: ""), resultsFolder: newResultsFolder,
                                 sources: images, draft: nil, results: [], sentPrompts: [], earlierPrompts: [], tokens: 0,
                                 notice: "History and drafts are off: \(error)")
         }
@@ -114,7 +106,7 @@ public struct SessionStart: Sendable {
             return resume(last, store: store)
         }
         let session = (try? store.startSession(resultsFolder: newResultsFolder, now: now)) ?? UUID().uuidString
-        return SessionStart(keeper: SessionKeeper(store: store, session: session, savedDraft: nil), resultsFolder: newResultsFolder,
+        return SessionStart(keeper: SessionKeeper(store: store, session: session), resultsFolder: newResultsFolder,
                             sources: images, draft: nil, results: [], sentPrompts: [],
                             earlierPrompts: (try? store.prompts(excludingSession: session)) ?? [], tokens: 0, notice: nil)
     }
@@ -143,7 +135,7 @@ public struct SessionStart: Sendable {
         if let cut = runs.last(where: { $0.status == .interrupted }) {
             notices.insert("Run \(cut.id) was interrupted; \(cut.results.count) image\(cut.results.count == 1 ? "" : "s") had arrived", at: 0)
         }
-        let keeper = SessionKeeper(store: store, session: last.id, savedDraft: last.draft)
+        let keeper = SessionKeeper(store: store, session: last.id)
         var sent: [String] = []
         for run in runs where sent.last != run.prompt { sent.append(run.prompt) }
         return SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, sources: sources, draft: draft, results: results,

@@ -26,7 +26,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.focus == .prompt)
         run(&state, type("add a red boat"))
         let effects = run(&state, [.key(.control("s"))])
-        guard case .send(let request, let mask)? = effects.first else {
+        guard case .send(let request, let mask, _)? = effects.first else {
             Issue.record("Ctrl-S should send: \(effects)")
             return
         }
@@ -67,7 +67,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         run(&state, [.key(.character("p")), .key(.character("d"))])
         #expect(state.mask?.rects.count == 1)
         let effects = run(&state, [.key(.backTab)] + type("x") + [.key(.control("s"))])
-        guard case .send(_, let mask)? = effects.first, let mask else {
+        guard case .send(_, let mask, _)? = effects.first, let mask else {
             Issue.record("expected a masked send")
             return
         }
@@ -129,13 +129,13 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         let screen = Editor.view(state, size: large)
         #expect(screen.text.contains { $0.contains("! image") })
         #expect(run(&state, [.key(.control("s"))]).isEmpty)
-        guard case .error(let title, _)? = state.overlay else {
+        guard let title = state.top(ErrorOverlay.self)?.title else {
             Issue.record("expected the reasons in an overlay")
             return
         }
         #expect(title.contains("Not sent"))
         run(&state, [.key(.escape)])
-        #expect(state.overlay == nil && state.prompt.text == "x", "closing the error keeps everything")
+        #expect(state.overlays.isEmpty && state.prompt.text == "x", "closing the error keeps everything")
     }
 
     @Test func runProgressPartialsResultsAndErrors() {
@@ -212,7 +212,8 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, type("x") + [.key(.control("s"))])
         #expect(run(&state, [.key(.control("q"))]).isEmpty)
-        #expect(state.notice?.contains("Ctrl-Q again") == true)
+        #expect(state.top(ConfirmQuitOverlay.self) != nil, "it asks first")
+        #expect(run(&state, [.key(.escape)]).isEmpty && state.overlays.isEmpty, "Esc answers: keep editing")
         #expect(run(&state, [.key(.escape)]) == [.cancelRun])
         #expect(run(&state, [.key(.control("q"))]).isEmpty, "a new confirmation is needed after another key")
         #expect(run(&state, [.key(.control("q"))]) == [.cancelRun, .quit])
@@ -261,7 +262,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.preview == .source)
         #expect(state.mask?.imageWidth == 1024 && state.mask?.imageHeight == 1024, "the mask follows the new first source")
         run(&state, [.sourceFailed("/r/x.png: the file is empty")])
-        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected an error panel"); return }
+        guard let lines = state.top(ErrorOverlay.self)?.lines else { Issue.record("expected an error panel"); return }
         #expect(lines == ["/r/x.png: the file is empty"])
     }
 
@@ -271,13 +272,13 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         let image = RGBAImage(width: 2, height: 2)
         run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/data/edit-1.png", preview: image))),
                                  .finished(.completed(totalTokens: nil)), .key(.tab), .key(.character("e"))])
-        guard case .export(0, let path)? = state.overlay else { Issue.record("expected the export field"); return }
-        #expect(path.text == "/home/me/edit-1.png")
+        guard let export = state.top(ExportOverlay.self), export.result == 0 else { Issue.record("expected the export field"); return }
+        #expect(export.path.text == "/home/me/edit-1.png")
         #expect(Editor.view(state, size: small).text.contains { $0.contains("/home/me/edit-1.png") })
         run(&state, [.key(.backspace), .key(.backspace), .key(.backspace), .key(.backspace)] + type(".jpg"))
         #expect(run(&state, [.key(.enter)]) == [.export(from: "/data/edit-1.png", to: "/home/me/edit-1.jpg")])
         run(&state, [.exportFailed("/home/me/edit-1.jpg: a file of that name exists; choose another name")])
-        guard case .error? = state.overlay else { Issue.record("expected the failure"); return }
+        #expect(state.top(ErrorOverlay.self) != nil, "the failure is shown")
     }
 
     @Test func fullSizeView() {
@@ -294,40 +295,44 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
     @Test func filePickerBrowsesAndAdds() {
         var state = EditorState(sources: [], backend: .local)
         state.startFolder = "/photos"
-        #expect(Editor.openPicker(&state) == [.listFolder(path: "/photos")])
-        run(&state, [.folderListed(path: "/photos", entries: [
+        let effects = Editor.openPicker(&state)
+        let picking = state.topLayer
+        #expect(effects == [.listFolder(path: "/photos", replyTo: picking)])
+        answer(&state, .folderListed(path: "/photos", entries: [
             .init(name: "b.JPG", isFolder: false, byteCount: 10), .init(name: "notes.txt", isFolder: false, byteCount: 5),
             .init(name: "trips", isFolder: true, byteCount: 0), .init(name: ".cache", isFolder: true, byteCount: 0),
             .init(name: "a.png", isFolder: false, byteCount: 20),
-        ])])
-        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        ]))
+        guard let picker = state.top(PickerOverlay.self)?.picker else { Issue.record("the picker should be open"); return }
         #expect(picker.entries.map(\.name) == ["..", "trips", "a.png", "b.JPG"])
         #expect(Editor.view(state, size: small).text.contains { $0.contains("Add a source: /photos") })
         #expect(run(&state, [.key(.down)]) == [])
-        #expect(run(&state, [.key(.enter)]) == [.listFolder(path: "/photos/trips")])
-        #expect(run(&state, [.key(.backspace)]) == [.listFolder(path: "/photos")])
-        run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20)])])
-        #expect(run(&state, [.key(.down), .key(.enter)]) == [.inspectFile(path: "/photos/a.png"), .addSource(path: "/photos/a.png")])
+        #expect(run(&state, [.key(.enter)]) == [.listFolder(path: "/photos/trips", replyTo: picking)])
+        #expect(run(&state, [.key(.backspace)]) == [.listFolder(path: "/photos", replyTo: picking)])
+        answer(&state, .folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20)]))
+        #expect(run(&state, [.key(.down), .key(.enter)]) == [.inspectFile(path: "/photos/a.png", replyTo: picking), .addSource(path: "/photos/a.png")])
         run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
         #expect(state.sources.map(\.path) == ["/photos/a.png"])
         #expect(state.mask?.imageWidth == 800, "the first source added gets a mask")
-        #expect(state.overlay == nil && state.focus == .prompt, "the picker closes on adding: ready to type")
+        #expect(state.overlays.isEmpty && state.focus == .prompt, "the picker closes on adding: ready to type")
         run(&state, [.sourceAdded(source("/photos/a.png", width: 800, height: 600))])
         #expect(state.sources.count == 1 && state.notice == "a.png is already a source")
         // Several files at once: mark with Space, add with Enter.
-        run(&state, [.key(.control("o")), .folderListed(path: "/photos", entries: [.init(name: "c.webp", isFolder: false, byteCount: 1),
-                                                              .init(name: "d.png", isFolder: false, byteCount: 1)])])
+        run(&state, [.key(.control("o"))])
+        answer(&state, .folderListed(path: "/photos", entries: [.init(name: "c.webp", isFolder: false, byteCount: 1),
+                                                               .init(name: "d.png", isFolder: false, byteCount: 1)]))
         run(&state, [.key(.down), .key(.character(" ")), .key(.character(" "))])
         #expect(Editor.view(state, size: small).text.contains { $0.contains("2 marked") })
         #expect(run(&state, [.key(.enter)]) == [.addSource(path: "/photos/c.webp"), .addSource(path: "/photos/d.png")])
-        #expect(state.overlay == nil)
+        #expect(state.overlays.isEmpty)
         // A file the API would refuse is not added, and says why.
         run(&state, [.key(.control("o")), .sourceAdded(SourceImage(
             path: "/photos/huge.png", facts: InputFacts(name: "huge.png", byteCount: 60 * 1024 * 1024,
                                                         header: .success(ImageHeader(format: .png, width: 10, height: 10, channels: .rgb))),
             width: 10, height: 10, preview: RGBAImage(width: 1, height: 1)))])
-        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected the reason"); return }
+        guard let lines = state.top(ErrorOverlay.self)?.lines else { Issue.record("expected the reason"); return }
         #expect(lines.first?.contains("under 50.0 MB") == true)
+        #expect(state.overlays.first(PickerOverlay.self) != nil, "the picker stays open under the error")
         #expect(state.sources.count == 1)
     }
 
@@ -335,23 +340,24 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var state = EditorState(sources: [], backend: .local)
         state.startFolder = "/photos"
         _ = Editor.openPicker(&state)
+        let picking = state.topLayer
         // The listing highlights "..": nothing to read. Moving onto a file asks for it, once.
-        #expect(run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20),
-                                                                        .init(name: "big.png", isFolder: false, byteCount: 1)])]) == [])
-        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/a.png")])
+        #expect(answer(&state, .folderListed(path: "/photos", entries: [.init(name: "a.png", isFolder: false, byteCount: 20),
+                                                                          .init(name: "big.png", isFolder: false, byteCount: 1)])) == [])
+        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/a.png", replyTo: picking)])
         #expect(run(&state, [.key(.character("x"))]) == [], "the same file is not read again")
         #expect(Editor.view(state, size: large).text.contains { $0.contains("Reading…") })
 
         // An answer for a file no longer highlighted is dropped.
-        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/big.png")])
-        run(&state, [.fileInspected(source("/photos/a.png", width: 640, height: 480))])
-        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(run(&state, [.key(.down)]) == [.inspectFile(path: "/photos/big.png", replyTo: picking)])
+        answer(&state, .fileInspected(source("/photos/a.png", width: 640, height: 480)))
+        guard let picker = state.top(PickerOverlay.self)?.picker else { Issue.record("the picker should be open"); return }
         #expect(picker.details == .reading(path: "/photos/big.png"))
 
         let huge = SourceImage(path: "/photos/big.png", facts: InputFacts(name: "big.png", byteCount: 60 * 1024 * 1024,
                                                                           header: .success(ImageHeader(format: .png, width: 4000, height: 3000, channels: .rgba))),
                                width: 4000, height: 3000, preview: RGBAImage(width: 40, height: 30))
-        run(&state, [.fileInspected(huge)])
+        answer(&state, .fileInspected(huge))
         let screen = Editor.view(state, size: large)
         #expect(screen.text.contains { $0.contains("4000x3000 · 60.0 MB") })
         #expect(screen.text.contains { $0.contains("PNG · RGBA") })
@@ -365,11 +371,12 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(narrow.text.contains { $0.contains("✗ it is 60.0 MB") })
         #expect(narrow.images.isEmpty)
 
-        run(&state, [.key(.up), .fileInspectionFailed(path: "/photos/a.png", reason: "a.png: the file ends early")])
+        run(&state, [.key(.up)])
+        answer(&state, .fileInspectionFailed(path: "/photos/a.png", reason: "a.png: the file ends early"))
         #expect(Editor.view(state, size: large).text.contains { $0.contains("a.png: the file ends early") })
         // Back on "..": no details.
         run(&state, [.key(.up)])
-        guard case .picker(let back)? = state.overlay else { Issue.record("the picker should be open"); return }
+        guard let back = state.top(PickerOverlay.self)?.picker else { Issue.record("the picker should be open"); return }
         #expect(back.details == nil)
     }
 
@@ -377,28 +384,30 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var state = EditorState(sources: [source("/photos/lake.png", width: 64, height: 48)], backend: .local)
         run(&state, [.key(.tab)])
         #expect(state.focus == .mask)
-        #expect(run(&state, [.key(.character("m"))]) == [.listFolder(path: "/photos")])
-        run(&state, [.folderListed(path: "/photos", entries: [.init(name: "a.jpg", isFolder: false, byteCount: 9),
-                                                              .init(name: "m.png", isFolder: false, byteCount: 9)])])
-        guard case .picker(let picker)? = state.overlay else { Issue.record("the picker should be open"); return }
+        let effects = run(&state, [.key(.character("m"))])
+        let picking = state.topLayer
+        #expect(effects == [.listFolder(path: "/photos", replyTo: picking)])
+        answer(&state, .folderListed(path: "/photos", entries: [.init(name: "a.jpg", isFolder: false, byteCount: 9),
+                                                               .init(name: "m.png", isFolder: false, byteCount: 9)]))
+        guard let picker = state.top(PickerOverlay.self)?.picker else { Issue.record("the picker should be open"); return }
         #expect(picker.entries.map(\.name) == ["..", "m.png"], "a mask is a PNG")
         #expect(Editor.view(state, size: large).text.contains { $0.contains("Load a mask for lake.png: /photos") })
-        #expect(run(&state, [.key(.down), .key(.character(" "))]) == [.inspectFile(path: "/photos/m.png")])
-        guard case .picker(let unmarked)? = state.overlay else { Issue.record("the picker should be open"); return }
+        #expect(run(&state, [.key(.down), .key(.character(" "))]) == [.inspectFile(path: "/photos/m.png", replyTo: picking)])
+        guard let unmarked = state.top(PickerOverlay.self)?.picker else { Issue.record("the picker should be open"); return }
         #expect(unmarked.marked.isEmpty, "one mask, nothing to mark")
         // The details judge the file as a mask for this source.
-        run(&state, [.fileInspected(SourceImage(path: "/photos/m.png", facts: InputFacts(name: "m.png", byteCount: 9,
-                                                 header: .success(ImageHeader(format: .png, width: 64, height: 48, channels: .rgb))),
-                                                 width: 64, height: 48, preview: RGBAImage(width: 64, height: 48)))])
+        answer(&state, .fileInspected(SourceImage(path: "/photos/m.png", facts: InputFacts(name: "m.png", byteCount: 9,
+                                                   header: .success(ImageHeader(format: .png, width: 64, height: 48, channels: .rgb))),
+                                                   width: 64, height: 48, preview: RGBAImage(width: 64, height: 48))))
         #expect(Editor.view(state, size: large).text.contains { $0.contains("✗ a mask must be a PNG with an alpha") })
         #expect(run(&state, [.key(.enter)]) == [.readMask(path: "/photos/m.png")])
-        #expect(state.overlay == nil)
+        #expect(state.overlays.isEmpty)
 
         // The wrong size is refused, saying which size is needed; the mask is unchanged.
         run(&state, [.maskRead(path: "/photos/m.png", image: RGBAImage(width: 32, height: 32), format: .png, hasAlpha: true)])
-        guard case .error(let title, let lines)? = state.overlay else { Issue.record("expected the reason"); return }
-        #expect(title == "m.png cannot be the mask")
-        #expect(lines == ["the mask is 32x32; it must match lake.png, 64x48"])
+        guard let error = state.top(ErrorOverlay.self) else { Issue.record("expected the reason"); return }
+        #expect(error.title == "m.png cannot be the mask")
+        #expect(error.lines == ["the mask is 32x32; it must match lake.png, 64x48"])
         #expect(state.mask?.loaded == nil)
         run(&state, [.key(.escape)])
 
@@ -434,4 +443,16 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         let state = EditorState(sources: [source()], backend: .local)
         #expect(Editor.view(state, size: Size(columns: 30, rows: 10)).text[0].contains("needs at least 40x12"))
     }
+}
+
+extension EditorState {
+    /// The top overlay, when it is a `T`.
+    func top<T: OverlayLayer>(_: T.Type) -> T? { overlays.top as? T }
+    var topLayer: LayerID { overlays.entries.last?.id ?? LayerID(0) }
+}
+
+/// The runtime's answer to what the top overlay asked.
+@discardableResult
+func answer(_ state: inout EditorState, _ reply: Reply, size: Size = small) -> [Effect] {
+    Editor.update(&state, .reply(state.topLayer, reply), size: size)
 }

@@ -30,15 +30,22 @@ import Raster
         Place(description: "the file picker (Ctrl-O)") { run(&$0, [.key(.control("o"))]) },
         Place(description: "the file picker, listed") { state in
             run(&state, [.key(.control("o"))])
-            if case .picker(let picker)? = state.overlay {
-                run(&state, [.folderListed(path: picker.folder, entries: [FilePicker.Entry(name: "a.png", isFolder: false, byteCount: 9)])])
+            if let picker = state.top(PickerOverlay.self)?.picker {
+                answer(&state, .folderListed(path: picker.folder, entries: [FilePicker.Entry(name: "a.png", isFolder: false, byteCount: 9)]))
             }
         },
         Place(description: "the mask picker (m)") { state in
             run(&state, [.key(.tab), .key(.character("m"))])
         },
         Place(description: "the history (F2)") { run(&$0, [.key(.function(2))]) },
-        Place(description: "the history, typing a filter") { run(&$0, [.key(.function(2)), .historyLoaded([]), .key(.character("/"))]) },
+        Place(description: "the history, typing a filter") { state in
+            run(&state, [.key(.function(2))])
+            answer(&state, .historyLoaded([]))
+            run(&state, [.key(.character("/"))])
+        },
+        Place(description: "an error over the picker") { state in
+            run(&state, [.key(.control("o")), .sourceFailed("x.png: not an image")])
+        },
         Place(description: "the export field") { state in
             withResults(&state)
             run(&state, [.key(.tab), .key(.control("b")), .key(.character("e"))])
@@ -64,12 +71,14 @@ import Raster
     }
 
     @Test func theOverlaysAreReached() {
-        func overlay(_ name: String) -> Overlay? { Self.state(at: Self.places.first { $0.description == name }!).overlay }
-        if case .help? = overlay("help (F1)") {} else { Issue.record("F1 opens the help") }
-        if case .error? = overlay("an error panel (a refused send)") {} else { Issue.record("an empty prompt is refused in a panel") }
-        if case .picker? = overlay("the mask picker (m)") {} else { Issue.record("m opens the mask picker") }
-        if case .history(let browser)? = overlay("the history, typing a filter") { #expect(browser.typingFilter) } else { Issue.record("/ types a filter") }
-        if case .export? = overlay("the export field") {} else { Issue.record("e asks where to export") }
+        func overlay(_ name: String) -> (any OverlayLayer)? { Self.state(at: Self.places.first { $0.description == name }!).overlays.top }
+        #expect(overlay("help (F1)") is HelpOverlay, "F1 opens the help")
+        #expect(overlay("an error panel (a refused send)") is ErrorOverlay, "an empty prompt is refused in a panel")
+        #expect((overlay("the mask picker (m)") as? PickerOverlay)?.picker.purpose == .loadMask, "m opens the mask picker")
+        #expect((overlay("the history, typing a filter") as? HistoryOverlay)?.browser.typingFilter == true, "/ types a filter")
+        #expect(overlay("the export field") is ExportOverlay, "e asks where to export")
+        let stacked = Self.state(at: Self.places.first { $0.description == "an error over the picker" }!).overlays
+        #expect(stacked.top is ErrorOverlay && stacked.entries.count == 2, "the error goes over the picker, which stays")
         #expect(Self.state(at: Self.places.first { $0.description == "the results grid" }!).preview == .gallery(selected: 1))
         if case .compare = Self.state(at: Self.places.first { $0.description == "a comparison" }!).preview {} else { Issue.record("v compares") }
     }
@@ -85,8 +94,19 @@ import Raster
         var state = Self.state(at: place)
         state.run = RunProgress(started: 0)
         #expect(Editor.update(&state, .key(key), size: small).isEmpty, "\(key) asks first from \(place)")
-        #expect(state.quitArmed && state.notice?.contains("Ctrl-Q again") == true)
+        #expect(state.top(ConfirmQuitOverlay.self) != nil, "it asks")
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("Ctrl-Q again") })
         #expect(Editor.update(&state, .key(key), size: small) == [.cancelRun, .quit], "a second \(key) cancels and quits from \(place)")
+    }
+
+    @Test func theQuestionCanBeAnsweredOrDismissed() {
+        var state = Self.state(at: Self.places[0])
+        state.run = RunProgress(started: 0)
+        run(&state, [.key(.control("q")), .key(.character("n"))])
+        #expect(state.overlays.isEmpty, "n keeps editing")
+        #expect(run(&state, [.key(.control("q")), .key(.character("y"))]) == [.cancelRun, .quit])
+        run(&state, [.key(.escape), .key(.control("q")), .finished(.cancelled)])
+        #expect(state.overlays.isEmpty, "a run that ends takes its question with it")
     }
 
     /// After an error panel, the editor still takes every key: the panel closes with Esc,
@@ -94,12 +114,12 @@ import Raster
     @Test func keysWorkAfterAnErrorPanel() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.control("s"))])
-        guard case .error? = state.overlay else {
+        guard state.top(ErrorOverlay.self) != nil else {
             Issue.record("an empty prompt is refused in a panel")
             return
         }
         run(&state, [.key(.escape)] + type("boat"))
-        #expect(state.overlay == nil && state.prompt.text == "boat")
+        #expect(state.overlays.isEmpty && state.prompt.text == "boat")
         #expect(run(&state, [.key(.control("c"))]) == [.quit])
     }
 }

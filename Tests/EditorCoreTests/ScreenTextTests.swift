@@ -27,8 +27,11 @@ import TerminalText
         var state = EditorState(sources: [source("/photos/\u{202E}gnp.exe\u{9B}.png")], backend: .custom("http://u:secret@h\u{202E}:1/v1"))
         state.prompt.insert(Self.hostile)
         state.notice = "notice \u{202E}x\u{9B}"
-        for overlay in [Overlay.error(title: "title\u{202E}", lines: [Self.hostile]), .help(offset: 0), .export(result: 0, path: PromptBuffer(Self.hostile))] {
-            state.overlay = overlay
+        let overlays: [any OverlayLayer] = [ErrorOverlay(title: "title\u{202E}", lines: [Self.hostile]), HelpOverlay(first: [.prompt]),
+                                            ExportOverlay(result: 0, path: Self.hostile)]
+        for overlay in overlays {
+            state.overlays.closeAll()
+            state.overlays.push(overlay)
             state.results = [ResultItem(path: "/r/\u{202E}x.png", preview: RGBAImage(width: 4, height: 4))]
             let screen = Editor.view(state, size: Size(columns: 120, rows: 40))
             #expect(controls(screen).isEmpty, "\(overlay)")
@@ -39,7 +42,10 @@ import TerminalText
         browser.runs = [PastRun(id: 1, sessionID: "s", started: 0, status: .failed, prompt: Self.hostile, parameters: ["model": "m\u{202E}"],
                                 sources: [SourceReference(path: "/p/\u{2066}a.png", sha256: "")], maskRects: [], maskInverted: false,
                                 hasLoadedMask: false, backend: "b\u{9B}", error: Self.hostile)]
-        state.overlay = .history(browser)
+        var history = HistoryOverlay()
+        history.browser = browser
+        state.overlays.closeAll()
+        state.overlays.push(history)
         #expect(controls(Editor.view(state, size: Size(columns: 120, rows: 40))).isEmpty)
         #expect(controls(Editor.view(state, size: Size(columns: 80, rows: 24))).isEmpty)
     }

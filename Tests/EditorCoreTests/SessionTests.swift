@@ -34,12 +34,14 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     @Test func historyBrowsesFiltersAndRestores() {
         var state = EditorState(sources: [source("/photos/lake.png", width: 1024, height: 768)], backend: .local)
         run(&state, type("typing this"))
-        #expect(run(&state, [.key(.function(2))]) == [.loadHistory(filter: "", allSessions: false)])
+        let effects = run(&state, [.key(.function(2))])
+        let browsing = state.topLayer
+        #expect(effects == [.loadHistory(filter: "", allSessions: false, replyTo: browsing)])
         #expect(Editor.view(state, size: large).text.contains { $0.contains("Reading…") })
         let runs = [pastRun(2, prompt: "snowy peaks", results: ["/r/2.png", "/r/2-2.png"], rects: [PixelRect(x: 10, y: 10, width: 50, height: 40)],
                             tokens: 900),
                     pastRun(1, prompt: "a red boat", status: .interrupted)]
-        #expect(run(&state, [.historyLoaded(runs)]) == [.inspectFile(path: "/r/2.png")], "the first result's picture is read")
+        #expect(answer(&state, .historyLoaded(runs)) == [.inspectFile(path: "/r/2.png", replyTo: browsing)], "the first result's picture is read")
         var screen = Editor.view(state, size: large)
         #expect(screen.text.contains { $0.contains("History · this session · 2 runs") })
         #expect(screen.text.contains { $0.contains("snowy peaks") && $0.contains("2 img · 12 s") })
@@ -49,22 +51,22 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(Editor.view(state, size: small).text.contains { $0.contains("model=gpt-image-1 n=2 quality=high · 900 tokens") },
                 "at 80x24, the selected run in one line")
         // The next result of the run, then the picture arrives.
-        #expect(run(&state, [.key(.right)]) == [.inspectFile(path: "/r/2-2.png")])
-        run(&state, [.fileInspected(source("/r/2-2.png", width: 64, height: 48))])
+        #expect(run(&state, [.key(.right)]) == [.inspectFile(path: "/r/2-2.png", replyTo: browsing)])
+        answer(&state, .fileInspected(source("/r/2-2.png", width: 64, height: 48)))
         screen = Editor.view(state, size: large)
         #expect(screen.images.map(\.id) == [3])
         #expect(screen.text.contains { $0.contains("result 2/2: 2-2.png") })
 
         // Filtering asks again with the text typed; a and the scope.
-        #expect(run(&state, [.key(.character("/"))] + type("bo")) == [.loadHistory(filter: "b", allSessions: false),
-                                                                     .loadHistory(filter: "bo", allSessions: false)])
-        #expect(run(&state, [.key(.enter), .key(.character("a"))]) == [.loadHistory(filter: "bo", allSessions: true)])
-        run(&state, [.historyLoaded(runs)])
+        #expect(run(&state, [.key(.character("/"))] + type("bo")) == [.loadHistory(filter: "b", allSessions: false, replyTo: browsing),
+                                                                     .loadHistory(filter: "bo", allSessions: false, replyTo: browsing)])
+        #expect(run(&state, [.key(.enter), .key(.character("a"))]) == [.loadHistory(filter: "bo", allSessions: true, replyTo: browsing)])
+        answer(&state, .historyLoaded(runs))
         #expect(Editor.view(state, size: large).text.contains { $0.contains("History · all sessions") })
 
         // Enter restores the run's prompt, parameters and mask; the sources stay.
         run(&state, [.key(.enter)])
-        #expect(state.overlay == nil)
+        #expect(state.overlays.isEmpty)
         #expect(state.prompt.text == "snowy peaks")
         #expect(state.parameters.values[.quality] == "high" && state.parameters.model == "gpt-image-1")
         #expect(state.mask?.rects == [PixelRect(x: 10, y: 10, width: 50, height: 40)] && state.mask?.inverted == true)
@@ -72,27 +74,34 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(state.notice == "Restored run 2: prompt, parameters and mask")
 
         // A run with a loaded mask asks for it.
-        run(&state, [.key(.function(2)), .historyLoaded([pastRun(5, prompt: "x", loadedMask: true)])])
+        run(&state, [.key(.function(2))])
+        answer(&state, .historyLoaded([pastRun(5, prompt: "x", loadedMask: true)]))
         #expect(run(&state, [.key(.enter)]) == [.readRunMask(runID: 5)])
     }
 
     @Test func historyRunsAgainAndBranches() {
         var state = EditorState(sources: [source()], backend: .local)
-        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])])])
+        run(&state, [.key(.function(2))])
+        answer(&state, .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])]))
         #expect(run(&state, [.key(.character("b"))]) == [.loadSource(path: "/r/7.png")], "branch: the result becomes the first source")
-        #expect(state.overlay == nil)
-        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])])])
+        #expect(state.overlays.isEmpty)
+        run(&state, [.key(.function(2))])
+        answer(&state, .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])]))
         #expect(run(&state, [.key(.character("r"))]) == [.rerun(runID: 7)])
-        #expect(state.run != nil && state.overlay == nil)
+        #expect(state.run != nil && state.overlays.isEmpty)
         // Not while another edit runs.
-        run(&state, [.key(.function(2)), .historyLoaded([pastRun(7, prompt: "fog")])])
+        run(&state, [.key(.function(2))])
+        answer(&state, .historyLoaded([pastRun(7, prompt: "fog")]))
         #expect(run(&state, [.key(.character("r"))]) == [])
         #expect(state.notice?.contains("An edit is running") == true)
         run(&state, [.key(.escape)])
         // The store cannot be read: said plainly.
-        run(&state, [.key(.escape), .key(.function(2)), .historyFailed("the session store failed: disk I/O error")])
-        guard case .error(_, let lines)? = state.overlay else { Issue.record("expected an error panel"); return }
+        run(&state, [.key(.escape), .key(.function(2))])
+        answer(&state, .historyFailed("the session store failed: disk I/O error"))
+        guard let lines = state.top(ErrorOverlay.self)?.lines else { Issue.record("expected an error panel"); return }
         #expect(lines == ["the session store failed: disk I/O error"])
+        run(&state, [.key(.escape)])
+        #expect(state.top(HistoryOverlay.self) != nil, "closing the error shows the history again")
     }
 
     @Test func resultsAreComparedSideBySideOrFlipped() {
@@ -128,7 +137,7 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
 
     @Test func earlierPromptsComeBackWithUpAndFromEverySessionWithCtrlR() {
         var state = EditorState(sources: [source()], backend: .local)
-        state.earlierPrompts = ["old one", "old two"]
+        state.recall.earlier = ["old one", "old two"]
         run(&state, type("first") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
         run(&state, type("second") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
         run(&state, type("half typed"))
@@ -147,12 +156,16 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(state.prompt.text == "line one\nline two" && state.prompt.position.line == 0)
     }
 
-    @Test func wallClockTimes() {
-        #expect(WallClock.text(0, offset: 0) == "01-01 00:00")
-        #expect(WallClock.text(1_795_622_580, offset: 0) == "11-25 16:03")  // 2026-11-25T16:03:00Z
-        #expect(WallClock.text(1_795_622_580, offset: 3600) == "11-25 17:03")
-        #expect(WallClock.text(1_709_208_000, offset: -5 * 3600) == "02-29 07:00", "a leap day, west of UTC")
-        #expect(WallClock.text(1_798_761_540, offset: 60) == "01-01 00:00", "the new year, east of UTC")
+    @Test func wallClockTimes() throws {
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        #expect(WallClock.text(0, in: utc) == "01-01 00:00")
+        #expect(WallClock.text(1_795_622_580, in: utc) == "11-25 16:03")  // 2026-11-25T16:03:00Z
+        #expect(WallClock.text(1_709_208_000, in: TimeZone(secondsFromGMT: -5 * 3600)!) == "02-29 07:00", "a leap day, west of UTC")
+        #expect(WallClock.text(1_798_761_540, in: TimeZone(secondsFromGMT: 60)!) == "01-01 00:00", "the new year, east of UTC")
+        // One zone, two offsets: each date gets the one in force on that day.
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        #expect(WallClock.text(1_795_622_580, in: berlin) == "11-25 17:03", "winter: UTC+1")
+        #expect(WallClock.text(1_784_736_180, in: berlin) == "07-22 18:03", "summer: UTC+2")  // 2026-07-22T16:03:00Z
     }
 
     @Test func tokensAddUpInTheStatusLine() {
@@ -168,10 +181,11 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     @Test func hintsGiveWayWholeNotMidWord() {
         let state = EditorState(sources: [source()], backend: .local)
         let line = Editor.view(state, size: small).text[23]
-        #expect(line.contains("type · Ctrl-S send"))
+        let hints = Keymap.hints(for: state.keyContexts)
+        #expect(hints.starts(with: ["type", "↑ earlier prompts", "Ctrl-S send"]))
+        #expect(line.contains("type · ↑ earlier prompts · Ctrl-S send"))
         // Whatever is shown ends with a whole hint.
         let shown = line.components(separatedBy: "local engine")[0].trimmingCharacters(in: .whitespaces)
-        let hints = ["type", "Ctrl-S send", "Tab panels", "↑ earlier prompts", "F2 history", "F1 help", "Ctrl-Q quit"]
         #expect(hints.contains { shown.hasSuffix($0) }, "\(shown)")
     }
 }
@@ -180,7 +194,7 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     @Test func helpListsTheFocusedPanelsKeysFirstAndScrolls() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.tab), .key(.character("?"))])
-        #expect(state.overlay == .help(offset: 0))
+        #expect(state.top(HelpOverlay.self)?.offset == 0)
         var text = Editor.view(state, size: small).text
         let firstSection = text.firstIndex { $0.contains("Mask (the preview panel)") }
         let anywhere = text.firstIndex { $0.contains("Anywhere") }
@@ -188,18 +202,18 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(text.contains { $0.contains("Keys (1–") }, "at 80x24 it says there is more")
         #expect(text.contains { $0.contains("↑↓ scroll · Esc, Enter or q closes") })
         // Scrolled to the end, the last section shows; the offset stops there.
-        run(&state, Array(repeating: .key(.pageDown), count: 10))
+        run(&state, Array(repeating: .key(.pageDown), count: 40))
         text = Editor.view(state, size: small).text
-        #expect(text.contains { $0.contains("History (F2)") })
-        #expect(text.contains { $0.contains("branch from the result") })
-        guard case .help(let end)? = state.overlay else { Issue.record("help should be open"); return }
+        #expect(text.contains { $0.contains("History filter (/)") })
+        #expect(text.contains { $0.contains("done filtering") })
+        guard let end = state.top(HelpOverlay.self)?.offset else { Issue.record("help should be open"); return }
         run(&state, [.key(.up)])
-        #expect(state.overlay == .help(offset: end - 1), "the offset stops at the end, so one step back moves")
+        #expect(state.top(HelpOverlay.self)?.offset == end - 1, "the offset stops at the end, so one step back moves")
         run(&state, [.key(.escape)])
-        #expect(state.overlay == nil)
+        #expect(state.overlays.isEmpty)
         // At 160x48 everything fits.
         run(&state, [.key(.function(1))])
         text = Editor.view(state, size: large).text
-        #expect(text.contains { $0.contains("─ Keys ─") } && text.contains { $0.contains("History (F2)") })
+        #expect(text.contains { $0.contains("─ Keys (1–") } && text.contains { $0.contains("Prompt") })
     }
 }

@@ -1,3 +1,6 @@
+import ImageEditModel
+import SessionModel
+import SessionStore
 import EditorCore
 import Foundation
 import ImageCodecs
@@ -137,7 +140,14 @@ import Glibc
         setting.runner.send(setting.request, mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))
         _ = try await setting.messages { $0.contains(.run(.status("receiving"))) }
         let runner = setting.runner
-        try await Task.detached { runner.hangUp() }.value
+        // From a thread of its own, as the editor's UI thread calls it: it blocks while it
+        // waits, which must not take one of the few threads the run's tasks need.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                runner.hangUp()
+                done.resume()
+            }.start()
+        }
         #expect(try setting.runs().map(\.status) == [.interrupted])
         await setting.client.shutdown()
         await server.stop()
@@ -200,9 +210,10 @@ import Glibc
         try FileManager.default.createDirectory(atPath: setting.folder + "/pictures", withIntermediateDirectories: true)
         try Data("12345".utf8).write(to: URL(fileURLWithPath: setting.folder + "/pictures/notes.txt"))
         try FileManager.default.createDirectory(atPath: setting.folder + "/pictures/older", withIntermediateDirectories: true)
-        setting.runner.listFolder(setting.folder + "/pictures")
+        let picker = LayerID(7)
+        setting.runner.listFolder(setting.folder + "/pictures", replyTo: picker)
         let messages = try await setting.messages { !$0.isEmpty }
-        guard case .folderListed(let path, let entries)? = messages.first else {
+        guard case .reply(picker, .folderListed(let path, let entries))? = messages.first else {
             Issue.record("not a listing: \(messages)")
             return
         }
@@ -211,9 +222,9 @@ import Glibc
         #expect(entries.contains(FilePicker.Entry(name: "notes.txt", isFolder: false, byteCount: 5)))
         #expect(entries.contains { $0.name == "older" && $0.isFolder })
 
-        setting.runner.listFolder(setting.folder + "/missing")
+        setting.runner.listFolder(setting.folder + "/missing", replyTo: picker)
         let failed = try await setting.messages { !$0.isEmpty }
-        #expect(failed == [.folderFailed(path: setting.folder + "/missing", reason: "it cannot be listed")])
+        #expect(failed == [.reply(picker, .folderFailed(path: setting.folder + "/missing", reason: "it cannot be listed"))])
         await setting.client.shutdown()
         await server.stop()
     }

@@ -11,7 +11,7 @@ private func picture(_ width: Int, _ height: Int, seed: Int = 0) -> RGBAImage {
 }
 
 private func placement(_ id: Int = 1, x: Int = 2, y: Int = 3, width: Int = 40, height: Int = 10,
-                       image: RGBAImage = picture(64, 48), sequence: String = "source:a", partial: Bool = false) -> ImagePlacement {
+                       image: RGBAImage = picture(64, 48), sequence: PlacementKey = PlacementKey(.source, "a"), partial: Bool = false) -> ImagePlacement {
     ImagePlacement(id: id, area: CellRect(x: x, y: y, width: width, height: height), image: image, sequence: sequence, isPartial: partial)
 }
 
@@ -83,15 +83,15 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
 
     @Test func partialImagesOfARunKeepOnePalette() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
-        func frame(_ image: RGBAImage, sequence: String, partial: Bool) -> [String] {
+        func frame(_ image: RGBAImage, sequence: PlacementKey, partial: Bool) -> [String] {
             registers(text(layer.bytes(for: layer.plan(screen([placement(image: image, sequence: sequence, partial: partial)]), screenRepainted: false))))
         }
-        let first = frame(picture(64, 48), sequence: "run:1", partial: true)
-        let second = frame(picture(64, 48, seed: 120), sequence: "run:1", partial: true)
+        let first = frame(picture(64, 48), sequence: PlacementKey(.run, "1"), partial: true)
+        let second = frame(picture(64, 48, seed: 120), sequence: PlacementKey(.run, "1"), partial: true)
         #expect(first.count > 16)
         #expect(first == second, "no shimmer between partial images")
         // A finished result gets a palette of its own.
-        #expect(frame(picture(64, 48, seed: 120), sequence: "result:x", partial: false) != first)
+        #expect(frame(picture(64, 48, seed: 120), sequence: PlacementKey(.result, "x"), partial: false) != first)
     }
 
     @Test func kittyReplacesAPictureByItsIDAndDeletesAMovedOne() {

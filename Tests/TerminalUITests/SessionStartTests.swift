@@ -25,9 +25,7 @@ import Testing
         var state = EditorState(sources: first.sources, backend: .local)
         state.prompt.replace(with: "a heron")
         state.mask?.rects = [PixelRect(x: 1, y: 1, width: 10, height: 10)]
-        #expect(first.keeper.isUnsaved(state.draft))
         #expect(first.keeper.save(state.draft) == nil)
-        #expect(!first.keeper.isUnsaved(state.draft))
         // A run that got one image, then the editor vanished (its pid is not alive).
         let store = try #require(first.keeper.store)
         let result = folder + "/results-1/edit-1.png"
@@ -68,6 +66,6 @@ import Testing
         let start = SessionStart.begin(storePath: storePath, images: [try SourceLoader.load(source)], fresh: false, newResultsFolder: folder)
         #expect(start.keeper.store == nil && start.sources.count == 1)
         #expect(start.notice?.hasPrefix("History and drafts are off: the session store") == true)
-        #expect(!start.keeper.isUnsaved(Draft(prompt: "anything")))
+        #expect(start.keeper.save(Draft(prompt: "anything")) == nil, "without a store, nothing is written and nothing fails")
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import Raster
+
+/// The bottom line: the focused layer's keys (from the keymap), or a notice, on the left; the
+/// run, the session's tokens, the backend and the model on the right.
+enum StatusLine {
+    static func draw(_ state: EditorState, layout: Layout, on screen: inout Screen) {
+        let y = layout.status
+        screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: .statusBar)
+        let right = rightText(state)
+        let rightWidth = DisplayWidth.of(right)
+        let room = max(0, screen.size.columns - rightWidth - 3)
+        // Hints give way whole, from the end, rather than being cut mid-word.
+        var hints = Keymap.hints(for: state.keyContexts)
+        while hints.count > 1 && DisplayWidth.of(hints.joined(separator: " · ")) > room { hints.removeLast() }
+        let left = state.notice ?? hints.joined(separator: " · ")
+        screen.put(left, x: 1, y: y, style: state.notice == nil ? .statusBar : .statusNotice, limit: room)
+        screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: .statusRight)
+    }
+
+    static func rightText(_ state: EditorState) -> String {
+        var parts: [String] = []
+        if let run = state.run {
+            parts.append("\(run.status) \(String(format: "%.1f", max(0, state.now - run.started))) s")
+            if run.partials > 0 { parts.append("\(run.partials) partial") }
+            if run.images > 0 { parts.append("\(run.images) saved") }
+            parts.append(ByteCount.format(run.bytes))
+        }
+        if state.sessionTokens > 0 { parts.append("\(state.sessionTokens) tokens") }
+        return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
+    }
+}

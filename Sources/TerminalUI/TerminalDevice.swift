@@ -1,0 +1,75 @@
+import EditorCore
+import Foundation
+import TerminalGraphics
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the editor's loop needs of a terminal. The real one is ncurses plus the picture
+/// protocols; tests drive the loop with a fake one.
+protocol TerminalDevice: AnyObject {
+    var size: Size { get }
+    /// Waits until input arrives, `wake` is readable, or `timeout` milliseconds pass (-1: no
+    /// limit). True when the terminal has gone (the pty closed under a dropped connection).
+    func wait(wake: Int32, timeout: Int32) -> Bool
+    /// Everything typed so far, without waiting.
+    func readInput() -> [TerminalInput]
+    /// The window's size, when it changed behind ncurses' back.
+    func followWindowSize() -> Size?
+    /// Shows `screen`: its text and its pictures; `repaint` draws every cell afresh.
+    func present(_ screen: Screen, repaint: Bool)
+    /// Asks the terminal one cell's size in pixels, for pictures.
+    func measureCells()
+}
+
+enum TerminalInput: Equatable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(Size)
+}
+
+/// The terminal the editor runs in: ncurses for text, `GraphicsLayer` for pictures.
+final class CursesTerminal: TerminalDevice {
+    private let curses = Curses()
+    private let graphics: GraphicsLayer
+    /// The last screen painted, pictures' cells included.
+    private var previous: Screen?
+
+    init(graphics: GraphicsChoice, cell: (width: Int, height: Int)) {
+        self.graphics = GraphicsLayer(choice: graphics, cell: cell)
+    }
+
+    func stop() { curses.stop() }
+
+    var size: Size { curses.size }
+
+    func wait(wake: Int32, timeout: Int32) -> Bool {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, timeout)
+        return fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
+    func readInput() -> [TerminalInput] { curses.readInput() }
+
+    func followWindowSize() -> Size? { curses.followWindowSize() }
+
+    func present(_ screen: Screen, repaint: Bool) {
+        var screen = screen
+        graphics.prepare(&screen)
+        let previous = repaint ? nil : previous
+        let plan = graphics.plan(screen, screenRepainted: previous == nil)
+        if previous == nil || plan.repaintScreen { curses.repaintAll() }
+        // Text and pictures reach the terminal as one update where it supports that (2026).
+        Curses.write("\u{1B}[?2026h")
+        curses.paint(screen, previous: previous)
+        Curses.write(graphics.bytes(for: plan))
+        Curses.write("\u{1B}[?2026l")
+        self.previous = screen
+    }
+
+    func measureCells() {
+        guard let window = TerminalProbe.windowSize(), window.pixelWidth > 0, window.pixelHeight > 0 else { return }
+        graphics.cell = (max(1, window.pixelWidth / window.columns), max(1, window.pixelHeight / window.rows))
+    }
+}
