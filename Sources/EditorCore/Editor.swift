@@ -7,7 +7,7 @@ public enum Editor {
     public static func update(_ state: inout EditorState, _ message: Message, size: Size) -> [Effect] {
         let effects = handle(message, state: &state, size: size)
         let (saves, wakes) = followUps(after: message, effects: effects, state: &state)
-        return saves + effects + wakes
+        return saves + effects + Previews.keepBounded(&state, size: size) + wakes
     }
 
     static func handle(_ message: Message, state: inout EditorState, size: Size) -> [Effect] {

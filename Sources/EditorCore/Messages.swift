@@ -43,6 +43,8 @@ public enum Message: Equatable, Sendable {
     /// A mask PNG read for the first source, or why it could not be read.
     case maskRead(path: String, image: RGBAImage, format: ImageFormat, hasAlpha: Bool)
     case maskFailed(String)
+    /// A result's preview, read again (nil: the file cannot be read).
+    case previewRead(path: String, image: RGBAImage?)
     /// How an export went: the path written, or why not.
     case exported(path: String)
     case exportFailed(String)
@@ -84,6 +86,8 @@ public enum Effect: Equatable, Sendable {
     case inspectFile(path: String, replyTo: LayerID)
     /// Copy a saved result to a path chosen by the user; never replaces a file.
     case export(from: String, to: String)
+    /// Read a result's file again for its preview.
+    case readPreview(path: String)
     /// Write the draft to the session store (once typing pauses, and before leaving).
     case saveDraft(Draft)
     /// A `.tick` is wanted at this time on the monotonic clock (a run's elapsed time, a draft

@@ -33,6 +33,8 @@ extension Editor {
             state.mask?.load(image, previewWidth: first.preview.width, previewHeight: first.preview.height)
             state.preview = .source
             state.notice = "Mask loaded from \(name); rectangles add to it"
+        case .previewRead(let path, let image):
+            Previews.received(path: path, image: image, state: &state)
         case .maskFailed(let reason):
             state.overlays.push(ErrorOverlay(title: "Could not read the mask", lines: [reason]))
         default:

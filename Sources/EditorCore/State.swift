@@ -20,7 +20,7 @@ public struct SourceImage: Equatable, Sendable {
         self.preview = preview
     }
 
-    public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+    public var name: String { FileName.last(of: path) }
 }
 
 public enum Panel: String, CaseIterable, Sendable {
@@ -56,9 +56,11 @@ public enum Backend: Equatable, Sendable {
 /// A finished image, saved on disk.
 public struct ResultItem: Equatable, Sendable {
     public var path: String
-    public var preview: RGBAImage
+    /// A small copy to draw; nil when it was let go to bound memory (it is read again when
+    /// shown) or when the file cannot be read.
+    public var preview: RGBAImage?
 
-    public init(path: String, preview: RGBAImage) {
+    public init(path: String, preview: RGBAImage?) {
         self.path = path
         self.preview = preview
     }
@@ -134,6 +136,9 @@ public struct EditorState: Equatable, Sendable {
     public var dragStart: Point?
     /// The preview fills the screen (toggled with z in the preview panel).
     public var zoomed = false
+    /// Result previews, least recently shown first, and the ones asked for (see Previews.swift).
+    var previewUse: [String] = []
+    var previewsAsked: Set<String> = []
     /// Drafts are kept (there is a session store).
     public var keepsDrafts = false
     /// The draft as the store holds it; when they differ, the draft is written once typing

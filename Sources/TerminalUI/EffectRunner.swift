@@ -37,6 +37,7 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
         case .inspectFile(let path, let id): inspect(path, replyTo: id)
         case .readMask(let path): readMask(path)
         case .export(let from, let to): export(from: from, to: to)
+        case .readPreview(let path): readPreview(path)
         case .saveDraft(let draft):
             // A quick write on the UI thread: the draft is small and the store answers at once.
             if let problem = launch.keeper.save(draft) { inbox.post(.draftNotSaved(problem: problem)) }
@@ -208,7 +209,7 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
             do {
                 let bytes = try FileReader.readAll(path: from, maxBytes: 1 << 30)
                 let folder = (to as NSString).deletingLastPathComponent
-                let name = (to as NSString).lastPathComponent
+                let name = FileName.last(of: to)
                 let writer = ResultWriter(folder: folder.isEmpty ? "." : folder, stem: "")
                 let written = try writer.copy(bytes, to: name)
                 inbox.post(.exported(path: written))
@@ -217,6 +218,15 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
             } catch {
                 inbox.post(.exportFailed("\(from): \(error)"))
             }
+        }
+    }
+
+    /// A result's preview, let go to bound memory and shown again.
+    func readPreview(_ path: String) {
+        let inbox = inbox
+        Task.detached {
+            let bytes = try? FileReader.readAll(path: path, maxBytes: 1 << 30)
+            inbox.post(.previewRead(path: path, image: bytes.flatMap(Self.preview)))
         }
     }
 

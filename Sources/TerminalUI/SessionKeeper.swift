@@ -125,12 +125,13 @@ public struct SessionStart: Sendable {
         if let loaded = try? store.draft(session: last.id)?.loadedMaskPNG, let image = try? ImageDecoder().decode(loaded).image {
             draft?.loadedMask = image
         }
-        // Every result of the session, oldest first, as far as the files are still there.
+        // Every result of the session whose file is still there, oldest first; the newest with
+        // their previews, the others' read when shown.
         let runs = ((try? store.runs(session: last.id)) ?? []).reversed()
-        var results: [ResultItem] = []
-        for path in runs.flatMap(\.results).suffix(48) {
-            guard let bytes = try? FileReader.readAll(path: path, maxBytes: 1 << 30), let preview = EffectRunner.preview(bytes) else { continue }
-            results.append(ResultItem(path: path, preview: preview))
+        let paths = runs.flatMap(\.results).filter { FileManager.default.fileExists(atPath: $0) }
+        let results = paths.enumerated().map { index, path in
+            let bytes = index < paths.count - Previews.limit ? nil : try? FileReader.readAll(path: path, maxBytes: 1 << 30)
+            return ResultItem(path: path, preview: bytes.flatMap(EffectRunner.preview))
         }
         if let cut = runs.last(where: { $0.status == .interrupted }) {
             notices.insert("Run \(cut.id) was interrupted; \(cut.results.count) image\(cut.results.count == 1 ? "" : "s") had arrived", at: 0)

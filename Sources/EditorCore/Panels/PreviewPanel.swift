@@ -75,7 +75,8 @@ enum PreviewPanel: PanelLayer {
             let result = state.results[index]
             let title = "Result \(index + 1)/\(state.results.count) · \(FileName.last(of: result.path)) · after" + (state.results.count > 1 ? " · g all" : "")
             screen.box(layout.preview, title: title, focused: state.focus == .mask)
-            place(result.preview, key: PlacementKey(.result, result.path), layout: layout, on: &screen)
+            guard let preview = result.preview else { return ResultsView.missing(result, state: state, in: Layout.inner(layout.preview), on: &screen) }
+            place(preview, key: PlacementKey(.result, result.path), layout: layout, on: &screen)
         case .gallery(let selected): ResultsView.drawGallery(state, selected: selected, layout: layout, on: &screen)
         case .compare(let comparison): ResultsView.drawComparison(comparison, state: state, layout: layout, on: &screen)
         }

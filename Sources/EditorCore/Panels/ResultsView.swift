@@ -76,8 +76,13 @@ enum ResultsView {
                 let result = state.results[index]
                 let x = box.x + column * grid.tileWidth, y = box.y + row * grid.tileHeight
                 let pictureBox = CellRect(x: x, y: y, width: grid.tileWidth - 1, height: grid.tileHeight - 1)
-                let area = Layout.imageArea(width: result.preview.width, height: result.preview.height, in: pictureBox)
-                screen.images.append(ImagePlacement(id: 10 + index, area: area, image: result.preview, sequence: PlacementKey(.result, result.path)))
+                var area = CellRect(x: x, y: y + grid.tileHeight - 2, width: pictureBox.width, height: 0)
+                if let preview = result.preview {
+                    area = Layout.imageArea(width: preview.width, height: preview.height, in: pictureBox)
+                    screen.images.append(ImagePlacement(id: 10 + index, area: area, image: preview, sequence: PlacementKey(.result, result.path)))
+                } else {
+                    missing(result, state: state, in: pictureBox, on: &screen)
+                }
                 let label = "\(index + 1) \(FileName.last(of: result.path))"
                 let labelX = x + max(0, (grid.tileWidth - 1 - DisplayWidth.of(label)) / 2)
                 // The label sits right under the picture.
@@ -112,15 +117,21 @@ enum ResultsView {
         }
     }
 
+    /// A result whose preview is being read again, or whose file cannot be read.
+    static func missing(_ result: ResultItem, state: EditorState, in box: CellRect, on screen: inout Screen) {
+        let text = state.previewsAsked.contains(result.path) ? "reading…" : "cannot be read"
+        screen.put(text, x: box.x + max(0, (box.width - DisplayWidth.of(text)) / 2), y: box.y + box.height / 2, style: .dim, limit: box.width)
+    }
+
     static func picture(_ side: Comparison.Side, state: EditorState) -> (image: RGBAImage, label: String, key: PlacementKey)? {
         switch side {
         case .source:
             guard let first = state.sources.first else { return nil }
             return (first.preview, "before · \(first.name)", PlacementKey(.source, first.path))
         case .result(let index):
-            guard state.results.indices.contains(index) else { return nil }
+            guard state.results.indices.contains(index), let preview = state.results[index].preview else { return nil }
             let result = state.results[index]
-            return (result.preview, "\(index + 1) · \(FileName.last(of: result.path))", PlacementKey(.result, result.path))
+            return (preview, "\(index + 1) · \(FileName.last(of: result.path))", PlacementKey(.result, result.path))
         }
     }
 }
