@@ -7,11 +7,14 @@ import ImageEditAPI
 
 func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
-    let config = ConfigFile(text: text)
-    for (key, value) in config.values {
-        precondition(!key.contains(where: \.isNewline) && !value.contains(where: \.isNewline), "a value spans lines")
+    do throws(ConfigFileError) {
+        _ = try ConfigFile(text: text).baseURL
+    } catch {
+        // A problem is reported on one line, naming a line of the input.
+        let lines = text.unicodeScalars.count { $0 == "\n" } + 1
+        precondition(!error.description.contains(where: \.isNewline), "an error message spans lines")
+        precondition((1...lines).contains(error.line), "an error names line \(error.line) of \(lines)")
     }
-    _ = config.baseURL
     return 0
 }
 

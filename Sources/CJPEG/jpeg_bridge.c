@@ -78,31 +78,62 @@ static int header_status(const bridge_error_mgr *err) {
     return RETOUCH_JPEG_CORRUPT;
 }
 
-int retouch_jpeg_read_header(const uint8_t *data, size_t size, retouch_jpeg_info *info) {
-    if (!data || !info || size == 0) return RETOUCH_JPEG_BAD_ARGUMENT;
-    struct jpeg_decompress_struct cinfo;
-    bridge_error_mgr err;
-    bridge_init_errors(&err, info->message);
-    cinfo.err = &err.base;
-    if (setjmp(err.escape)) {
-        int status = header_status(&err);
-        jpeg_destroy_decompress(&cinfo);
-        return status;
+// Adobe writes CMYK inverted (as nearly every CMYK JPEG in the wild is), so each channel
+// times K gives RGB directly.
+static void cmyk_to_rgba(const JSAMPLE *cmyk, uint32_t width, uint8_t *out) {
+    for (uint32_t x = 0; x < width; x++) {
+        unsigned c = cmyk[x * 4], m = cmyk[x * 4 + 1], y = cmyk[x * 4 + 2], k = cmyk[x * 4 + 3];
+        out[x * 4] = (uint8_t)((c * k + 127) / 255);
+        out[x * 4 + 1] = (uint8_t)((m * k + 127) / 255);
+        out[x * 4 + 2] = (uint8_t)((y * k + 127) / 255);
+        out[x * 4 + 3] = 255;
     }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
-    fill_info(&cinfo, info);
-    int status = err.premature_end ? RETOUCH_JPEG_TRUNCATED : RETOUCH_JPEG_OK;
-    if (status == RETOUCH_JPEG_TRUNCATED) strcpy(info->message, "Premature end of JPEG file");
-    jpeg_destroy_decompress(&cinfo);
-    return status;
 }
 
-int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
-                             retouch_jpeg_info *info) {
-    if (!data || !rgba || !info || size == 0) return RETOUCH_JPEG_BAD_ARGUMENT;
-    if (scale_denom != 1 && scale_denom != 2 && scale_denom != 4 && scale_denom != 8) return RETOUCH_JPEG_BAD_ARGUMENT;
+// After the header: the pixels, reduced by 1/scale_denom, as RGBA rows into `rgba`. Called
+// inside decode's setjmp scope; `cmyk_row` is decode's, so that a longjmp frees it there.
+static int read_pixels(struct jpeg_decompress_struct *cinfo, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
+                       retouch_jpeg_info *info, JSAMPLE *volatile *cmyk_row) {
+    int is_cmyk = cinfo->jpeg_color_space == JCS_CMYK || cinfo->jpeg_color_space == JCS_YCCK;
+    switch (cinfo->jpeg_color_space) {
+    case JCS_GRAYSCALE: case JCS_YCbCr: case JCS_RGB:
+        cinfo->out_color_space = JCS_EXT_RGBA;
+        break;
+    case JCS_CMYK: case JCS_YCCK:
+        cinfo->out_color_space = JCS_CMYK;
+        break;
+    default:
+        snprintf(info->message, sizeof info->message, "JPEG colour space %d is not supported",
+                 (int)cinfo->jpeg_color_space);
+        return RETOUCH_JPEG_UNSUPPORTED;
+    }
+    // libjpeg reduces in the DCT itself: a quarter of the work and memory per halving.
+    cinfo->scale_num = 1;
+    cinfo->scale_denom = scale_denom;
+    jpeg_start_decompress(cinfo);
+    size_t row_bytes = (size_t)cinfo->output_width * 4;
+    if (row_bytes * cinfo->output_height > rgba_size) {
+        strcpy(info->message, "output buffer too small");
+        return RETOUCH_JPEG_BAD_ARGUMENT;
+    }
+    if (is_cmyk && !(*cmyk_row = malloc(row_bytes))) {
+        strcpy(info->message, "out of memory");
+        return RETOUCH_JPEG_CORRUPT;
+    }
+    while (cinfo->output_scanline < cinfo->output_height) {
+        uint8_t *out = rgba + (size_t)cinfo->output_scanline * row_bytes;
+        JSAMPROW row = is_cmyk ? *cmyk_row : out;
+        jpeg_read_scanlines(cinfo, &row, 1);
+        if (is_cmyk) cmyk_to_rgba(*cmyk_row, cinfo->output_width, out);
+    }
+    jpeg_finish_decompress(cinfo);
+    return RETOUCH_JPEG_OK;
+}
+
+// The header, and the pixels too when `rgba` is given: one setjmp scope for every libjpeg call
+// that may fail.
+static int decode(const uint8_t *data, size_t size, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
+                  retouch_jpeg_info *info) {
     struct jpeg_decompress_struct cinfo;
     bridge_error_mgr err;
     bridge_init_errors(&err, info->message);
@@ -119,68 +150,27 @@ int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, unsigned scale_de
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
     fill_info(&cinfo, info);
-
-    int is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
-    switch (cinfo.jpeg_color_space) {
-    case JCS_GRAYSCALE: case JCS_YCbCr: case JCS_RGB:
-        cinfo.out_color_space = JCS_EXT_RGBA;
-        break;
-    case JCS_CMYK: case JCS_YCCK:
-        cinfo.out_color_space = JCS_CMYK;
-        break;
-    default:
-        snprintf(info->message, sizeof info->message, "JPEG colour space %d is not supported",
-                 (int)cinfo.jpeg_color_space);
-        jpeg_destroy_decompress(&cinfo);
-        return RETOUCH_JPEG_UNSUPPORTED;
-    }
-    // libjpeg reduces in the DCT itself: a quarter of the work and memory per halving.
-    cinfo.scale_num = 1;
-    cinfo.scale_denom = scale_denom;
-    jpeg_start_decompress(&cinfo);
-    size_t row_bytes = (size_t)cinfo.output_width * 4;
-    if (row_bytes * cinfo.output_height > rgba_size) {
-        strcpy(info->message, "output buffer too small");
-        jpeg_destroy_decompress(&cinfo);
-        return RETOUCH_JPEG_BAD_ARGUMENT;
-    }
-    if (is_cmyk) {
-        cmyk_row = malloc(row_bytes);
-        if (!cmyk_row) {
-            strcpy(info->message, "out of memory");
-            jpeg_destroy_decompress(&cinfo);
-            return RETOUCH_JPEG_CORRUPT;
-        }
-    }
-    while (cinfo.output_scanline < cinfo.output_height) {
-        uint8_t *out = rgba + (size_t)cinfo.output_scanline * row_bytes;
-        if (!is_cmyk) {
-            JSAMPROW row = out;
-            jpeg_read_scanlines(&cinfo, &row, 1);
-            continue;
-        }
-        JSAMPROW row = cmyk_row;
-        jpeg_read_scanlines(&cinfo, &row, 1);
-        // Adobe writes CMYK inverted (as nearly every CMYK JPEG in the wild is), so
-        // each channel times K gives RGB directly.
-        for (uint32_t x = 0; x < cinfo.output_width; x++) {
-            unsigned c = cmyk_row[x * 4], m = cmyk_row[x * 4 + 1], y = cmyk_row[x * 4 + 2], k = cmyk_row[x * 4 + 3];
-            out[x * 4] = (uint8_t)((c * k + 127) / 255);
-            out[x * 4 + 1] = (uint8_t)((m * k + 127) / 255);
-            out[x * 4 + 2] = (uint8_t)((y * k + 127) / 255);
-            out[x * 4 + 3] = 255;
-        }
-    }
-    jpeg_finish_decompress(&cinfo);
+    int status = rgba ? read_pixels(&cinfo, scale_denom, rgba, rgba_size, info, &cmyk_row) : RETOUCH_JPEG_OK;
     free(cmyk_row);
     cmyk_row = NULL;
-    int status = RETOUCH_JPEG_OK;
-    if (err.premature_end) {
+    if (status == RETOUCH_JPEG_OK && err.premature_end) {
         status = RETOUCH_JPEG_TRUNCATED;
         strcpy(info->message, "Premature end of JPEG file");
     }
     jpeg_destroy_decompress(&cinfo);
     return status;
+}
+
+int retouch_jpeg_read_header(const uint8_t *data, size_t size, retouch_jpeg_info *info) {
+    if (!data || !info || size == 0) return RETOUCH_JPEG_BAD_ARGUMENT;
+    return decode(data, size, 1, NULL, 0, info);
+}
+
+int retouch_jpeg_decode_rgba(const uint8_t *data, size_t size, unsigned scale_denom, uint8_t *rgba, size_t rgba_size,
+                             retouch_jpeg_info *info) {
+    if (!data || !rgba || !info || size == 0) return RETOUCH_JPEG_BAD_ARGUMENT;
+    if (scale_denom != 1 && scale_denom != 2 && scale_denom != 4 && scale_denom != 8) return RETOUCH_JPEG_BAD_ARGUMENT;
+    return decode(data, size, scale_denom, rgba, rgba_size, info);
 }
 
 int retouch_jpeg_encode_rgba(const uint8_t *rgba, uint32_t width, uint32_t height, int quality,

@@ -86,31 +86,41 @@ public enum Preflight {
     public static let compressionRange = 0...100
 
     public static func check(_ request: EditRequest, images: [InputFacts], mask: InputFacts?) -> [Violation] {
-        let rules = ModelRules.forModel(request.effectiveModel)
-        var found: [Violation] = []
-        func add(_ kind: Violation.Kind, _ parameter: EditField, field: String? = nil, _ value: String, _ problem: String) {
-            found.append(Violation(kind, parameter: parameter, field: field, value: value, problem: problem))
-        }
-        func quoted(_ s: String) -> String { "\"\(s)\"" }
-
+        var found = Violations(rules: ModelRules.forModel(request.effectiveModel))
+        let rules = found.rules
         if !rules.supportsEdits {
-            add(.modelCannotEdit, .model, quoted(rules.model), "\(rules.model) does not edit images; use a GPT image model (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, gpt-image-2) or dall-e-2")
-            return found
+            found.add(.modelCannotEdit, .model, quoted(rules.model), "\(rules.model) does not edit images; use a GPT image model (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, gpt-image-2) or dall-e-2")
+            return found.list
+        }
+        found.checkFiles(images: images, mask: mask)
+        found.checkPrompt(request.prompt)
+        found.checkChoices(request)
+        found.checkCombinations(request)
+        return found.list
+    }
+
+    static func quoted(_ s: String) -> String { "\"\(s)\"" }
+
+    /// The violations found so far, in the order the checks run, against one model's rules.
+    struct Violations {
+        let rules: ModelRules
+        var list: [Violation] = []
+
+        mutating func add(_ kind: Violation.Kind, _ parameter: EditField, field: String? = nil, _ value: String, _ problem: String) {
+            list.append(Violation(kind, parameter: parameter, field: field, value: value, problem: problem))
         }
 
-        // Images.
-        let imageField = EditField.imageName(count: max(1, images.count))
-        if images.isEmpty || images.count > rules.maxImages {
-            add(.imageCount, .image, field: imageField, "\(images.count) files",
-                rules.maxImages == 1 ? "\(rules.model) takes exactly one image" : "\(rules.model) takes 1 to \(rules.maxImages) images")
-        }
-        for (index, facts) in images.enumerated() {
-            let field = images.count == 1 ? "image" : "image[\(index)]"
-            for problem in fileProblems(facts, requirement: rules.image) { add(problem.kind, .image, field: field, facts.name, problem.text) }
-        }
-
-        // Mask.
-        if let mask {
+        mutating func checkFiles(images: [InputFacts], mask: InputFacts?) {
+            let imageField = EditField.imageName(count: max(1, images.count))
+            if images.isEmpty || images.count > rules.maxImages {
+                add(.imageCount, .image, field: imageField, "\(images.count) files",
+                    rules.maxImages == 1 ? "\(rules.model) takes exactly one image" : "\(rules.model) takes 1 to \(rules.maxImages) images")
+            }
+            for (index, facts) in images.enumerated() {
+                let field = images.count == 1 ? "image" : "image[\(index)]"
+                for problem in fileProblems(facts, requirement: rules.image) { add(problem.kind, .image, field: field, facts.name, problem.text) }
+            }
+            guard let mask else { return }
             for problem in fileProblems(mask, requirement: .mask) { add(problem.kind, .mask, mask.name, problem.text) }
             if case .success(let maskHeader) = mask.header, let first = images.first, case .success(let image) = first.header,
                maskHeader.width != image.width || maskHeader.height != image.height {
@@ -119,51 +129,56 @@ public enum Preflight {
             }
         }
 
-        // Prompt: the API counts characters as Unicode code points.
-        let length = request.prompt.unicodeScalars.count
-        if request.prompt.allSatisfy(\.isWhitespace) {
-            add(.promptMissing, .prompt, quoted(""), "a prompt is required")
-        } else if length > rules.maxPromptLength {
-            add(.promptTooLong, .prompt, "\(length) characters", "\(rules.model) takes at most \(rules.maxPromptLength) characters")
-        }
-
-        // Enumerations.
-        func choice(_ field: EditField, _ allowed: [String]?) {
-            guard let value = request.text(for: field), rules.isKnown else { return }
-            guard let allowed else {
-                add(.fieldNotTaken, field, quoted(value), "\(rules.model) does not take \(field.rawValue)")
-                return
-            }
-            if !allowed.contains(value) { add(.valueNotAllowed, field, quoted(value), "\(rules.model) takes \(ModelRules.list(allowed))") }
-        }
-        choice(.background, rules.backgrounds)
-        choice(.quality, rules.qualities)
-        choice(.outputFormat, rules.outputFormats)
-        choice(.responseFormat, rules.responseFormats)
-        choice(.inputFidelity, rules.inputFidelities)
-        if let size = request.size, let problem = rules.sizeProblem(size) { add(.sizeNotAllowed, .size, quoted(size), problem) }
-
-        // Combinations.
-        let outputFormat = request.outputFormat ?? "png"
-        if request.background == "transparent", rules.backgrounds?.contains("transparent") == true,
-           !["png", "webp"].contains(outputFormat) {
-            add(.conflictingFields, .background, quoted("transparent"), "a transparent background needs output_format png or webp, not \(outputFormat)")
-        }
-        if let compression = request.outputCompression {
-            if !compressionRange.contains(compression) {
-                add(.outOfRange, .outputCompression, "\(compression)", "must be 0 to 100")
-            } else if !["jpeg", "webp"].contains(outputFormat) {
-                add(.conflictingFields, .outputCompression, "\(compression)", "applies only to output_format jpeg or webp, not \(outputFormat)")
+        /// The API counts a prompt's characters as Unicode code points.
+        mutating func checkPrompt(_ prompt: String) {
+            let length = prompt.unicodeScalars.count
+            if prompt.allSatisfy(\.isWhitespace) {
+                add(.promptMissing, .prompt, quoted(""), "a prompt is required")
+            } else if length > rules.maxPromptLength {
+                add(.promptTooLong, .prompt, "\(length) characters", "\(rules.model) takes at most \(rules.maxPromptLength) characters")
             }
         }
-        if let n = request.n, !maxN.contains(n) { add(.outOfRange, .n, "\(n)", "must be 1 to 10") }
-        if let partials = request.partialImages, !partialImageRange.contains(partials) {
-            add(.outOfRange, .partialImages, "\(partials)", "must be 0 to 3")
+
+        /// Enumerated fields, and the size.
+        mutating func checkChoices(_ request: EditRequest) {
+            func choice(_ field: EditField, _ allowed: [String]?) {
+                guard let value = request.text(for: field), rules.isKnown else { return }
+                guard let allowed else {
+                    add(.fieldNotTaken, field, quoted(value), "\(rules.model) does not take \(field.rawValue)")
+                    return
+                }
+                if !allowed.contains(value) { add(.valueNotAllowed, field, quoted(value), "\(rules.model) takes \(ModelRules.list(allowed))") }
+            }
+            choice(.background, rules.backgrounds)
+            choice(.quality, rules.qualities)
+            choice(.outputFormat, rules.outputFormats)
+            choice(.responseFormat, rules.responseFormats)
+            choice(.inputFidelity, rules.inputFidelities)
+            if let size = request.size, let problem = rules.sizeProblem(size) { add(.sizeNotAllowed, .size, quoted(size), problem) }
         }
-        if request.isStreaming && !rules.streaming {
-            add(.streamingNotSupported, .stream, "true", "\(rules.model) does not stream; streaming is for GPT image models")
+
+        /// Numbers out of range, and settings that do not go together.
+        mutating func checkCombinations(_ request: EditRequest) {
+            let outputFormat = request.outputFormat ?? "png"
+            if request.background == "transparent", rules.backgrounds?.contains("transparent") == true,
+               !["png", "webp"].contains(outputFormat) {
+                add(.conflictingFields, .background, quoted("transparent"), "a transparent background needs output_format png or webp, not \(outputFormat)")
+            }
+            if let compression = request.outputCompression {
+                if !compressionRange.contains(compression) {
+                    add(.outOfRange, .outputCompression, "\(compression)", "must be 0 to 100")
+                } else if !["jpeg", "webp"].contains(outputFormat) {
+                    add(.conflictingFields, .outputCompression, "\(compression)", "applies only to output_format jpeg or webp, not \(outputFormat)")
+                }
+            }
+            if let n = request.n, !maxN.contains(n) { add(.outOfRange, .n, "\(n)", "must be 1 to 10") }
+            if let partials = request.partialImages, !partialImageRange.contains(partials) {
+                add(.outOfRange, .partialImages, "\(partials)", "must be 0 to 3")
+            }
+            if request.isStreaming && !rules.streaming {
+                add(.streamingNotSupported, .stream, "true", "\(rules.model) does not stream; streaming is for GPT image models")
+            }
         }
-        return found
     }
 
     public static func fileProblems(_ facts: InputFacts, requirement: ImageRequirement) -> [(kind: Violation.Kind, text: String)] {

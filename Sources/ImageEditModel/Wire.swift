@@ -95,12 +95,9 @@ public enum Wire {
 
         public init(created: Int?, settings: OutputSettings, usage: Usage?, data: [Image]) {
             self.created = created
-            background = settings.background
-            output_format = settings.outputFormat
-            quality = settings.quality
-            size = settings.size
             self.usage = usage
             self.data = data
+            self.settings = settings
         }
     }
 
@@ -124,12 +121,9 @@ public enum Wire {
             self.b64_json = b64_json
             self.partial_image_index = partial_image_index
             self.created_at = created_at
-            size = settings.size
-            quality = settings.quality
-            background = settings.background
-            output_format = settings.outputFormat
             self.usage = usage
             self.error = error
+            self.settings = settings
         }
     }
 
@@ -177,14 +171,20 @@ public enum Wire {
 
 /// The four fields both answer shapes carry about what was produced.
 public protocol CarriesOutputSettings {
-    var size: String? { get }
-    var quality: String? { get }
-    var background: String? { get }
-    var output_format: String? { get }
+    var size: String? { get set }
+    var quality: String? { get set }
+    var background: String? { get set }
+    var output_format: String? { get set }
 }
 
 extension CarriesOutputSettings {
     public var settings: OutputSettings {
-        OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format)
+        get { OutputSettings(size: size, quality: quality, background: background, outputFormat: output_format) }
+        set {
+            size = newValue.size
+            quality = newValue.quality
+            background = newValue.background
+            output_format = newValue.outputFormat
+        }
     }
 }

@@ -79,6 +79,25 @@ struct EditHandler: Sendable {
         if configuration.latencyMilliseconds > 0 {
             try await Task.sleep(for: .milliseconds(configuration.latencyMilliseconds))
         }
+        if let answer = try await Self.answerInstead(for: fault) { return (answer, "non-json") }
+
+        let edit = try EditInput(parts: parts)
+        let job = try edit.job(lease: lease)
+        let answer = Answer(edit: edit, job: job, created: Int(Date().timeIntervalSince1970), usage: edit.usage(job))
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-request-id")!] = requestID
+        headers[HTTPField.Name(LocalServer.engineHeader)!] = LocalEngine.summary
+        let summary = "\(edit.request.isStreaming ? "stream " : "")n=\(job.variations) \(edit.outputSize(job))"
+        if edit.request.isStreaming {
+            return (answer.stream(headers: headers, lease: lease, fault: fault), summary)
+        }
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        return (try await answer.json(headers: headers, resultsHost: host, results: results), summary)
+    }
+
+    /// Faults that replace the answer: thrown as an error, an answer that is not JSON, or none
+    /// at all. nil for the others, which the answer itself carries out.
+    private static func answerInstead(for fault: Fault?) async throws -> Response? {
         switch fault {
         case .rateLimited:
             throw HTTPFailure(status: .tooManyRequests, message: "Rate limit reached for requests (fault injected).",
@@ -89,33 +108,34 @@ struct EditHandler: Sendable {
         case .nonJSON:
             var fields = HTTPFields()
             fields[.contentType] = "text/html"
-            return (Response(status: .ok, headers: fields,
-                             body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>502 Bad Gateway</body></html>"))), "non-json")
+            return Response(status: .ok, headers: fields,
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>502 Bad Gateway</body></html>")))
         case .stall:
             try await Task.sleep(for: .seconds(3600))
+            return nil
         default:
-            break
+            return nil
         }
+    }
 
-        let edit = try EditInput(parts: parts)
-        let job = try edit.job(lease: lease)
-        let created = Int(Date().timeIntervalSince1970)
-        let usage = edit.usage(job)
-        var headers = HTTPFields()
-        headers[HTTPField.Name("x-request-id")!] = requestID
-        headers[HTTPField.Name(LocalServer.engineHeader)!] = LocalEngine.summary
-        let summary = "\(edit.request.isStreaming ? "stream " : "")n=\(job.variations) \(edit.outputSize(job))"
+    /// The answer to an edit the engine runs: an event stream, or JSON once every image is made.
+    struct Answer: Sendable {
+        var edit: EditInput
+        var job: LocalEngine.Job
+        var created: Int
+        var usage: Usage
 
-        if edit.request.isStreaming {
+        func stream(headers: HTTPFields, lease: EditLease, fault: Fault?) -> Response {
+            var headers = headers
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
-            let stream = Self.engineEvents(job)
+            let events = EditHandler.engineEvents(job)
             let body = ResponseBody { writer in
                 defer { withExtendedLifetime(lease) {} }
                 var sent = 0
-                for await event in stream {
+                for await event in events {
                     let wire = try edit.streamEvent(event, job: job, created: created, usage: usage)
-                    try await writer.write(ByteBuffer(string: "event: \(wire.type ?? "message")\ndata: \(try Self.json(wire))\n\n"))
+                    try await writer.write(ByteBuffer(string: "event: \(wire.type ?? "message")\ndata: \(try EditHandler.json(wire))\n\n"))
                     sent += 1
                     if case .dropAfterEvents(let limit) = fault, sent >= limit {
                         // Let the events leave before the connection is cut.
@@ -125,30 +145,33 @@ struct EditHandler: Sendable {
                     if fault == .errorEvent {
                         let error = Wire.StreamEvent(type: "error", error: Wire.ErrorBody(
                             message: "The engine failed while editing (fault injected).", type: "server_error", param: nil, code: nil))
-                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(try Self.json(error))\n\n"))
+                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(try EditHandler.json(error))\n\n"))
                         break
                     }
                 }
                 try await writer.finish(nil)
             }
-            return (Response(status: .ok, headers: headers, body: body), summary)
+            return Response(status: .ok, headers: headers, body: body)
         }
 
-        var images: [(Int, RGBAImage)] = []
-        for await event in Self.engineEvents(job) {
-            if case .image(let index, let image) = event { images.append((index, image)) }
-        }
-        let data = try images.map { _, image -> Wire.Image in
-            let bytes = try edit.encoded(image)
-            if edit.request.responseFormat == "url" {
-                let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
-                return Wire.Image(url: "http://\(host)\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
+        /// The images as base64, or as URLs on `resultsHost` for `response_format=url`.
+        func json(headers: HTTPFields, resultsHost: String, results: HostedResults) async throws -> Response {
+            var images: [(Int, RGBAImage)] = []
+            for await event in EditHandler.engineEvents(job) {
+                if case .image(let index, let image) = event { images.append((index, image)) }
             }
-            return Wire.Image(b64_json: bytes.base64EncodedString())
+            let data = try images.map { _, image -> Wire.Image in
+                let bytes = try edit.encoded(image)
+                if edit.request.responseFormat == "url" {
+                    return Wire.Image(url: "http://\(resultsHost)\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
+                }
+                return Wire.Image(b64_json: bytes.base64EncodedString())
+            }
+            let answer = Wire.ImagesResponse(created: created, settings: edit.settings(job), usage: usage, data: data)
+            var headers = headers
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: try EditHandler.json(answer))))
         }
-        let answer = Wire.ImagesResponse(created: created, settings: edit.settings(job), usage: usage, data: data)
-        headers[.contentType] = "application/json"
-        return (Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: try Self.json(answer)))), summary)
     }
 
     struct DroppedConnection: Error {}

@@ -13,20 +13,12 @@ extension RGBAImage {
         var horizontal = [Double](repeating: 0, count: newWidth * height * 4)
         pixels.withUnsafeBufferPointer { src in
             horizontal.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    for x in 0..<newWidth {
-                        var r = 0.0, g = 0.0, b = 0.0, a = 0.0
-                        for tap in columns.taps[x] {
-                            let s = (y * width + tap.index) * 4
-                            let alpha = Double(src[s + 3]) * tap.weight
-                            r += Double(src[s]) * alpha
-                            g += Double(src[s + 1]) * alpha
-                            b += Double(src[s + 2]) * alpha
-                            a += alpha
-                        }
-                        let d = (y * newWidth + x) * 4
-                        dst[d] = r; dst[d + 1] = g; dst[d + 2] = b; dst[d + 3] = a
-                    }
+                columns.resample(width: newWidth, height: height, along: .row(length: width)) { s, weight in
+                    let alpha = Double(src[s + 3]) * weight
+                    return Premultiplied(r: Double(src[s]) * alpha, g: Double(src[s + 1]) * alpha,
+                                         b: Double(src[s + 2]) * alpha, a: alpha)
+                } store: { d, sum in
+                    dst[d] = sum.r; dst[d + 1] = sum.g; dst[d + 2] = sum.b; dst[d + 3] = sum.a
                 }
             }
         }
@@ -34,24 +26,15 @@ extension RGBAImage {
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * 4)
         horizontal.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<newHeight {
-                    for x in 0..<newWidth {
-                        var r = 0.0, g = 0.0, b = 0.0, a = 0.0
-                        for tap in rows.taps[y] {
-                            let s = (tap.index * newWidth + x) * 4
-                            r += src[s] * tap.weight
-                            g += src[s + 1] * tap.weight
-                            b += src[s + 2] * tap.weight
-                            a += src[s + 3] * tap.weight
-                        }
-                        let d = (y * newWidth + x) * 4
-                        if a > 0 {
-                            dst[d] = Self.channel(r / a)
-                            dst[d + 1] = Self.channel(g / a)
-                            dst[d + 2] = Self.channel(b / a)
-                        }
-                        dst[d + 3] = Self.channel(a)
+                rows.resample(width: newWidth, height: newHeight, along: .column(stride: newWidth)) { s, weight in
+                    Premultiplied(r: src[s] * weight, g: src[s + 1] * weight, b: src[s + 2] * weight, a: src[s + 3] * weight)
+                } store: { d, sum in
+                    if sum.a > 0 {
+                        dst[d] = Self.channel(sum.r / sum.a)
+                        dst[d + 1] = Self.channel(sum.g / sum.a)
+                        dst[d + 2] = Self.channel(sum.b / sum.a)
                     }
+                    dst[d + 3] = Self.channel(sum.a)
                 }
             }
         }
@@ -70,15 +53,49 @@ extension RGBAImage {
     }
 }
 
+/// A colour with its channels multiplied by alpha, as resampling adds them up.
+struct Premultiplied {
+    var r = 0.0, g = 0.0, b = 0.0, a = 0.0
+}
+
 /// For each output position along one axis, the source positions it reads and their weights.
 struct ResampleAxis {
     struct Tap { var index: Int; var weight: Double }
     let taps: [[Tap]]
 
+    /// Which axis a pass resamples: along rows (each of `length` pixels), or down columns of
+    /// an image `stride` pixels wide.
+    enum Direction {
+        case row(length: Int)
+        case column(stride: Int)
+    }
+
     init(source: Int, destination: Int) {
         taps = destination <= source
             ? Self.areaTaps(source: source, destination: destination)
             : Self.cubicTaps(source: source, destination: destination)
+    }
+
+    /// One pass over a `width` x `height` output, row by row: each pixel is the weighted sum of
+    /// the source pixels its taps name. `sample(offset, weight)` reads the pixel at `offset`
+    /// (a channel index, 4 per pixel) weighted; `store(offset, sum)` writes the output pixel.
+    @inline(__always)
+    func resample(width: Int, height: Int, along direction: Direction,
+                  sample: (Int, Double) -> Premultiplied, store: (Int, Premultiplied) -> Void) {
+        for y in 0..<height {
+            for x in 0..<width {
+                let (taps, first, step) = switch direction {
+                case .row(let length): (self.taps[x], y * length, 1)
+                case .column(let stride): (self.taps[y], x, stride)
+                }
+                var sum = Premultiplied()
+                for tap in taps {
+                    let value = sample((first + tap.index * step) * 4, tap.weight)
+                    sum.r += value.r; sum.g += value.g; sum.b += value.b; sum.a += value.a
+                }
+                store((y * width + x) * 4, sum)
+            }
+        }
     }
 
     /// Output pixel i covers source span [i·s/d, (i+1)·s/d). Measured in units of 1/d source

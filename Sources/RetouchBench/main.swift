@@ -22,6 +22,32 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
+enum Paths {
+    /// The 1024x1024 sample photo.
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../assets/lakeside.png").standardized.path
+    /// The `retouch` executable built beside this one.
+    static let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("retouch").path
+}
+
+/// A fresh folder for one benchmark's files; the caller removes it.
+func benchFolder(_ name: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-\(name)\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// A file of `bytes` bytes that starts as a `side` x `side` RGB PNG and continues with zeros:
+/// pre-flight and the server read only its header.
+func writeFillerPNG(_ url: URL, side: UInt8, bytes: Int) throws {
+    let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+                           0, 0, side, 0, 0, 0, side, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0]
+    var data = Data(header)
+    data.append(Data(count: bytes - header.count))
+    try data.write(to: url)
+}
+
 func sseThroughput() throws {
     print("SSE parsing (one event whose data line is the whole payload, fed in 64 KB chunks)")
     for megabytes in [5, 10, 20] {
@@ -48,27 +74,20 @@ func sseThroughput() throws {
 
 /// Peak resident memory of `retouch edit` uploading sixteen 20 MB images to a loopback sink.
 func uploadMemory() async throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try benchFolder("")
     defer { try? FileManager.default.removeItem(at: folder) }
-    // A PNG header (1024x1024 RGB) followed by filler: pre-flight reads only the header.
-    let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
-                           0, 0, 4, 0, 0, 0, 4, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0]
     var paths: [String] = []
     for index in 0..<16 {
-        let path = folder.appendingPathComponent("big-\(index).png").path
-        var data = Data(header)
-        data.append(Data(count: 20 * 1024 * 1024 - header.count))
-        try data.write(to: URL(fileURLWithPath: path))
-        paths.append(path)
+        let url = folder.appendingPathComponent("big-\(index).png")
+        try writeFillerPNG(url, side: 4, bytes: 20 * 1024 * 1024)  // 1024x1024
+        paths.append(url.path)
     }
     let result = #"{"created":1,"data":[{"b64_json":"iVBORw0KGgo="}]}"#
     let server = try await ScriptedServer(replies: [.json(200, result)], keepBodies: false)
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("retouch").path
     let arguments = ["edit"] + paths.flatMap { ["--image", $0] } + ["--prompt", "bench", "--base-url", server.baseURL,
                                                                     "--out", folder.path, "--no-preflight"]
     let start = ContinuousClock.now
-    let (status, peakKB) = try await Task.detached { try runMeasuringPeak(executable, arguments) }.value
+    let (status, peakKB) = try await Task.detached { try runMeasuringPeak(Paths.retouch, arguments) }.value
     let elapsed = seconds(ContinuousClock.now - start)
     let sent = server.requests.first?.bodyLength ?? 0
     await server.stop()
@@ -106,8 +125,7 @@ func runMeasuringPeak(_ path: String, _ arguments: [String], output: String = "/
 
 /// The sample photo with a rectangle masked, as PNG bytes of image and mask.
 func maskedSample(_ rect: PixelRect) throws -> (image: [UInt8], mask: [UInt8], decoded: RGBAImage) {
-    let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").path
-    let (bytes, decoded) = try ImageFile.load(path: assets)
+    let (bytes, decoded) = try ImageFile.load(path: Paths.sample)
     let mask = Mask(width: decoded.image.width, height: decoded.image.height, rects: [rect]).image()
     return (bytes, try ImageEncoder.png(mask, alpha: .always), decoded.image)
 }
@@ -125,8 +143,7 @@ func engineAndRoundTrip() async throws {
                      seconds(ContinuousClock.now - start) * 1000, levels + 1))
     }
     let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-rt-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try benchFolder("rt-")
     defer { try? FileManager.default.removeItem(at: folder) }
     let sample = try maskedSample(PixelRect(x: 640, y: 240, width: 160, height: 140))
     try Data(sample.image).write(to: folder.appendingPathComponent("image.png"))
@@ -172,8 +189,7 @@ func fillQuality() {
 
 /// Where the time of a sixel goes, in this process.
 func sixelPhases() throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").path
-    let bytes = try ImageFile.readBytes(path: path)
+    let bytes = try ImageFile.readBytes(path: Paths.sample)
     var start = ContinuousClock.now
     func lap(_ name: String) {
         print(String(format: "  %-12@ %6.1f ms", name as NSString, seconds(ContinuousClock.now - start) * 1000))
@@ -207,57 +223,80 @@ func blur2(_ image: RGBAImage) -> RGBAImage { image.resized(width: image.width /
 
 /// `retouch show`, img2sixel and chafa on the same image, in one run.
 func graphicsComparison() throws {
-    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").standardized.path
-    let original = try ImageFile.load(path: sample).decoded.image
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-gfx-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let original = try ImageFile.load(path: Paths.sample).decoded.image
+    let folder = try benchFolder("gfx-")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("retouch").path
-    func which(_ name: String) -> String? {
-        ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-    var tools: [(String, String, [String])] = [("retouch show", retouch, ["show", "--graphics", "sixel", sample])]
-    if let img2sixel = which("img2sixel") { tools.append(("img2sixel", img2sixel, [sample])) }
+    try sixelTools(original: original, folder: folder)
+    halfBlocks(original: original)
+    try chafaHalfBlocks(folder: folder)
+}
+
+/// An executable from the usual places, when installed.
+func which(_ name: String) -> String? {
+    ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// One sixel tool's figures: its whole-process time and peak memory, its output's size and
+/// its fidelity to the original (plain and through the 2x2 blur).
+struct SixelFigures {
+    var time: Double
+    var peak: Int
+    var bytes: Int
+    var psnr = 0.0
+    var blurred = 0.0
+}
+
+/// Each sixel tool run five times as a separate process, its output read back with sixel2png.
+func sixelTools(original: RGBAImage, folder: URL) throws {
+    var tools: [(String, String, [String])] = [("retouch show", Paths.retouch, ["show", "--graphics", "sixel", Paths.sample])]
+    if let img2sixel = which("img2sixel") { tools.append(("img2sixel", img2sixel, [Paths.sample])) }
     // chafa sizes in cells of 8x16 pixels when it cannot ask a terminal: 128x64 cells is 1024x1024.
-    if let chafa = which("chafa") { tools.append(("chafa", chafa, ["-f", "sixels", "-s", "128x64", sample])) }
+    if let chafa = which("chafa") { tools.append(("chafa", chafa, ["-f", "sixels", "-s", "128x64", Paths.sample])) }
     print("Sixel of the 1024x1024 sample, whole process (median of 5 runs)")
     print("  tool            time    peak RSS    bytes      PSNR   blurred")
-    var figures: [String: (time: Double, bytes: Int, psnr: Double, blurred: Double)] = [:]
+    var figures: [String: SixelFigures] = [:]
     for (name, path, arguments) in tools {
         let output = folder.appendingPathComponent("\(name.replacingOccurrences(of: " ", with: "-")).six").path
-        var times: [Double] = []
-        var peak = 0
-        for _ in 0..<5 {
-            let start = ContinuousClock.now
-            let (_, rss) = try runMeasuringPeak(path, arguments, output: output)
-            times.append(seconds(ContinuousClock.now - start))
-            peak = max(peak, rss)
-        }
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        let png = output + ".png"
-        _ = try runMeasuringPeak("/usr/bin/sixel2png", ["-i", output, "-o", png])
-        var quality = (0.0, 0.0)
-        if var shown = try? ImageFile.load(path: png).decoded.image {
-            // A tool that chose another size is compared after resampling to the original's.
-            if shown.width != original.width || shown.height != original.height {
-                shown = shown.resized(width: original.width, height: original.height)
-            }
-            quality = (psnr(shown, original), psnr(blur2(shown), blur2(original)))
-        }
-        let time = times.sorted()[2]
-        figures[name] = (time, bytes, quality.0, quality.1)
-        print(String(format: "  %-14@ %5.0f ms  %6.1f MB  %8d  %6.2f dB  %6.2f dB", name as NSString, time * 1000,
-                     Double(peak) / 1024, bytes, quality.0, quality.1))
+        let measured = try sixelFigures(path, arguments, output: output, original: original)
+        figures[name] = measured
+        print(String(format: "  %-14@ %5.0f ms  %6.1f MB  %8d  %6.2f dB  %6.2f dB", name as NSString, measured.time * 1000,
+                     Double(measured.peak) / 1024, measured.bytes, measured.psnr, measured.blurred))
     }
-    if let ours = figures["retouch show"] {
-        for other in ["img2sixel", "chafa"] {
-            guard let theirs = figures[other] else { continue }
-            print(String(format: "  retouch / %@: time %.2fx, bytes %.2fx, PSNR %+.2f dB, blurred %+.2f dB", other as NSString,
-                         ours.time / theirs.time, Double(ours.bytes) / Double(theirs.bytes), ours.psnr - theirs.psnr,
-                         ours.blurred - theirs.blurred))
-        }
+    guard let ours = figures["retouch show"] else { return }
+    for other in ["img2sixel", "chafa"] {
+        guard let theirs = figures[other] else { continue }
+        print(String(format: "  retouch / %@: time %.2fx, bytes %.2fx, PSNR %+.2f dB, blurred %+.2f dB", other as NSString,
+                     ours.time / theirs.time, Double(ours.bytes) / Double(theirs.bytes), ours.psnr - theirs.psnr,
+                     ours.blurred - theirs.blurred))
     }
+}
 
+func sixelFigures(_ path: String, _ arguments: [String], output: String, original: RGBAImage) throws -> SixelFigures {
+    var times: [Double] = []
+    var peak = 0
+    for _ in 0..<5 {
+        let start = ContinuousClock.now
+        let (_, rss) = try runMeasuringPeak(path, arguments, output: output)
+        times.append(seconds(ContinuousClock.now - start))
+        peak = max(peak, rss)
+    }
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+    var figures = SixelFigures(time: times.sorted()[2], peak: peak, bytes: bytes)
+    let png = output + ".png"
+    _ = try runMeasuringPeak("/usr/bin/sixel2png", ["-i", output, "-o", png])
+    if var shown = try? ImageFile.load(path: png).decoded.image {
+        // A tool that chose another size is compared after resampling to the original's.
+        if shown.width != original.width || shown.height != original.height {
+            shown = shown.resized(width: original.width, height: original.height)
+        }
+        figures.psnr = psnr(shown, original)
+        figures.blurred = psnr(blur2(shown), blur2(original))
+    }
+    return figures
+}
+
+/// Half-block rendering time and size, and how close 256 colours come.
+func halfBlocks(original: RGBAImage) {
     print("Half-blocks, 200x60 cells, rendered in this process from decoded pixels")
     for colors in [HalfBlock.Colors.trueColor, .palette256] {
         var best = Double.infinity
@@ -290,18 +329,19 @@ func graphicsComparison() throws {
     }
     print(String(format: "  palette256 PSNR: %.1f dB, blurred %.1f dB; nearest fixed colour per pixel (the plain bound): %.1f dB",
                  psnr(shown, small), psnr(blur2(shown), blur2(small)), psnr(best, small)))
-    if let chafa = which("chafa") {
-        let output = folder.appendingPathComponent("chafa.txt").path
-        _ = try runMeasuringPeak(chafa, ["-f", "symbols", "-c", "full", "--symbols", "vhalf", "-s", "200x60", sample], output: output)
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        print("  chafa truecolor half-blocks: \(bytes) bytes")
-    }
+}
+
+func chafaHalfBlocks(folder: URL) throws {
+    guard let chafa = which("chafa") else { return }
+    let output = folder.appendingPathComponent("chafa.txt").path
+    _ = try runMeasuringPeak(chafa, ["-f", "symbols", "-c", "full", "--symbols", "vhalf", "-s", "200x60", Paths.sample], output: output)
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+    print("  chafa truecolor half-blocks: \(bytes) bytes")
 }
 
 /// Peak memory of `retouch serve` receiving sixteen 50 MB images in one request.
 func serverMemory() async throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-bench-serve-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try benchFolder("serve-")
     defer { try? FileManager.default.removeItem(at: folder) }
     // The first image is a real picture (the engine edits it); the others are PNG headers with
     // filler, which the server checks but does not decode.
@@ -311,18 +351,13 @@ func serverMemory() async throws {
     firstData.append(Data(count: 50 * 1024 * 1024 - 1024 - firstData.count))
     try firstData.write(to: first)
     images.append(first.path)
-    let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
-                           0, 0, 1, 0, 0, 0, 1, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0]
     for index in 1..<16 {
-        let path = folder.appendingPathComponent("filler-\(index).png").path
-        var data = Data(header)
-        data.append(Data(count: 50 * 1024 * 1024 - 1024 - header.count))
-        try data.write(to: URL(fileURLWithPath: path))
-        images.append(path)
+        let url = folder.appendingPathComponent("filler-\(index).png")
+        try writeFillerPNG(url, side: 1, bytes: 50 * 1024 * 1024 - 1024)  // 256x256
+        images.append(url.path)
     }
-    let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("retouch").path
     let port = 18_000 + Int(getpid() % 1000)
-    let server = Task.detached { try runMeasuringPeak(retouch, ["serve", "--port", "\(port)"]) }
+    let server = Task.detached { try runMeasuringPeak(Paths.retouch, ["serve", "--port", "\(port)"]) }
     try await Task.sleep(for: .seconds(1))
     let client = ImageEditClient(configuration: ClientConfiguration(baseURL: "http://127.0.0.1:\(port)/v1", timeout: 300))
     let start = ContinuousClock.now
@@ -342,25 +377,17 @@ func serverMemory() async throws {
                  elapsed, Double(peak) / 1024))
 }
 
+/// The benchmarks in the order they run; `RetouchBench NAME` runs one.
+let benchmarks: [(name: String, run: () async throws -> Void)] = [
+    ("sse", sseThroughput), ("fill", fillQuality), ("phases", sixelPhases), ("graphics", graphicsComparison),
+    ("serve", serverMemory), ("engine", engineAndRoundTrip), ("upload", uploadMemory),
+]
 let only = CommandLine.arguments.dropFirst().first
-if only == nil || only == "sse" { try sseThroughput() }
-if only == nil || only == "fill" { fillQuality() }
-if only == nil || only == "phases" { try sixelPhases() }
-if only == nil || only == "graphics" { try graphicsComparison() }
-if only == nil || only == "serve" { try await serverMemory() }
-if only == nil || only == "engine" {
+for benchmark in benchmarks where only == nil || only == benchmark.name {
     do {
-        try await engineAndRoundTrip()
+        try await benchmark.run()
     } catch {
-        print("engine benchmark failed: \(error)")
-        exit(1)
-    }
-}
-if only == nil || only == "upload" {
-    do {
-        try await uploadMemory()
-    } catch {
-        print("upload benchmark failed: \(error)")
+        print("\(benchmark.name) benchmark failed: \(error)")
         exit(1)
     }
 }

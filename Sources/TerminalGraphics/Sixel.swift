@@ -46,16 +46,7 @@ public enum SixelEncoder {
     public static func encode(_ indexed: IndexedImage) -> [UInt8] {
         let w = indexed.width, h = indexed.height
         let out = SixelWriter(capacity: w * h / 2)
-        // DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, then
-        // raster attributes: 1:1 pixels, width, height.
-        out.text("\u{1B}P0;1;0q\"1;1;")
-        out.number(w); out.text(";"); out.number(h)
-        for (k, c) in indexed.palette.colors.enumerated() {
-            out.text("#"); out.number(k); out.text(";2;")
-            out.number((Int(c.r) * 100 + 127) / 255); out.text(";")
-            out.number((Int(c.g) * 100 + 127) / 255); out.text(";")
-            out.number((Int(c.b) * 100 + 127) / 255)
-        }
+        writeHeader(indexed, to: out)
         let colorCount = indexed.palette.colors.count
         // Per band: each colour's six-bit column patterns, and the first and last column it
         // touches (so only that span is written).
@@ -71,9 +62,8 @@ public enum SixelEncoder {
                     last.withUnsafeMutableBufferPointer { last in
                         var top = 0
                         while top < h {
-                            let rows = min(6, h - top)
                             present.removeAll(keepingCapacity: true)
-                            for row in 0..<rows {
+                            for row in 0..<min(6, h - top) {
                                 let y = top + row
                                 let mask = UInt8(1 << row)
                                 for x in 0..<w {
@@ -93,20 +83,7 @@ public enum SixelEncoder {
                                 }
                             }
                             for (n, k) in present.enumerated() {
-                                out.text("#"); out.number(k)
-                                // Columns before the colour's first: blanks, run-length coded.
-                                out.run(63, count: first[k])
-                                let base = k * w
-                                var x = first[k]
-                                let end = last[k]
-                                while x <= end {
-                                    let value = bits[base + x]
-                                    var run = 1
-                                    while x + run <= end && bits[base + x + run] == value { run += 1 }
-                                    out.run(63 + value, count: run)
-                                    x += run
-                                }
-                                for x in first[k]...end { bits[base + x] = 0 }
+                                writeSpan(of: k, bits: bits, width: w, from: first[k], through: last[k], into: out)
                                 first[k] = Int.max
                                 last[k] = -1
                                 if n < present.count - 1 { out.byte(36) }  // $: back to the band's start
@@ -120,6 +97,38 @@ public enum SixelEncoder {
         }
         out.text("\u{1B}\\")
         return out.bytes
+    }
+
+    /// DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, raster
+    /// attributes (1:1 pixels, width, height), and the palette as percentages.
+    static func writeHeader(_ indexed: IndexedImage, to out: SixelWriter) {
+        out.text("\u{1B}P0;1;0q\"1;1;")
+        out.number(indexed.width); out.text(";"); out.number(indexed.height)
+        for (k, c) in indexed.palette.colors.enumerated() {
+            out.text("#"); out.number(k); out.text(";2;")
+            out.number((Int(c.r) * 100 + 127) / 255); out.text(";")
+            out.number((Int(c.g) * 100 + 127) / 255); out.text(";")
+            out.number((Int(c.b) * 100 + 127) / 255)
+        }
+    }
+
+    /// Colour `k`'s columns `start...end` of the band, run-length coded, blanks before them
+    /// included; its bits are cleared for the next band.
+    static func writeSpan(of k: Int, bits: UnsafeMutableBufferPointer<UInt8>, width w: Int, from start: Int, through end: Int,
+                          into out: SixelWriter) {
+        out.text("#"); out.number(k)
+        // Columns before the colour's first: blanks, run-length coded.
+        out.run(63, count: start)
+        let base = k * w
+        var x = start
+        while x <= end {
+            let value = bits[base + x]
+            var run = 1
+            while x + run <= end && bits[base + x + run] == value { run += 1 }
+            out.run(63 + value, count: run)
+            x += run
+        }
+        for x in start...end { bits[base + x] = 0 }
     }
 }
 

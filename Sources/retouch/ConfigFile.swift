@@ -1,13 +1,26 @@
+import ArgumentParser
 import Foundation
 import ImageEditAPI
 
 extension ConfigFile {
     /// Reads `$XDG_CONFIG_HOME/retouch/config.toml` (default `~/.config/retouch/config.toml`);
     /// a missing or unreadable file is an empty configuration.
-    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> ConfigFile {
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigFileError) -> ConfigFile {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-        let text = (try? String(contentsOfFile: base + "/retouch/config.toml", encoding: .utf8)) ?? ""
-        return ConfigFile(text: text)
+        let path = base + "/retouch/config.toml"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ConfigFile() }
+        return try ConfigFile(text: text, path: path)
+    }
+
+    /// The configuration, or, for a line it cannot read, that problem on one line and exit
+    /// status 2 (a usage error: the file is the user's to fix).
+    static func loadOrExit() throws -> ConfigFile {
+        do {
+            return try load()
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
     }
 }

@@ -118,7 +118,7 @@ struct Edit: AsyncParsableCommand {
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
-                                                        configBaseURL: ConfigFile.load().baseURL)
+                                                        configBaseURL: try ConfigFile.loadOrExit().baseURL)
         configuration.timeout = timeout
         configuration.maxRetries = maxRetries
         var localServer: RunningLocalServer?

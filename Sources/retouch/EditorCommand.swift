@@ -84,11 +84,12 @@ struct EditorCommand: AsyncParsableCommand {
             }
         }
         let environment = ProcessInfo.processInfo.environment
+        let configFile = try ConfigFile.loadOrExit()
         // Asked before ncurses takes the terminal: the answers arrive on its input.
         let replies = graphics.wantsProbe ? TerminalProbe.ask() : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
-                                                        configBaseURL: ConfigFile.load().baseURL)
+                                                        configBaseURL: configFile.baseURL)
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
         var localServer: RunningLocalServer?
         if configuration.isOpenAI && configuration.apiKey == nil {

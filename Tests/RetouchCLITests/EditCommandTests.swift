@@ -139,4 +139,31 @@ import Testing
         }
         #expect(!result.stderr.contains("sk-secret-value") && !result.stdout.contains("sk-secret-value"))
     }
+
+    /// base_url from the config file, escapes decoded; a line it cannot read stops the command
+    /// with one line naming the file and the line.
+    @Test func configFileBaseURLAndItsErrors() async throws {
+        let folder = try CLI.temporaryFolder()
+        let configFolder = folder.appendingPathComponent("config/retouch")
+        try FileManager.default.createDirectory(at: configFolder, withIntermediateDirectories: true)
+        let configPath = configFolder.appendingPathComponent("config.toml").path
+        var environment = CLI.cleanEnvironment
+        environment["XDG_CONFIG_HOME"] = folder.appendingPathComponent("config").path
+
+        let b64 = Data(Self.resultPNG).base64EncodedString()
+        let server = try await ScriptedServer(replies: [.json(200, #"{"created":1,"data":[{"b64_json":"\#(b64)"}]}"#)])
+        let escapedBaseURL = server.baseURL.replacingOccurrences(of: "/v1", with: "/\\u0076\\U00000031")
+        try Data("# retouch\nbase_url = \"\(escapedBaseURL)\"  # the scripted server\n".utf8).write(to: URL(fileURLWithPath: configPath))
+        let good = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path],
+                                      environment: environment)
+        await server.stop()
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(server.requests.count == 1)
+
+        try Data("# retouch\nbase_url = \"http://127.0.0.1:9/v1\n".utf8).write(to: URL(fileURLWithPath: configPath))
+        let bad = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path],
+                                     environment: environment)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "retouch: \(configPath):2: the string has no closing \" on this line\n")
+    }
 }

@@ -31,14 +31,14 @@ int retouch_png_read_header(const uint8_t *data, size_t size, retouch_png_info *
 int retouch_png_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size,
                             retouch_png_info *info);
 
-// Decodes 8-bit RGB/RGBA non-interlaced PNGs without tRNS several times faster (libdeflate).
-// Returns RETOUCH_PNG_OK, or RETOUCH_PNG_NOT_HANDLED for anything else or any problem.
 // Decodes a non-interlaced PNG shrunk to out_width x out_height (no larger than the image),
 // reading one row at a time: each output pixel is the alpha-weighted area mean of what it
 // covers. RETOUCH_PNG_NOT_HANDLED for an interlaced file (decode it whole instead).
 int retouch_png_decode_shrunk_rgba(const uint8_t *data, size_t size, uint32_t out_width, uint32_t out_height,
                                    uint8_t *rgba, size_t rgba_size, retouch_png_info *info);
 
+// Decodes 8-bit RGB/RGBA non-interlaced PNGs without tRNS several times faster (libdeflate).
+// Returns RETOUCH_PNG_OK, or RETOUCH_PNG_NOT_HANDLED for anything else or any problem.
 int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size);
 
 // Encoding uses the simplified API, which catches its own errors. Composite macros Swift does
