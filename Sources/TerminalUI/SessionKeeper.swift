@@ -100,7 +100,7 @@ public struct SessionStart: Sendable {
                                 notice: "History and drafts are off: \(error)")
         }
         // Runs left "running" by an editor that is gone were cut short.
-        try? store.markInterrupted()
+        _ = try? store.markInterrupted()
         let now = Date().timeIntervalSince1970
         if images.isEmpty, !fresh, let last = try? store.lastSession() {
             return resume(last, store: store)
