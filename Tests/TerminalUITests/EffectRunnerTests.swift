@@ -2,8 +2,11 @@ import EditorCore
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import Raster
 import ScriptedServer
+import SessionModel
+import SessionStore
 import TerminalGraphics
 import Testing
 @testable import TerminalUI
