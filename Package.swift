@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
     ],
     targets: [
         // System libraries from Debian packages; each shim.h exposes what Swift cannot import.
@@ -127,7 +128,12 @@ let package = Package(
             dependencies: ["LocalServer", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "EditorCoreTests", dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
+        .testTarget(
+            name: "EditorCoreTests",
+            dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText",
+                           .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"]
+        ),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "Raster"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs",

@@ -29,7 +29,8 @@ public enum Editor {
     public static func view(_ state: EditorState, size: Size) -> Screen {
         var screen = Screen(size: size)
         guard size.columns >= 40, size.rows >= 12 else {
-            screen.put("Retouch needs at least 40x12; this terminal is \(size.columns)x\(size.rows).", x: 0, y: 0, style: .warning)
+            let message = "Retouch needs at least 40x12; this terminal is \(size.columns)x\(size.rows)."
+            for (y, line) in Text.wrap(message, width: size.columns).enumerated() { screen.put(line, x: 0, y: y, style: .warning) }
             return screen
         }
         let layout = Layout(size: size, zoomed: state.zoomed)

@@ -64,8 +64,9 @@ public struct Parameters: Equatable, Sendable {
     /// Steps the selected field's value through its choices.
     public mutating func cycle(_ delta: Int) {
         let options = choices(selected)
-        let current = options.firstIndex(of: values[selected]) ?? 0
-        values[selected] = options[(current + delta + options.count) % options.count]
+        // A value not among the choices (n's "default") steps onto the first or the last.
+        let next = options.firstIndex(of: values[selected]).map { $0 + delta } ?? (delta > 0 ? 0 : -1)
+        values[selected] = options[(next % options.count + options.count) % options.count]
         if selected == .model { dropValuesTheModelRefuses() }
     }
 

@@ -156,12 +156,18 @@ public struct Screen: Equatable, Sendable {
         guard y >= 0, y < size.rows else { return x }
         let end = min(size.columns, x + (limit ?? size.columns))
         var column = x
+        var last: Int?
         for character in text {
             let glyph = TerminalText.isPrintable(character) ? String(character) : "?"
             let width = DisplayWidth.of(character)
             if width == 0 { continue }
-            if column + width > end { break }
+            if column + width > end {
+                // Text cut to a field's width ends in an ellipsis, so the cut shows.
+                if limit != nil, let last { markCut(y: y, at: last, end: column) }
+                break
+            }
             if column >= 0 {
+                last = column
                 cells[y * size.columns + column] = ScreenCell(text: glyph, style: style, isContinuation: false)
                 if width == 2 {
                     cells[y * size.columns + column + 1] = ScreenCell(text: "", style: style, isContinuation: true)
@@ -170,6 +176,13 @@ public struct Screen: Equatable, Sendable {
             column += width
         }
         return column
+    }
+
+    /// The character drawn at `start` (up to `end`) becomes "…".
+    private mutating func markCut(y: Int, at start: Int, end: Int) {
+        let style = cells[y * size.columns + start].style
+        cells[y * size.columns + start] = ScreenCell(text: "…", style: style, isContinuation: false)
+        for column in (start + 1)..<end { cells[y * size.columns + column] = ScreenCell(text: " ", style: style, isContinuation: false) }
     }
 
     public mutating func fill(_ rect: CellRect, style: Style) {

@@ -1,12 +1,12 @@
-import ImageEditModel
-import SessionModel
-import SessionStore
 import EditorCore
 import Foundation
 import ImageCodecs
 import ImageEditAPI
+import ImageEditModel
 import Raster
 import ScriptedServer
+import SessionModel
+import SessionStore
 import TerminalGraphics
 import Testing
 @testable import TerminalUI

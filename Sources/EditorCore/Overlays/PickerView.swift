@@ -19,7 +19,8 @@ extension PickerOverlay {
         } else if let line = lines.first(where: { $0.style != .plain }) ?? lines.first {
             screen.put(line.text, x: rect.x + 2, y: rect.y + height - 3, style: line.style, limit: width - 4)
         }
-        let hints = Keymap.hints(for: contexts).filter { picker.purpose == .addSources || $0 != "Space mark" }
+        // One mask is loaded: nothing to mark.
+        let hints = Keymap.bindings(in: .picker).filter { picker.purpose == .addSources || $0.action != .mark }.compactMap(\.hint)
         screen.put(hints.joined(separator: " · "), x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
     }
 

@@ -23,7 +23,8 @@ enum ParametersPanel: PanelLayer {
             return (field.rawValue, state.parameters.values[field] ?? "default", selected ? .selected : .plain)
         }
         if let mask = state.mask { lines.append((nil, mask.summary, .accent)) }
-        lines += state.pendingRequest.violations.map { (nil, "! " + $0.description, .warning) }
+        // An empty prompt is plain from the prompt's own box; Ctrl-S still says so.
+        lines += state.pendingRequest.violations.filter { $0.kind != .promptMissing }.map { (nil, "! " + $0.description, .warning) }
         // Labels take what the values leave: "output_compression" shortens in narrow panels.
         let labelWidth = min(18, max(8, box.width - 4 - 14))
         for (i, line) in lines.prefix(max(0, box.height - 2)).enumerated() {
