@@ -53,6 +53,14 @@ extension Keymap {
         return contexts.flatMap { bindings(in: $0).compactMap(\.hint) }.filter { seen.insert($0).inserted }
     }
 
+    /// Hints joined to fit `width`: they give way whole, from the end, rather than being cut
+    /// mid-word.
+    public static func line(_ hints: [String], width: Int) -> String {
+        var hints = hints
+        while hints.count > 1 && DisplayWidth.of(hints.joined(separator: " · ")) > width { hints.removeLast() }
+        return hints.joined(separator: " · ")
+    }
+
     /// The help: each context's keys under its title, `first` in the order given, then the rest.
     public static func helpSections(first: [KeyContext]) -> [(title: String, rows: [String])] {
         let order = first + KeyContext.allCases.filter { !first.contains($0) }

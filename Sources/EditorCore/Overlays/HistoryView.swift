@@ -17,7 +17,7 @@ extension HistoryOverlay {
         let detailsWidth = width >= 120 ? min(48, width / 2 - 4) : width >= 90 ? 36 : 0
         let listWidth = width - detailsWidth
         drawRuns(in: rect, listWidth: listWidth, rows: height - (detailsWidth > 0 ? 5 : 6), timeZone: editor.timeZone, on: &screen)
-        let keys = Keymap.hints(for: contexts).joined(separator: " · ")
+        let keys = Keymap.line(Keymap.hints(for: contexts), width: width - 4)
         screen.put(keys, x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
         guard let run = browser.current else { return }
         guard detailsWidth > 0 else {

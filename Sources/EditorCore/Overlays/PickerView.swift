@@ -21,7 +21,7 @@ extension PickerOverlay {
         }
         // One mask is loaded: nothing to mark.
         let hints = Keymap.bindings(in: .picker).filter { picker.purpose == .addSources || $0.action != .mark }.compactMap(\.hint)
-        screen.put(hints.joined(separator: " · "), x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
+        screen.put(Keymap.line(hints, width: width - 4), x: rect.x + 2, y: rect.y + height - 2, style: .dim, limit: width - 4)
     }
 
     private func drawEntries(in rect: CellRect, listWidth: Int, rows: Int, on screen: inout Screen) {

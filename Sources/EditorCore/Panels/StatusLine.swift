@@ -10,10 +10,7 @@ enum StatusLine {
         let right = rightText(state)
         let rightWidth = DisplayWidth.of(right)
         let room = max(0, screen.size.columns - rightWidth - 3)
-        // Hints give way whole, from the end, rather than being cut mid-word.
-        var hints = Keymap.hints(for: state.keyContexts)
-        while hints.count > 1 && DisplayWidth.of(hints.joined(separator: " · ")) > room { hints.removeLast() }
-        let left = state.notice ?? hints.joined(separator: " · ")
+        let left = state.notice ?? Keymap.line(Keymap.hints(for: state.keyContexts), width: room)
         screen.put(left, x: 1, y: y, style: state.notice == nil ? .statusBar : .statusNotice, limit: room)
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: .statusRight)
     }
