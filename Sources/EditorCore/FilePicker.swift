@@ -1,3 +1,5 @@
+import Foundation
+
 /// Browsing folders for source images: folders first, then PNG, JPEG and WebP files.
 public struct FilePicker: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
@@ -66,8 +68,8 @@ public struct FilePicker: Equatable, Sendable {
     /// The path of `entry` inside this folder ("..", the parent).
     public func path(of entry: Entry) -> String {
         if entry.name == ".." {
-            let parts = folder.split(separator: "/").dropLast()
-            return "/" + parts.joined(separator: "/")
+            let parent = (folder as NSString).deletingLastPathComponent
+            return parent.isEmpty ? "." : parent
         }
         return folder == "/" ? "/" + entry.name : folder + "/" + entry.name
     }

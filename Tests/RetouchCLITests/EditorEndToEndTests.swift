@@ -178,7 +178,8 @@ import Glibc
         _ = try await session.wait(for: "mask: 1 rect", seconds: 30)
         try session.keys("Tab")
         for _ in 0..<7 { try session.keys("Down") }
-        try session.keys("Right")
+        // n: from "default" to 1, then 2.
+        try session.keys("Right", "Right")
         try session.keys("Tab", "Tab")
         try session.keys("-l", "a wooden pier, half typ")
         _ = try await session.wait(for: "Prompt 23/32000", seconds: 30)
