@@ -86,6 +86,25 @@ import Glibc
         }
     }
 
+    /// Terminals send cursor keys as `ESC [ D` or `ESC O D` depending on a mode; both move.
+    @Test(.enabled(if: tmux != nil, "tmux is installed by make test"))
+    func cursorKeysInBothForms() async throws {
+        let data = try CLI.temporaryFolder()
+        let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
+        let session = try Session.editor(lakeside, dataHome: data, columns: 80, rows: 24)
+        defer { _ = try? session.tmux(["kill-server"]) }
+        _ = try await session.wait(for: "Prompt 0/32000", seconds: 60)
+        try session.keys("-l", "abc")
+        _ = try await session.wait(for: "Prompt 3/32000", seconds: 30)
+        for (sequence, typed) in [("\u{1B}OD", "X"), ("\u{1B}[D", ""), ("\u{1B}[D", "Y"), ("\u{1B}OH", "<"), ("\u{1B}[F", ">")] {
+            try session.keys("-l", sequence)
+            if !typed.isEmpty { try session.keys("-l", typed) }
+        }
+        let screen = try await session.wait(for: "<aYbXc>", seconds: 30)
+        #expect(screen.contains("│<aYbXc>"), "\(screen)")
+        try session.keys("C-q")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is installed by make test"))
     func maskPromptSendResizeAndQuit() async throws {
         let data = try CLI.temporaryFolder()
