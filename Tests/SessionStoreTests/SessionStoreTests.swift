@@ -118,6 +118,19 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
         #expect(throws: SessionStoreError.noSuchRun(999)) { try store.run(999) }
     }
 
+    /// A source that could not be read when the run was sent is recorded as unreadable, not
+    /// with the digest of nothing.
+    @Test func anUnreadableSourceIsRecordedAsSuch() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/data/results/s1", now: 100)
+        var run = newRun(session, prompt: "x", at: 101)
+        run.sources = [SourceReference(path: "/gone.png", sha256: nil), SourceReference(path: "/here.png", sha256: "ab12")]
+        _ = try store.runStarted(run)
+        let sources = try #require(try store.runs(session: session).first).sources
+        #expect(sources.map(\.isReadable) == [false, true])
+        #expect(sources.map(\.sha256) == [nil, "ab12"])
+    }
+
     @Test func runsOfAnEditorThatIsGoneAreInterrupted() throws {
         let store = try SessionStore(path: temporaryStorePath())
         let session = try store.startSession(resultsFolder: "/r", now: 1)
