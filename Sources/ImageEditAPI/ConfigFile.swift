@@ -1,22 +1,32 @@
 /// The text of `$XDG_CONFIG_HOME/retouch/config.toml` (default `~/.config/retouch/config.toml`):
-/// top-level `key = value` lines of TOML, blank lines and `#` comments. A value is a basic string
+/// `key = value` lines of TOML, blank lines and `#` comments. A value is a basic string
 /// `"…"` with TOML's escapes, a literal string `'…'` taken as written, or a bare word or number
 /// (`60`, `true`, `gpt-image-1`) taken as its text; a comment may follow it. Multi-line
-/// strings, arrays and inline tables are errors. Keys inside `[tables]` are skipped, and a
-/// repeated key keeps its last value. Only `base_url` is read for now. Pure: the command line
-/// reads the file.
+/// strings, arrays and inline tables are errors. Pairs before the first `[table]` are the top
+/// level (`base_url`); those after a header `[a."b.c"]` belong to that table (`[prices.MODEL]`);
+/// those of an array of tables `[[name]]` are skipped. A repeated key keeps its last value, and
+/// a repeated table adds to the first. Pure: the command line reads the file.
 public struct ConfigFile: Equatable, Sendable {
+    /// The top level's pairs.
     public var values: [String: String]
+    /// Tables by their name's parts: `[prices."gpt-image-1"]` is `["prices", "gpt-image-1"]`.
+    public var tables: [[String]: ConfigTable]
+    /// The file's path, as errors name it.
+    public var path: String
 
-    public init(values: [String: String] = [:]) {
+    public init(values: [String: String] = [:], tables: [[String]: ConfigTable] = [:], path: String = "config.toml") {
         self.values = values
+        self.tables = tables
+        self.path = path
     }
 
     /// Reads `text`; a line it cannot read is an error naming `path` and the line.
     public init(text: String, path: String = "config.toml") throws(ConfigFileError) {
-        var values: [String: String] = [:]
+        self.init(path: path)
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.first?.first == "\u{FEFF}" { lines[0] = lines[0].dropFirst() }
+        // Where the pairs being read go: nil before the first table, [] in an array of tables.
+        var tableName: [String]?
         for (index, line) in lines.enumerated() {
             let entry: ConfigLine
             do throws(ConfigFileError.Problem) {
@@ -24,14 +34,42 @@ public struct ConfigFile: Equatable, Sendable {
             } catch {
                 throw ConfigFileError(path: path, line: index + 1, problem: error)
             }
-            // Everything from the first table on belongs to some table.
-            if case .table = entry { break }
-            if case .pair(let key, let value) = entry { values[key] = value }
+            switch entry {
+            case .blank: break
+            case .table(let name):
+                tableName = name
+                if tables[name] == nil { tables[name] = ConfigTable(line: index + 1) }
+            case .arrayOfTables: tableName = []
+            case .pair(let key, let value):
+                guard let tableName else {
+                    values[key] = value
+                    continue
+                }
+                tables[tableName]?.set(key, to: value, line: index + 1)
+            }
         }
-        self.values = values
     }
 
     public var baseURL: String? { values["base_url"] }
+}
+
+/// The pairs of one `[table]` of the config file, with the lines they are on.
+public struct ConfigTable: Equatable, Sendable {
+    /// The line of the table's header.
+    public var line: Int
+    public var values: [String: String]
+    public var lines: [String: Int]
+
+    public init(line: Int, values: [String: String] = [:], lines: [String: Int] = [:]) {
+        self.line = line
+        self.values = values
+        self.lines = lines
+    }
+
+    mutating func set(_ key: String, to value: String, line: Int) {
+        values[key] = value
+        lines[key] = line
+    }
 }
 
 /// A line of the config file that cannot be read: where, and what is wrong with it.
@@ -50,6 +88,11 @@ public struct ConfigFileError: Error, Equatable, Sendable, CustomStringConvertib
         case controlCharacter(UInt32)
         case quoteInBareValue
         case textAfterValue(String)
+        case invalidTableName(String)
+        /// A price that is not an amount of dollars.
+        case badPrice(key: String, value: String)
+        case missingPrice(table: String, key: String)
+        case unknownPriceKey(String)
 
         public var description: String {
             switch self {
@@ -68,6 +111,13 @@ public struct ConfigFileError: Error, Equatable, Sendable, CustomStringConvertib
                 "control character U+\(Self.hex(value)) in a value; write it as an escape in a \"…\" string"
             case .quoteInBareValue: "a quote inside an unquoted value; quote the whole value"
             case .textAfterValue(let text): "unexpected \(Self.shown(text)) after the value; a comment starts with #"
+            case .invalidTableName(let header):
+                "\(Self.shown(header)) is not a table header: write [name] or [prices.\"model\"]"
+            case .badPrice(let key, let value):
+                "\(key) = \(Self.shown(value)) is not a price: give US dollars per million tokens, e.g. 5.00 (at most six decimals)"
+            case .missingPrice(let table, let key): "[\(table)] has no \(key); a model's price needs text_input, image_input and image_output"
+            case .unknownPriceKey(let key):
+                "\(Self.shown(key)) is not a price; give text_input, image_input, image_output and optionally text_output"
             }
         }
 

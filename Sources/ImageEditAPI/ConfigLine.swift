@@ -2,8 +2,10 @@
 enum ConfigLine: Equatable {
     /// Empty, spaces, or only a comment.
     case blank
-    /// `[name]` or `[[name]]`: the top level ends here.
-    case table
+    /// `[name]`, `[a."b.c"]`: the pairs that follow belong to the table of these name parts.
+    case table([String])
+    /// `[[name]]`: an array of tables, whose pairs are skipped.
+    case arrayOfTables
     case pair(key: String, value: String)
 
     typealias Problem = ConfigFileError.Problem
@@ -14,8 +16,10 @@ enum ConfigLine: Equatable {
         reader.skipSpaces()
         if reader.atEndOrComment {
             self = .blank
+        } else if reader.startsWith("[[") {
+            self = .arrayOfTables
         } else if reader.next == "[" {
-            self = .table
+            self = .table(try reader.tableName())
         } else {
             let key = try reader.key()
             reader.skipSpaces()
@@ -63,6 +67,33 @@ struct ConfigLineReader {
         if position == start { throw .missingKey }
         position += 1
         return key
+    }
+
+    /// The parts of `[a.b."c.d"]`, from its `[` to the end of the line.
+    mutating func tableName() throws(Problem) -> [String] {
+        let start = position
+        position += 1
+        var parts: [String] = []
+        while true {
+            skipSpaces()
+            switch next {
+            case "\"": parts.append(try basicString())
+            case "'": parts.append(try literalString())
+            default:
+                let partStart = position
+                while let c = next, c != ".", Self.isBareKeyCharacter(c) { position += 1 }
+                if position == partStart { throw .invalidTableName(text(start..<scalars.count)) }
+                parts.append(text(partStart..<position))
+            }
+            skipSpaces()
+            guard next == "." else { break }
+            position += 1
+        }
+        guard next == "]" else { throw .invalidTableName(text(start..<scalars.count)) }
+        position += 1
+        skipSpaces()
+        guard atEndOrComment else { throw .textAfterValue(rest) }
+        return parts
     }
 
     /// A basic string, a literal string, or a bare word or number; nothing at all is "".

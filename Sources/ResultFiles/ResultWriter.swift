@@ -28,16 +28,19 @@ public struct Sidecar: Codable, Equatable, Sendable {
     public var created: Int?
     public var savedAt: String
     public var usage: Usage?
+    /// What `usage` cost, in US dollars; nil when no price is known for the model.
+    public var costUSD: Money?
     public var output: OutputSettings?
     public var revisedPrompt: String?
 
     enum CodingKeys: String, CodingKey {
         case file, kind, index, prompt, model, parameters, images, mask, server, created, usage, output
-        case requestID = "request_id", savedAt = "saved_at", revisedPrompt = "revised_prompt"
+        case requestID = "request_id", savedAt = "saved_at", revisedPrompt = "revised_prompt", costUSD = "cost_usd"
     }
 
     public init(file: String, kind: String, index: Int, request: EditRequest, server: String, requestID: String?,
-                created: Int?, usage: Usage?, output: OutputSettings?, revisedPrompt: String?, savedAt: Date = Date()) {
+                created: Int?, usage: Usage?, output: OutputSettings?, revisedPrompt: String?, savedAt: Date = Date(),
+                costUSD: Money? = nil) {
         self.file = file
         self.kind = kind
         self.index = index
@@ -53,6 +56,7 @@ public struct Sidecar: Codable, Equatable, Sendable {
         self.requestID = requestID
         self.created = created
         self.usage = usage
+        self.costUSD = costUSD
         self.output = output
         self.revisedPrompt = revisedPrompt
         self.savedAt = ISO8601DateFormatter().string(from: savedAt)

@@ -64,13 +64,19 @@ public struct PastRun: Equatable, Sendable {
     public var inputTokens: Int?
     public var outputTokens: Int?
     public var totalTokens: Int?
+    /// How the tokens split into text and image, as the API reported it (priced apart).
+    public var inputTextTokens: Int?
+    public var inputImageTokens: Int?
+    public var outputTextTokens: Int?
+    public var outputImageTokens: Int?
     /// Result files, in the order they arrived.
     public var results: [String]
 
     public init(id: Int64, sessionID: String, started: Double, finished: Double? = nil, status: Status, prompt: String,
                 parameters: [String: String], sources: [SourceReference], maskRects: [PixelRect], maskInverted: Bool,
                 hasLoadedMask: Bool, backend: String, error: String? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil,
-                totalTokens: Int? = nil, results: [String] = []) {
+                totalTokens: Int? = nil, results: [String] = [], inputTextTokens: Int? = nil, inputImageTokens: Int? = nil,
+                outputTextTokens: Int? = nil, outputImageTokens: Int? = nil) {
         self.id = id
         self.sessionID = sessionID
         self.started = started
@@ -88,5 +94,9 @@ public struct PastRun: Equatable, Sendable {
         self.outputTokens = outputTokens
         self.totalTokens = totalTokens
         self.results = results
+        self.inputTextTokens = inputTextTokens
+        self.inputImageTokens = inputImageTokens
+        self.outputTextTokens = outputTextTokens
+        self.outputImageTokens = outputImageTokens
     }
 }

@@ -65,20 +65,39 @@ extension SessionStore {
         public var input: Int?
         public var output: Int?
         public var total: Int?
+        /// The split into text and image tokens, which are priced apart.
+        public var inputText: Int?
+        public var inputImage: Int?
+        public var outputText: Int?
+        public var outputImage: Int?
 
-        public init(input: Int?, output: Int?, total: Int?) {
+        public init(input: Int?, output: Int?, total: Int?, inputText: Int? = nil, inputImage: Int? = nil,
+                    outputText: Int? = nil, outputImage: Int? = nil) {
             self.input = input
             self.output = output
             self.total = total
+            self.inputText = inputText
+            self.inputImage = inputImage
+            self.outputText = outputText
+            self.outputImage = outputImage
+        }
+
+        /// The usage as the API reported it, split included.
+        public init(_ usage: ImageEditModel.Usage) {
+            self.init(input: usage.inputTokens, output: usage.outputTokens, total: usage.totalTokens,
+                      inputText: usage.inputTokensDetails?.textTokens, inputImage: usage.inputTokensDetails?.imageTokens,
+                      outputText: usage.outputTokensDetails?.textTokens, outputImage: usage.outputTokensDetails?.imageTokens)
         }
     }
 
     public func runFinished(run: Int64, status: PastRun.Status, error: String?, usage: Usage?, now: Double) throws(SessionStoreError) {
         try write { db in
             try db.execute(sql: """
-                UPDATE run SET status = ?, error = ?, finished = ?, inputTokens = ?, outputTokens = ?, totalTokens = ?
+                UPDATE run SET status = ?, error = ?, finished = ?, inputTokens = ?, outputTokens = ?, totalTokens = ?,
+                    inputTextTokens = ?, inputImageTokens = ?, outputTextTokens = ?, outputImageTokens = ?
                 WHERE id = ?
-                """, arguments: [status.rawValue, error.map(URLRedaction.redactURLs(in:)), now, usage?.input, usage?.output, usage?.total, run])
+                """, arguments: [status.rawValue, error.map(URLRedaction.redactURLs(in:)), now, usage?.input, usage?.output, usage?.total,
+                                 usage?.inputText, usage?.inputImage, usage?.outputText, usage?.outputImage, run])
         }
     }
 
@@ -147,7 +166,8 @@ extension SessionStore {
     /// A run's columns without its mask images.
     static let runColumns = """
         id, sessionID, started, finished, status, prompt, parameters, sources, maskRects, maskInverted,
-        loadedMask IS NOT NULL AS hasLoadedMask, backend, error, inputTokens, outputTokens, totalTokens
+        loadedMask IS NOT NULL AS hasLoadedMask, backend, error, inputTokens, outputTokens, totalTokens,
+        inputTextTokens, inputImageTokens, outputTextTokens, outputImageTokens
         """
 
     static func pastRun(_ row: Row, _ db: Database) throws -> PastRun {
@@ -161,7 +181,9 @@ extension SessionStore {
                        // A store written by an older version may hold a URL with its password.
                        backend: URLRedaction.redact(row["backend"]),
                        error: (row["error"] as String?).map(URLRedaction.redactURLs(in:)), inputTokens: row["inputTokens"], outputTokens: row["outputTokens"],
-                       totalTokens: row["totalTokens"], results: results)
+                       totalTokens: row["totalTokens"], results: results, inputTextTokens: row["inputTextTokens"],
+                       inputImageTokens: row["inputImageTokens"], outputTextTokens: row["outputTextTokens"],
+                       outputImageTokens: row["outputImageTokens"])
     }
 
     /// Prompts sent in other sessions, oldest first, each once (its latest use).

@@ -3,7 +3,7 @@ import GRDB
 /// The store's tables, and the migrations that bring an older store up to date.
 extension SessionStore {
     /// Migration names, oldest first. A store made by an older Retouch migrates on open.
-    public static let migrations = ["sessions, drafts, runs and results", "usage per run"]
+    public static let migrations = ["sessions, drafts, runs and results", "usage per run", "text and image tokens per run"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -53,6 +53,15 @@ extension SessionStore {
                 ALTER TABLE run ADD COLUMN inputTokens INTEGER;
                 ALTER TABLE run ADD COLUMN outputTokens INTEGER;
                 ALTER TABLE run ADD COLUMN totalTokens INTEGER;
+                """)
+        }
+        // Text and image tokens are priced apart.
+        migrator.registerMigration(migrations[2]) { db in
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN inputTextTokens INTEGER;
+                ALTER TABLE run ADD COLUMN inputImageTokens INTEGER;
+                ALTER TABLE run ADD COLUMN outputTextTokens INTEGER;
+                ALTER TABLE run ADD COLUMN outputImageTokens INTEGER;
                 """)
         }
         return migrator

@@ -17,7 +17,9 @@ struct Edit: AsyncParsableCommand {
         discussion: """
             Each result is saved in --out under a name that never replaces an existing file \
             (edit-YYYYMMDD-HHMMSS.png, then -2, -3 …), with a JSON sidecar recording the prompt, \
-            parameters, model, usage and request id. The API key is never written anywhere.
+            parameters, model, usage, its cost in US dollars (cost_usd, when the model's price is \
+            known) and request id. The API key is never written anywhere. Prices are OpenAI's \
+            published ones, or [prices."MODEL"] tables in config.toml (see the README).
 
             The server is --base-url, else OPENAI_BASE_URL, else base_url in \
             $XDG_CONFIG_HOME/retouch/config.toml, else https://api.openai.com/v1, which needs \
@@ -98,7 +100,7 @@ struct Edit: AsyncParsableCommand {
     @Flag(help: "Also save each partial image as it arrives (with --stream).")
     var savePartials = false
 
-    @Flag(help: "Print a JSON summary (files, usage, request id) on standard output.")
+    @Flag(help: "Print a JSON summary (files, usage, cost, request id) on standard output.")
     var json = false
 
     func validate() throws {
@@ -117,8 +119,10 @@ struct Edit: AsyncParsableCommand {
             model: model, background: background, inputFidelity: inputFidelity, n: count,
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
+        let config = try ConfigFile.loadOrExit()
+        let pricing = RunPricing(table: try config.priceTableOrExit(), model: request.effectiveModel, isLocal: local)
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
-                                                        configBaseURL: try ConfigFile.loadOrExit().baseURL)
+                                                        configBaseURL: config.baseURL)
         configuration.timeout = timeout
         configuration.maxRetries = maxRetries
         var localServer: RunningLocalServer?
@@ -134,8 +138,11 @@ struct Edit: AsyncParsableCommand {
 
         let client = ImageEditClient(configuration: configuration)
         let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: ResultWriter.stem()),
-                                  server: configuration.baseURL, savePartials: savePartials,
+                                  server: configuration.baseURL, pricing: pricing, savePartials: savePartials,
                                   display: ProgressDisplay(enabled: isatty(STDERR_FILENO) == 1 && !json))
+        if !json, !local, case .usd(let estimate) = pricing.table.estimate(request) {
+            printError("estimate: \(estimate.formatted) for the output images, before the input is counted")
+        }
         let work = Task { try await client.edit(request, preflight: !noPreflight) { session.handle($0) } }
         let interrupt = InterruptHandler { work.cancel() }
         let outcome = await work.result
@@ -147,7 +154,12 @@ struct Edit: AsyncParsableCommand {
         switch outcome {
         case .success(let result):
             if let failure = session.writeFailure { fail(failure.description, code: 1) }
-            if json { printJSONSummary(result, files: session.files) }
+            let cost = pricing.cost(of: result.usage)
+            if json {
+                printJSONSummary(result, files: session.files, cost: cost)
+            } else {
+                printError(RunPricing.summary(of: result.usage, cost: cost))
+            }
         case .failure(let error as ImageEditError):
             if let failure = session.writeFailure { printError(failure.description) }
             if !session.files.isEmpty { printError("kept what arrived: " + session.files.joined(separator: ", ")) }
@@ -185,20 +197,23 @@ struct Edit: AsyncParsableCommand {
         return text.trimmingCharacters(in: .newlines)
     }
 
-    private func printJSONSummary(_ result: EditResult, files: [String]) {
+    private func printJSONSummary(_ result: EditResult, files: [String], cost: Cost) {
         struct Summary: Encodable {
             var files: [String]
             var partialImages: Int
             var usage: Usage?
+            var costUSD: Money?
+            var costUnknown: String?
             var requestID: String?
             var created: Int?
             var output: OutputSettings
             enum CodingKeys: String, CodingKey {
                 case files, usage, created, output
-                case partialImages = "partial_images", requestID = "request_id"
+                case partialImages = "partial_images", requestID = "request_id", costUSD = "cost_usd", costUnknown = "cost_unknown"
             }
         }
         let summary = Summary(files: files, partialImages: result.partialImageCount, usage: result.usage,
+                              costUSD: cost.money, costUnknown: cost.unknownReason,
                               requestID: result.requestID, created: result.created, output: result.settings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -211,6 +226,7 @@ final class EditSession: @unchecked Sendable {
     let request: EditRequest
     let writer: ResultWriter
     let server: String
+    let pricing: RunPricing
     let savePartials: Bool
     let display: ProgressDisplay
     private let lock = NSLock()
@@ -218,10 +234,11 @@ final class EditSession: @unchecked Sendable {
     private(set) var files: [String] = []
     private(set) var writeFailure: ResultWriteError?
 
-    init(request: EditRequest, writer: ResultWriter, server: String, savePartials: Bool, display: ProgressDisplay) {
+    init(request: EditRequest, writer: ResultWriter, server: String, pricing: RunPricing, savePartials: Bool, display: ProgressDisplay) {
         self.request = request
         self.writer = writer
         self.server = server
+        self.pricing = pricing
         self.savePartials = savePartials
         self.display = display
     }
@@ -251,7 +268,8 @@ final class EditSession: @unchecked Sendable {
         do {
             let path = try writer.write(bytes, suffix: suffix) { file in
                 Sidecar(file: file, kind: kind, index: index, request: request, server: server, requestID: requestID,
-                        created: created, usage: usage, output: output, revisedPrompt: revisedPrompt)
+                        created: created, usage: usage, output: output, revisedPrompt: revisedPrompt,
+                        costUSD: usage == nil ? nil : pricing.cost(of: usage).money)
             }
             files.append(path)
             display.note("saved \(path)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import EditorCore
 import FileAccess
 import Foundation
+import ImageEditAPI
 import ImageEditModel
 import Raster
 import SessionModel
@@ -29,9 +30,12 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the editor's past runs, newest first (all sessions).",
         discussion: """
-            Each line: run id, start time, status, images, tokens, prompt. With --json, every run \
-            in full (parameters, sources with their SHA-256, mask, usage, result files) and the \
-            token totals, per session and overall. `retouch export RUN DIR` copies a run's results.
+            Each line: run id, start time, status, images, tokens, cost in US dollars ("-" when no \
+            price is known for the model), prompt. With --json, every run in full (parameters, \
+            sources with their SHA-256, mask, usage, cost, result files) and the token and cost \
+            totals, per session and overall. Costs use today's price table: OpenAI's published \
+            prices, or [prices."MODEL"] tables in config.toml. `retouch export RUN DIR` copies a \
+            run's results.
             """
     )
 
@@ -49,6 +53,7 @@ struct History: ParsableCommand {
     }
 
     func run() throws {
+        let prices = try ConfigFile.loadOrExit().priceTableOrExit()
         let store = try openSessionStore()
         let runs: [PastRun]
         do {
@@ -61,7 +66,7 @@ struct History: ParsableCommand {
         }
         if json {
             // Escaped for the terminal too: DEL, C1 and bidirectional controls as \uNNNN.
-            printLine(TerminalText.json(HistoryJSON.text(runs)))
+            printLine(TerminalText.json(HistoryJSON.text(runs, prices: prices)))
             return
         }
         if runs.isEmpty {
@@ -75,9 +80,11 @@ struct History: ParsableCommand {
             let when = formatter.string(from: Date(timeIntervalSince1970: run.started))
             let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
             let tokens = run.totalTokens.map { "\($0) tok" } ?? "-"
+            let cost = HistoryJSON.cost(of: run, prices: prices).money?.formatted ?? "-"
             let line = "\(String(run.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(when)  "
                 + "\(run.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(run.results.count) img  "
-                + "\(tokens.padding(toLength: 10, withPad: " ", startingAt: 0)) \(prompt.prefix(80))"
+                + "\(tokens.padding(toLength: 10, withPad: " ", startingAt: 0)) \(cost.padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                + "\(prompt.prefix(80))"
             printLine(TerminalText.safe(line))
         }
     }
@@ -103,7 +110,14 @@ enum HistoryJSON {
         var backend: String
         var error: String?
         var usage: Usage
+        var costUSD: Money?
+        var costUnknown: String?
         var results: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, session, started, finished, status, prompt, parameters, sources, mask, backend, error, usage, results
+            case costUSD = "cost_usd", costUnknown = "cost_unknown"
+        }
     }
 
     struct Mask: Encodable {
@@ -134,35 +148,73 @@ enum HistoryJSON {
         var totalTokens: Int
         /// Total tokens per session id.
         var sessions: [String: Int]
+        /// The dollars of the runs whose cost is known, and how many runs have none.
+        var costUSD: Money
+        var unpricedRuns: Int
+        var sessionCosts: [String: CostTotalJSON]
 
         enum CodingKeys: String, CodingKey {
             case runs, images, sessions
             case inputTokens = "input_tokens", outputTokens = "output_tokens", totalTokens = "total_tokens"
+            case costUSD = "cost_usd", unpricedRuns = "unpriced_runs", sessionCosts = "session_costs"
         }
     }
 
-    static func text(_ runs: [PastRun]) -> String {
+    struct CostTotalJSON: Encodable {
+        var costUSD: Money
+        var unpricedRuns: Int
+
+        init(_ total: CostTotal) {
+            costUSD = total.known
+            unpricedRuns = total.unpricedRuns
+        }
+
+        enum CodingKeys: String, CodingKey { case costUSD = "cost_usd", unpricedRuns = "unpriced_runs" }
+    }
+
+    /// A run's cost at `prices`, from the usage the store kept.
+    static func cost(of run: PastRun, prices: PriceTable) -> Cost {
+        let reported = run.inputTokens == nil && run.outputTokens == nil && run.totalTokens == nil ? nil : ImageEditModel.Usage(
+            inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens,
+            inputTokensDetails: run.inputTextTokens == nil && run.inputImageTokens == nil
+                ? nil : .init(textTokens: run.inputTextTokens, imageTokens: run.inputImageTokens),
+            outputTokensDetails: run.outputTextTokens == nil && run.outputImageTokens == nil
+                ? nil : .init(textTokens: run.outputTextTokens, imageTokens: run.outputImageTokens))
+        let pricing = RunPricing(table: prices, model: run.parameters[EditField.model.rawValue] ?? EditRequest.defaultModel,
+                                 isLocal: run.backend == Backend.local.label)
+        return pricing.cost(of: reported)
+    }
+
+    static func text(_ runs: [PastRun], prices: PriceTable) -> String {
         let iso = ISO8601DateFormatter()
         func date(_ seconds: Double) -> String { iso.string(from: Date(timeIntervalSince1970: seconds)) }
         var sessions: [String: Int] = [:]
-        for run in runs { sessions[run.sessionID, default: 0] += run.totalTokens ?? 0 }
-        let output = Output(
-            runs: runs.map { run in
-                Run(id: run.id, session: run.sessionID, started: date(run.started), finished: run.finished.map(date),
-                    status: run.status.rawValue, prompt: run.prompt, parameters: run.parameters, sources: run.sources,
-                    mask: Mask(rects: run.maskRects.map { PixelRectJSON(x: $0.x, y: $0.y, width: $0.width, height: $0.height) },
-                               inverted: run.maskInverted, fromFile: run.hasLoadedMask),
-                    backend: run.backend, error: run.error,
-                    usage: Usage(inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens),
-                    results: run.results)
-            },
-            totals: Totals(runs: runs.count, images: runs.reduce(0) { $0 + $1.results.count },
-                           inputTokens: runs.reduce(0) { $0 + ($1.inputTokens ?? 0) },
-                           outputTokens: runs.reduce(0) { $0 + ($1.outputTokens ?? 0) },
-                           totalTokens: runs.reduce(0) { $0 + ($1.totalTokens ?? 0) }, sessions: sessions))
+        var sessionCosts: [String: CostTotal] = [:]
+        var overall = CostTotal()
+        var encoded: [Run] = []
+        for run in runs {
+            let runCost = cost(of: run, prices: prices)
+            sessions[run.sessionID, default: 0] += run.totalTokens ?? 0
+            sessionCosts[run.sessionID, default: CostTotal()].add(runCost)
+            overall.add(runCost)
+            encoded.append(Run(
+                id: run.id, session: run.sessionID, started: date(run.started), finished: run.finished.map(date),
+                status: run.status.rawValue, prompt: run.prompt, parameters: run.parameters, sources: run.sources,
+                mask: Mask(rects: run.maskRects.map { PixelRectJSON(x: $0.x, y: $0.y, width: $0.width, height: $0.height) },
+                           inverted: run.maskInverted, fromFile: run.hasLoadedMask),
+                backend: run.backend, error: run.error,
+                usage: Usage(inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens),
+                costUSD: runCost.money, costUnknown: runCost.unknownReason, results: run.results))
+        }
+        let totals = Totals(runs: runs.count, images: runs.reduce(0) { $0 + $1.results.count },
+                            inputTokens: runs.reduce(0) { $0 + ($1.inputTokens ?? 0) },
+                            outputTokens: runs.reduce(0) { $0 + ($1.outputTokens ?? 0) },
+                            totalTokens: runs.reduce(0) { $0 + ($1.totalTokens ?? 0) }, sessions: sessions,
+                            costUSD: overall.known, unpricedRuns: overall.unpricedRuns,
+                            sessionCosts: sessionCosts.mapValues(CostTotalJSON.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(output)) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(Output(runs: encoded, totals: totals))) ?? Data(), as: UTF8.self)
     }
 }
 

@@ -126,13 +126,25 @@ import Testing
         #expect(long.description.count < 120)
     }
 
-    @Test func nothingAfterTheFirstTableIsRead() throws {
+    @Test func pairsOfTablesAreKeptApartAndThoseOfArraysOfTablesSkipped() throws {
         let config = try ConfigFile(text: """
             base_url = "top"
             [[profiles]]
-            base_url = "unterminated
+            base_url = "skipped"
+            [prices."gpt-image-1.5"]   # a dot inside quotes is part of the name
+            text_input = 5
+            [ a . 'b c' ]
+            base_url = "in a table"
             """)
         #expect(config.values == ["base_url": "top"])
+        #expect(config.tables[["prices", "gpt-image-1.5"]] == ConfigTable(line: 4, values: ["text_input": "5"], lines: ["text_input": 5]))
+        #expect(config.tables[["a", "b c"]]?.values == ["base_url": "in a table"])
+        #expect(config.tables.count == 2)
+        let broken = try #require(throws: ConfigFileError.self) { try ConfigFile(text: "[[profiles]]\nbase_url = \"unterminated") }
+        #expect(broken.line == 2, "a line after a table is read like any other")
+        for header in ["[]", "[a.]", "[.a]", "[a b]", "[a", "[a] x"] {
+            #expect(throws: ConfigFileError.self, "\(header)") { try ConfigFile(text: header) }
+        }
     }
 
     /// Any text either reads or names one of its own lines, in a message of one line.

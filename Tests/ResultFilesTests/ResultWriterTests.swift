@@ -156,4 +156,19 @@ import ImageEditModel
                          usage: nil, output: nil, revisedPrompt: nil)
         #expect(record.server == "https://proxy.example:8443/v1")
     }
+
+    /// The cost is written as an exact number of dollars and read back to the picodollar.
+    @Test func theCostIsRecordedWhenKnown() throws {
+        let dir = try folder()
+        var priced = sidecar("a.png")
+        priced.costUSD = Money(picodollars: 297_200_000_000)
+        let path = try ResultWriter(folder: dir, stem: "edit").write(png, suffix: nil) { _ in priced }
+        let json = try String(contentsOfFile: (path as NSString).deletingPathExtension + ".json", encoding: .utf8)
+        #expect(json.contains(#""cost_usd" : 0.2972"#))
+        let decoded = try JSONDecoder().decode(Sidecar.self, from: Data(json.utf8))
+        #expect(decoded.costUSD == Money(picodollars: 297_200_000_000))
+        let unpriced = try ResultWriter(folder: dir, stem: "edit").write(png, suffix: nil, sidecar: sidecar)
+        let plain = try String(contentsOfFile: (unpriced as NSString).deletingPathExtension + ".json", encoding: .utf8)
+        #expect(!plain.contains("cost_usd"), "no price known: tokens only")
+    }
 }

@@ -140,15 +140,20 @@ import Testing
         #expect(!result.stderr.contains("sk-secret-value") && !result.stdout.contains("sk-secret-value"))
     }
 
+    /// An environment whose config file is `config.toml` in `folder` (not yet written).
+    func configHome(in folder: URL) throws -> (configPath: String, environment: [String: String]) {
+        let configFolder = folder.appendingPathComponent("config/retouch")
+        try FileManager.default.createDirectory(at: configFolder, withIntermediateDirectories: true)
+        var environment = CLI.cleanEnvironment
+        environment["XDG_CONFIG_HOME"] = folder.appendingPathComponent("config").path
+        return (configFolder.appendingPathComponent("config.toml").path, environment)
+    }
+
     /// base_url from the config file, escapes decoded; a line it cannot read stops the command
     /// with one line naming the file and the line.
     @Test func configFileBaseURLAndItsErrors() async throws {
         let folder = try CLI.temporaryFolder()
-        let configFolder = folder.appendingPathComponent("config/retouch")
-        try FileManager.default.createDirectory(at: configFolder, withIntermediateDirectories: true)
-        let configPath = configFolder.appendingPathComponent("config.toml").path
-        var environment = CLI.cleanEnvironment
-        environment["XDG_CONFIG_HOME"] = folder.appendingPathComponent("config").path
+        let (configPath, environment) = try configHome(in: folder)
 
         let b64 = Data(Self.resultPNG).base64EncodedString()
         let server = try await ScriptedServer(replies: [.json(200, #"{"created":1,"data":[{"b64_json":"\#(b64)"}]}"#)])

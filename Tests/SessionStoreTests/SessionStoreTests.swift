@@ -1,3 +1,4 @@
+import ImageEditModel
 import Testing
 @testable import SessionStore
 
@@ -151,6 +152,20 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
         _ = try store.runStarted(newRun(current, prompt: "snow", at: 6))
         #expect(try store.prompts(excludingSession: current) == ["rain", "fog"])
         #expect(try store.prompts(excludingSession: nil) == ["rain", "fog", "snow"])
+    }
+
+    /// Text and image tokens are priced apart, so the store keeps the split the API reported.
+    @Test func theSplitOfTheTokensIsKept() throws {
+        let store = try SessionStore(path: temporaryStorePath())
+        let session = try store.startSession(resultsFolder: "/r", now: 1)
+        let run = try store.runStarted(newRun(session, prompt: "p", at: 2))
+        let reported = ImageEditModel.Usage(inputTokens: 50, outputTokens: 481, totalTokens: 531,
+                                            inputTokensDetails: .init(textTokens: 10, imageTokens: 40),
+                                            outputTokensDetails: .init(textTokens: 209, imageTokens: 272))
+        try store.runFinished(run: run, status: .completed, error: nil, usage: SessionStore.Usage(reported), now: 3)
+        let kept = try store.run(run)
+        #expect(kept.inputTokens == 50 && kept.outputTokens == 481 && kept.totalTokens == 531)
+        #expect(kept.inputTextTokens == 10 && kept.inputImageTokens == 40 && kept.outputTextTokens == 209 && kept.outputImageTokens == 272)
     }
 
     @Test func aStoreOfTheOlderSchemaMigrates() throws {
