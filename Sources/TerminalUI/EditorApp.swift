@@ -26,15 +26,18 @@ public struct EditorLaunch: Sendable {
     /// How pictures are drawn, and one cell's size in pixels.
     public var graphics: GraphicsChoice
     public var cellSize: (width: Int, height: Int)
+    /// What tokens cost, for the results' sidecars.
+    public var prices: PriceTable
 
     public init(start: SessionStart, mask: RGBAImage? = nil, client: ImageEditClient, backend: Backend,
-                graphics: GraphicsChoice, cellSize: (width: Int, height: Int)) {
+                graphics: GraphicsChoice, cellSize: (width: Int, height: Int), prices: PriceTable = .published) {
         self.start = start
         self.mask = mask
         self.client = client
         self.backend = backend
         self.graphics = graphics
         self.cellSize = cellSize
+        self.prices = prices
     }
 
     var resultsFolder: String { start.resultsFolder }

@@ -154,7 +154,8 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
                             let path = try writer.write(image.bytes, suffix: image.index == 0 ? nil : "\(image.index + 1)") { file in
                                 Sidecar(file: file, kind: "image", index: image.index, request: sent, server: server,
                                         requestID: requestID.value, created: image.createdAt, usage: image.usage,
-                                        output: image.settings, revisedPrompt: image.revisedPrompt)
+                                        output: image.settings, revisedPrompt: image.revisedPrompt,
+                                        costUSD: image.usage == nil ? nil : Self.cost(of: image.usage, request: sent, launch: launch).money)
                             }
                             keeper.resultSaved(run: record, path: path, index: image.index)
                             inbox.post(.run(.saved(ResultItem(path: path, preview: Self.preview(image.bytes) ?? RGBAImage(width: 1, height: 1)))))
@@ -275,6 +276,11 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
                 inbox.post(.reply(id, .folderFailed(path: path, reason: "it cannot be listed")))
             }
         }
+    }
+
+    /// The local engine costs nothing; elsewhere, the price table's figure, when it has one.
+    static func cost(of usage: Usage?, request: EditRequest, launch: EditorLaunch) -> Cost {
+        launch.backend == .local ? .usd(.zero) : launch.prices.cost(of: usage, model: request.effectiveModel)
     }
 
     static func outcome(_ error: ImageEditError) -> RunOutcome {

@@ -69,7 +69,7 @@ public final class SessionKeeper: @unchecked Sendable {
         case .failed(let title, let lines): (status, error) = (.failed, ([title] + lines).joined(separator: " · "))
         }
         try? store.runFinished(run: run, status: status, error: error,
-                               usage: usage.map { SessionStore.Usage(input: $0.inputTokens, output: $0.outputTokens, total: $0.totalTokens) },
+                               usage: usage.map(SessionStore.Usage.init),
                                now: Date().timeIntervalSince1970)
     }
 }

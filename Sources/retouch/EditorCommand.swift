@@ -85,6 +85,7 @@ struct EditorCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let configFile = try ConfigFile.loadOrExit()
+        let prices = try configFile.priceTableOrExit()
         // Asked before ncurses takes the terminal: the answers arrive on its input.
         let replies = graphics.wantsProbe ? TerminalProbe.ask() : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
@@ -105,7 +106,7 @@ struct EditorCommand: AsyncParsableCommand {
         let start = SessionStart.begin(storePath: SessionStore.defaultPath(environment: environment), images: sources, fresh: new,
                                        newResultsFolder: "\(dataFolder)/results/session-\(ResultWriter.timestamp())")
         await EditorApp.run(EditorLaunch(start: start, mask: maskImage, client: client, backend: backend,
-                                         graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies)))
+                                         graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies), prices: prices))
         await client.shutdown()
         await localServer?.stop()
         if FileManager.default.fileExists(atPath: start.resultsFolder) { printLine("results: " + TerminalText.safe(start.resultsFolder)) }

@@ -161,7 +161,7 @@ import Glibc
             data: {"type":"image_edit.partial_image","b64_json":"\(base64)","partial_image_index":0}
 
             event: image_edit.completed
-            data: {"type":"image_edit.completed","b64_json":"\(base64)","usage":{"total_tokens":100,"input_tokens":50,"output_tokens":50}}
+            data: {"type":"image_edit.completed","b64_json":"\(base64)","usage":{"total_tokens":100,"input_tokens":50,"output_tokens":50,"input_tokens_details":{"text_tokens":10,"image_tokens":40}}}
 
             data: [DONE]
 
@@ -178,7 +178,9 @@ import Glibc
         #expect(saved.count == 1 && saved.allSatisfy { $0.hasPrefix(setting.folder + "/results/") })
         for path in saved {
             #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == png)
-            #expect(FileManager.default.fileExists(atPath: (path as NSString).deletingPathExtension + ".json"), "its sidecar")
+            let sidecar = try String(contentsOfFile: (path as NSString).deletingPathExtension + ".json", encoding: .utf8)
+            // gpt-image-1: 10 text and 40 image tokens in at $5 and $10 per million, 50 out at $40.
+            #expect(sidecar.contains("\"cost_usd\" : 0.00245"), "its sidecar prices the run:\n\(sidecar)")
         }
         let run = try #require(try setting.runs().first)
         #expect(run.status == .completed && run.results == saved)
