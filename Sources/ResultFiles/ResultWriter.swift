@@ -32,15 +32,19 @@ public struct Sidecar: Codable, Equatable, Sendable {
     public var costUSD: Money?
     public var output: OutputSettings?
     public var revisedPrompt: String?
+    /// Which variant of a set sent together made this result (1, 2, …), and its label.
+    public var variant: Int?
+    public var variantLabel: String?
 
     enum CodingKeys: String, CodingKey {
-        case file, kind, index, prompt, model, parameters, images, mask, server, created, usage, output
+        case file, kind, index, prompt, model, parameters, images, mask, server, created, usage, output, variant
         case requestID = "request_id", savedAt = "saved_at", revisedPrompt = "revised_prompt", costUSD = "cost_usd"
+        case variantLabel = "variant_label"
     }
 
     public init(file: String, kind: String, index: Int, request: EditRequest, server: String, requestID: String?,
                 created: Int?, usage: Usage?, output: OutputSettings?, revisedPrompt: String?, savedAt: Date = Date(),
-                costUSD: Money? = nil) {
+                costUSD: Money? = nil, variant: Variant? = nil) {
         self.file = file
         self.kind = kind
         self.index = index
@@ -59,6 +63,8 @@ public struct Sidecar: Codable, Equatable, Sendable {
         self.costUSD = costUSD
         self.output = output
         self.revisedPrompt = revisedPrompt
+        self.variant = variant?.number
+        variantLabel = variant?.label
         self.savedAt = ISO8601DateFormatter().string(from: savedAt)
     }
 }

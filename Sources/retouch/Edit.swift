@@ -37,11 +37,17 @@ struct Edit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PNG mask with alpha, the first image's size; transparent pixels mark the area to edit.", valueName: "file"))
     var mask: String?
 
-    @Option(help: "The prompt.")
-    var prompt: String?
+    @Option(name: .customLong("prompt"), help: "The prompt; give it more than once to send variants together (up to \(Variant.limit)).")
+    var prompts: [String] = []
 
-    @Option(help: ArgumentHelp("Read the prompt from a file; - reads standard input.", valueName: "file"))
-    var promptFile: String?
+    @Option(name: .customLong("prompt-file"), help: ArgumentHelp("Read a prompt from a file (- reads standard input); repeatable like --prompt.", valueName: "file"))
+    var promptFiles: [String] = []
+
+    @Option(help: ArgumentHelp("Sweep one setting, one variant per value, e.g. quality=low,high (model, size, quality, background, input_fidelity, n, output_format, output_compression).", valueName: "field=v1,v2"))
+    var sweep: String?
+
+    @Option(help: "Variants sent at the same time, 1–8; the others wait for a free slot.")
+    var parallel = 4
 
     @Option(help: "Model (default gpt-image-1.5): gpt-image-1.5, gpt-image-1, gpt-image-1-mini, gpt-image-2, chatgpt-image-latest, dall-e-2, or any newer name.")
     var model: String?
@@ -85,7 +91,7 @@ struct Edit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("API base URL, e.g. http://127.0.0.1:8080/v1.", valueName: "url"))
     var baseURL: String?
 
-    @Flag(help: "Use the offline local engine in this process (no key, no network; prompts are not interpreted).")
+    @Flag(help: "Use the offline local engine in this process (no key, no network; it reads the words of its vocabulary, see the README).")
     var local = false
 
     @Option(help: "Seconds the whole request may take, streamed answer included.")
@@ -105,8 +111,9 @@ struct Edit: AsyncParsableCommand {
 
     func validate() throws {
         if images.isEmpty { throw ValidationError("give at least one --image") }
-        if prompt != nil && promptFile != nil { throw ValidationError("give --prompt or --prompt-file, not both") }
-        if prompt == nil && promptFile == nil { throw ValidationError("give --prompt or --prompt-file") }
+        if prompts.isEmpty && promptFiles.isEmpty { throw ValidationError("give --prompt or --prompt-file") }
+        if promptFiles.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (--prompt-file -) can be read once") }
+        if !(1...8).contains(parallel) { throw ValidationError("--parallel must be 1 to 8") }
         if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds") }
         if maxRetries < 0 { throw ValidationError("--max-retries must be 0 or more") }
         if savePartials && !stream { throw ValidationError("--save-partials needs --stream") }
@@ -114,13 +121,19 @@ struct Edit: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request = EditRequest(
-            images: images.map { InputImage(path: $0) }, prompt: try readPrompt(), mask: mask.map { InputImage(path: $0) },
+        let base = EditRequest(
+            images: images.map { InputImage(path: $0) }, prompt: "", mask: mask.map { InputImage(path: $0) },
             model: model, background: background, inputFidelity: inputFidelity, n: count,
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
+        let variants: [Variant]
+        do {
+            variants = try Variant.expand(base, prompts: try readPrompts(), sweep: try sweep.map { text throws(VariantError) in try Sweep.parse(text) })
+        } catch let error as VariantError {
+            throw ValidationError(error.description)
+        }
         let config = try ConfigFile.loadOrExit()
-        let pricing = RunPricing(table: try config.priceTableOrExit(), model: request.effectiveModel, isLocal: local)
+        let prices = try config.priceTableOrExit()
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
                                                         configBaseURL: config.baseURL)
         configuration.timeout = timeout
@@ -137,10 +150,27 @@ struct Edit: AsyncParsableCommand {
         }
 
         let client = ImageEditClient(configuration: configuration)
-        let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: ResultWriter.stem()),
-                                  server: configuration.baseURL, pricing: pricing, savePartials: savePartials,
-                                  display: ProgressDisplay(enabled: isatty(STDERR_FILENO) == 1 && !json))
-        if !json, !local, case .usd(let estimate) = pricing.table.estimate(request) {
+        let outcomes: [VariantOutcome]
+        if variants.count == 1 {
+            outcomes = [await send(variants[0], client: client, server: configuration.baseURL, prices: prices, alone: true)]
+        } else {
+            outcomes = await sendAll(variants, client: client, server: configuration.baseURL, prices: prices)
+        }
+        await client.shutdown()
+        await localServer?.stop()
+        report(outcomes)
+    }
+
+    /// One variant, sent and saved as it arrives; `alone`: the only one (a progress line,
+    /// file names without `-vN`).
+    func send(_ variant: Variant, client: ImageEditClient, server: String, prices: PriceTable, alone: Bool) async -> VariantOutcome {
+        let request = variant.request
+        let pricing = RunPricing(table: prices, model: request.effectiveModel, isLocal: local)
+        let stem = ResultWriter.stem() + (alone ? "" : "-v\(variant.number)")
+        let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: stem), server: server, pricing: pricing,
+                                  savePartials: savePartials, display: ProgressDisplay(enabled: alone && isatty(STDERR_FILENO) == 1 && !json),
+                                  variant: alone ? nil : variant)
+        if alone, !json, !local, case .usd(let estimate) = pricing.table.estimate(request) {
             printError("estimate: \(estimate.formatted) for the output images, before the input is counted")
         }
         let work = Task { try await client.edit(request, preflight: !noPreflight) { session.handle($0) } }
@@ -148,25 +178,7 @@ struct Edit: AsyncParsableCommand {
         let outcome = await work.result
         interrupt.stop()
         session.display.finish()
-        await client.shutdown()
-        await localServer?.stop()
-
-        switch outcome {
-        case .success(let result):
-            if let failure = session.writeFailure { fail(failure.description, code: 1) }
-            let cost = pricing.cost(of: result.usage)
-            if json {
-                printJSONSummary(result, files: session.files, cost: cost)
-            } else {
-                printError(RunPricing.summary(of: result.usage, cost: cost))
-            }
-        case .failure(let error as ImageEditError):
-            if let failure = session.writeFailure { printError(failure.description) }
-            if !session.files.isEmpty { printError("kept what arrived: " + session.files.joined(separator: ", ")) }
-            fail(error.description, code: Self.exitCode(for: error))
-        case .failure(let error):
-            fail(String(describing: error), code: 1)
-        }
+        return VariantOutcome(variant: variant, result: outcome, files: session.files, writeFailure: session.writeFailure, pricing: pricing)
     }
 
     static func exitCode(for error: ImageEditError) -> Int32 {
@@ -179,45 +191,9 @@ struct Edit: AsyncParsableCommand {
         }
     }
 
-    private func fail(_ message: String, code: Int32) -> Never {
+    func fail(_ message: String, code: Int32) -> Never {
         printError(message)
         Glibc.exit(code)
-    }
-
-    private func readPrompt() throws -> String {
-        if let prompt { return prompt }
-        guard let promptFile else { return "" }
-        if promptFile == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
-        }
-        guard let text = try? String(contentsOfFile: promptFile, encoding: .utf8) else {
-            throw ValidationError("cannot read the prompt file \(promptFile)")
-        }
-        return text.trimmingCharacters(in: .newlines)
-    }
-
-    private func printJSONSummary(_ result: EditResult, files: [String], cost: Cost) {
-        struct Summary: Encodable {
-            var files: [String]
-            var partialImages: Int
-            var usage: Usage?
-            var costUSD: Money?
-            var costUnknown: String?
-            var requestID: String?
-            var created: Int?
-            var output: OutputSettings
-            enum CodingKeys: String, CodingKey {
-                case files, usage, created, output
-                case partialImages = "partial_images", requestID = "request_id", costUSD = "cost_usd", costUnknown = "cost_unknown"
-            }
-        }
-        let summary = Summary(files: files, partialImages: result.partialImageCount, usage: result.usage,
-                              costUSD: cost.money, costUnknown: cost.unknownReason,
-                              requestID: result.requestID, created: result.created, output: result.settings)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(summary) { printLine(TerminalText.json(String(decoding: data, as: UTF8.self))) }
     }
 }
 
@@ -229,12 +205,16 @@ final class EditSession: @unchecked Sendable {
     let pricing: RunPricing
     let savePartials: Bool
     let display: ProgressDisplay
+    /// The variant of a set this run is, named in each sidecar.
+    let variant: Variant?
     private let lock = NSLock()
     private var requestID: String?
     private(set) var files: [String] = []
     private(set) var writeFailure: ResultWriteError?
 
-    init(request: EditRequest, writer: ResultWriter, server: String, pricing: RunPricing, savePartials: Bool, display: ProgressDisplay) {
+    init(request: EditRequest, writer: ResultWriter, server: String, pricing: RunPricing, savePartials: Bool, display: ProgressDisplay,
+         variant: Variant? = nil) {
+        self.variant = variant
         self.request = request
         self.writer = writer
         self.server = server
@@ -269,7 +249,7 @@ final class EditSession: @unchecked Sendable {
             let path = try writer.write(bytes, suffix: suffix) { file in
                 Sidecar(file: file, kind: kind, index: index, request: request, server: server, requestID: requestID,
                         created: created, usage: usage, output: output, revisedPrompt: revisedPrompt,
-                        costUSD: usage == nil ? nil : pricing.cost(of: usage).money)
+                        costUSD: usage == nil ? nil : pricing.cost(of: usage).money, variant: variant)
             }
             files.append(path)
             display.note("saved \(path)")

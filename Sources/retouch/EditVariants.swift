@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import ImageEditAPI
+import ImageEditModel
+import ResultFiles
+import TerminalText
+
+/// How one variant of a set ended, with what it saved.
+struct VariantOutcome {
+    var variant: Variant
+    var result: Result<EditResult, any Error>
+    var files: [String]
+    var writeFailure: ResultWriteError?
+    var pricing: RunPricing
+}
+
+extension Edit {
+    /// Several variants at once, at most `parallel` in flight; the rest wait for a free slot.
+    func sendAll(_ variants: [Variant], client: ImageEditClient, server: String, prices: PriceTable) async -> [VariantOutcome] {
+        if !json { printError("sending \(variants.count) variants, \(min(parallel, variants.count)) at a time") }
+        return await withTaskGroup(of: VariantOutcome.self) { group in
+            var pending = variants[...]
+            var outcomes: [VariantOutcome] = []
+            func startNext() {
+                guard let variant = pending.popFirst() else { return }
+                group.addTask { await send(variant, client: client, server: server, prices: prices, alone: false) }
+            }
+            for _ in 0..<min(parallel, variants.count) { startNext() }
+            for await outcome in group {
+                if !json { printError(Self.line(outcome)) }
+                outcomes.append(outcome)
+                startNext()
+            }
+            return outcomes.sorted { $0.variant.number < $1.variant.number }
+        }
+    }
+
+    /// `v2 (quality=high): saved a.png · tokens … · $0.04`, or why it failed.
+    static func line(_ outcome: VariantOutcome) -> String {
+        let name = "v\(outcome.variant.number) (\(outcome.variant.label))"
+        switch outcome.result {
+        case .success(let result):
+            let saved = outcome.files.isEmpty ? "nothing saved" : "saved " + outcome.files.joined(separator: ", ")
+            return TerminalText.safe("\(name): \(saved) · " + RunPricing.summary(of: result.usage, cost: outcome.pricing.cost(of: result.usage)))
+        case .failure(let error):
+            return TerminalText.safe("\(name) failed: \(error)" + (outcome.files.isEmpty ? "" : "; kept " + outcome.files.joined(separator: ", ")))
+        }
+    }
+
+    /// The summary, then the exit status: the first failed variant's, or 0.
+    func report(_ outcomes: [VariantOutcome]) {
+        if outcomes.count == 1, let outcome = outcomes.first {
+            return reportAlone(outcome)
+        }
+        if json { printJSON(VariantSetSummary(variants: outcomes.map { VariantSummary($0) })) }
+        if let failed = outcomes.first(where: \.failed) {
+            switch failed.result {
+            case .failure(let error as ImageEditError): fail("\(outcomes.filter(\.failed).count) of \(outcomes.count) variants failed", code: Self.exitCode(for: error))
+            default: fail("\(outcomes.filter(\.failed).count) of \(outcomes.count) variants failed", code: 1)
+            }
+        }
+    }
+
+    private func reportAlone(_ outcome: VariantOutcome) {
+        switch outcome.result {
+        case .success(let result):
+            if let failure = outcome.writeFailure { fail(failure.description, code: 1) }
+            if json {
+                printJSON(VariantSummary(outcome, inSet: false))
+            } else {
+                printError(RunPricing.summary(of: result.usage, cost: outcome.pricing.cost(of: result.usage)))
+            }
+        case .failure(let error as ImageEditError):
+            if let failure = outcome.writeFailure { printError(failure.description) }
+            if !outcome.files.isEmpty { printError("kept what arrived: " + outcome.files.joined(separator: ", ")) }
+            fail(error.description, code: Self.exitCode(for: error))
+        case .failure(let error):
+            fail(String(describing: error), code: 1)
+        }
+    }
+
+    private func printJSON(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(value) { printLine(TerminalText.json(String(decoding: data, as: UTF8.self))) }
+    }
+
+    /// The prompts of --prompt, then of --prompt-file, in the order given.
+    func readPrompts() throws -> [String] {
+        try prompts + promptFiles.map { file in
+            if file == "-" {
+                return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
+            }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read the prompt file \(file)") }
+            return text.trimmingCharacters(in: .newlines)
+        }
+    }
+}
+
+extension VariantOutcome {
+    var failed: Bool {
+        if case .failure = result { return true }
+        return writeFailure != nil
+    }
+}
+
+/// `--json` for several variants: each with its files, usage and cost.
+struct VariantSetSummary: Encodable {
+    var variants: [VariantSummary]
+}
+
+/// `--json` for one run (the fields the single edit has always printed), with the variant's
+/// number, label and prompt when it is one of a set.
+struct VariantSummary: Encodable {
+    var variant: Int?
+    var label: String?
+    var prompt: String?
+    var files: [String]
+    var partialImages: Int?
+    var usage: Usage?
+    var costUSD: Money?
+    var costUnknown: String?
+    var requestID: String?
+    var created: Int?
+    var output: OutputSettings?
+    var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case variant, label, prompt, files, usage, created, output, error
+        case partialImages = "partial_images", requestID = "request_id", costUSD = "cost_usd", costUnknown = "cost_unknown"
+    }
+
+    init(_ outcome: VariantOutcome, inSet: Bool = true) {
+        files = outcome.files
+        switch outcome.result {
+        case .success(let result):
+            let cost = outcome.pricing.cost(of: result.usage)
+            (partialImages, usage, costUSD, costUnknown) = (result.partialImageCount, result.usage, cost.money, cost.unknownReason)
+            (requestID, created, output) = (result.requestID, result.created, result.settings)
+        case .failure(let failure):
+            error = String(describing: failure)
+        }
+        guard inSet else { return }
+        (variant, label, prompt) = (outcome.variant.number, outcome.variant.label, outcome.variant.request.prompt)
+    }
+}
