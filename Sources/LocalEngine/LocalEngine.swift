@@ -1,10 +1,13 @@
 import Raster
 
-/// Retouch's offline image-edit engine. It does not read prompts: it fills the masked area of
-/// the first image from the rest of that image (see `Inpainter`), or, without a mask, tones the
-/// whole image sepia with a vignette, so that every edit visibly changes something.
+/// Retouch's offline image-edit engine. It reads a small vocabulary from the prompt (see
+/// `PromptReading`) and applies those operations inside the mask, or to the whole image
+/// without one. When it understands nothing it fills the masked area of the first image from
+/// the rest of that image (see `Inpainter`), or, without a mask, tones the whole image sepia
+/// with a vignette, so that every edit visibly changes something.
 public struct LocalEngine: Sendable {
-    public static let summary = "Retouch local engine: fills the masked area from the rest of the image; prompts are not interpreted"
+    public static let summary = "Retouch local engine: understands a small vocabulary (remove, black and white, warmer, "
+        + "blur, fill with <colour>, ...) inside the mask; other words are ignored"
 
     /// How the result's alpha is treated.
     public enum Background: String, Sendable, CaseIterable {
@@ -31,6 +34,7 @@ public struct LocalEngine: Sendable {
 
     public struct Job: Sendable {
         public var image: RGBAImage
+        public var prompt: String
         /// Pixels to edit: alpha 0 in the mask. Nil edits the whole image.
         public var mask: RGBAImage?
         public var variations: Int
@@ -40,9 +44,10 @@ public struct LocalEngine: Sendable {
         public var background: Background
         public var quality: Quality
 
-        public init(image: RGBAImage, mask: RGBAImage?, variations: Int = 1, partialImages: Int = 0,
+        public init(image: RGBAImage, mask: RGBAImage?, prompt: String = "", variations: Int = 1, partialImages: Int = 0,
                     size: (width: Int, height: Int)? = nil, background: Background = .auto, quality: Quality = .medium) {
             self.image = image
+            self.prompt = prompt
             self.mask = mask
             self.variations = variations
             self.partialImages = partialImages
@@ -50,6 +55,9 @@ public struct LocalEngine: Sendable {
             self.background = background
             self.quality = quality
         }
+
+        /// What the engine makes of the prompt for this image and mask.
+        public var plan: EditPlan { EditPlan(prompt: prompt, hasMask: mask != nil) }
     }
 
     public init() {}
@@ -105,24 +113,39 @@ public struct LocalEngine: Sendable {
                     onImage: (_ index: Int, RGBAImage) -> Void) throws(OutputProblem) {
         let output = job.size ?? (job.image.width, job.image.height)
         try Self.checkOutput(width: output.width, height: output.height, images: job.variations)
+        let plan = job.plan
+        let area = job.mask.map(EditArea.init(mask:)) ?? EditArea(width: job.image.width, height: job.image.height)
+        var first: RGBAImage?
         for variation in 0..<max(1, job.variations) {
             var stages: [RGBAImage] = []
+            let inpainter = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
             let final: RGBAImage
-            if let mask = job.mask {
-                let hole = stride(from: 3, to: mask.pixels.count, by: 4).map { mask.pixels[$0] == 0 }
-                final = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
-                    .fill(job.image, hole: hole) { stages.append($0) }
+            if plan.usesDefault {
+                final = defaultEdit(job, area: area, inpainter: inpainter) { stages.append($0) }
+            } else if let first, plan.isDeterministic {
+                final = first
             } else {
-                stages = [0.25, 0.5, 0.75].map { Self.sepiaVignette(job.image, strength: $0) }
-                final = Self.sepiaVignette(job.image, strength: 1)
+                final = plan.apply(to: job.image, area: area, inpainter: inpainter) { stages.append($0) }
             }
-            if variation == 0 {
+            first = first ?? final
+            if variation == 0 && job.partialImages > 0 {
+                // An edit made in one step shows its progress as the change fading in.
+                if stages.isEmpty { stages = [64, 128, 191].map { EditArea.mix(job.image, final, weight: $0) } }
                 for (index, stage) in Self.pick(job.partialImages, from: stages).enumerated() {
                     onPartial(index, finish(stage, job))
                 }
             }
             onImage(variation, finish(final, job))
         }
+    }
+
+    /// The edit when the prompt says nothing the engine understands.
+    private func defaultEdit(_ job: Job, area: EditArea, inpainter: Inpainter, onStage: (RGBAImage) -> Void) -> RGBAImage {
+        if job.mask != nil {
+            return withoutActuallyEscaping(onStage) { inpainter.fill(job.image, hole: area.hole, onLevel: $0) }
+        }
+        [0.25, 0.5, 0.75].forEach { onStage(Self.sepiaVignette(job.image, strength: $0)) }
+        return Self.sepiaVignette(job.image, strength: 1)
     }
 
     /// `count` stages spread evenly, coarse first, always ending with the finest.
@@ -158,7 +181,8 @@ public struct LocalEngine: Sendable {
                 let r = Double(image.pixels[i]), g = Double(image.pixels[i + 1]), b = Double(image.pixels[i + 2])
                 let dx = Double(x) - cx, dy = Double(y) - cy
                 let vignette = 1 - 0.45 * strength * pow((dx * dx + dy * dy).squareRoot() / reach, 2)
-                let toned = [0.393 * r + 0.769 * g + 0.189 * b, 0.349 * r + 0.686 * g + 0.168 * b, 0.272 * r + 0.534 * g + 0.131 * b]
+                let sepia = ColourAdjustments.sepia(r, g, b)
+                let toned = [sepia.0, sepia.1, sepia.2]
                 for (c, value) in [r, g, b].enumerated() {
                     let mixed = (value + (toned[c] - value) * strength) * vignette
                     out.pixels[i + c] = UInt8(max(0, min(255, mixed.rounded())))

@@ -86,7 +86,8 @@ struct EditHandler: Sendable {
         let answer = Answer(edit: edit, job: job, created: Int(Date().timeIntervalSince1970), usage: edit.usage(job))
         var headers = HTTPFields()
         headers[HTTPField.Name("x-request-id")!] = requestID
-        headers[HTTPField.Name(LocalServer.engineHeader)!] = LocalEngine.summary
+        // What the engine understood of the prompt, for clients to show.
+        headers[HTTPField.Name(LocalServer.engineHeader)!] = job.plan.report
         let summary = "\(edit.request.isStreaming ? "stream " : "")n=\(job.variations) \(edit.outputSize(job))"
         if edit.request.isStreaming {
             return (answer.stream(headers: headers, lease: lease, fault: fault), summary)

@@ -140,7 +140,7 @@ struct EditInput {
         try checkOutput(width: output.width, height: output.height)
         // Each output image, and the engine's working copies of the picture.
         try lease.reserve((max(1, request.n ?? 1) + 4) * output.width * output.height * 4, for: "the output images")
-        return LocalEngine.Job(image: image, mask: maskImage, variations: request.n ?? 1,
+        return LocalEngine.Job(image: image, mask: maskImage, prompt: request.prompt, variations: request.n ?? 1,
                                partialImages: request.isStreaming ? request.partialImages ?? 0 : 0, size: size,
                                background: background, quality: quality)
     }

@@ -47,6 +47,8 @@ public struct LocalServerConfiguration: Sendable {
 }
 
 public enum LocalServer {
+    /// Says what the engine made of the prompt, as `EditPlan.report` writes it:
+    /// `local; understood: remove, warmer; ignored: boat`.
     public static let engineHeader = "X-Retouch-Engine"
 
     /// The Hummingbird application, for `retouch serve` to run until a signal stops it.

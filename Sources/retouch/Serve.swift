@@ -9,9 +9,13 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve POST /v1/images/edits locally, backed by the offline engine.",
         discussion: """
-            An OpenAI-compatible server of the image-edit endpoint. The local engine fills the masked \
-            area of the first image from the rest of it (without a mask it tones the image sepia with a \
-            vignette); it does not interpret prompts. Point clients at http://HOST:PORT/v1 (for example \
+            An OpenAI-compatible server of the image-edit endpoint. The local engine reads a small \
+            vocabulary from the prompt (remove, black and white, sepia, warmer, cooler, brighter, darker, \
+            more/less contrast, saturate, desaturate, blur, sharpen, pixelate, invert, night, fill with \
+            <colour>; see the README) and applies it inside the mask, or to the whole image without one; \
+            other words are ignored, and the X-Retouch-Engine header says what was understood. With \
+            nothing understood it fills the masked area from the rest of the image (without a mask it \
+            tones the image sepia). Point clients at http://HOST:PORT/v1 (for example \
             OPENAI_BASE_URL=http://127.0.0.1:8080/v1). Stops cleanly on Ctrl-C or SIGTERM.
 
             Limits (see the README): outputs up to 3840 a side and 3840x2160 in all, inputs reduced \

@@ -240,7 +240,7 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
         #expect(network.kind == .timeout)
     }
 
-    @Test func answersSayTheEngineIgnoresPrompts() async throws {
+    @Test func unknownFieldsAreRefusedAndAnswersSayWhatThePromptMeant() async throws {
         let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
         var request = URLRequest(url: URL(string: server.baseURL + "/images/edits")!)
         request.httpMethod = "POST"
@@ -270,7 +270,7 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
             + Data(png) + Data("\r\n--xyz--\r\n".utf8)
         let (_, okResponse) = try await URLSession.shared.data(for: good)
         await ok.stop()
-        #expect((okResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: LocalServer.engineHeader)?.contains("prompts are not interpreted") == true)
+        #expect((okResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: LocalServer.engineHeader) == "local; understood: none; default: sepia; ignored: hello")
     }
 }
 

@@ -143,7 +143,8 @@ import FoundationNetworking
         #expect(url.contains("?token="))
         let signed = try await URLSession.shared.data(from: URL(string: url)!)
         let bare = try await URLSession.shared.data(from: URL(string: String(url.prefix { $0 != "?" }))!)
-        let forged = try await URLSession.shared.data(from: URL(string: String(url.dropLast()) + "0")!)
+        // Another last digit: replacing it with "0" left one token in sixteen unchanged.
+        let forged = try await URLSession.shared.data(from: URL(string: String(url.dropLast()) + (url.last == "0" ? "1" : "0"))!)
         await server.stop()
         #expect((signed.1 as? HTTPURLResponse)?.statusCode == 200)
         #expect((bare.1 as? HTTPURLResponse)?.statusCode == 401)
