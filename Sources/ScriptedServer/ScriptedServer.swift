@@ -65,6 +65,9 @@ public final class ScriptedServer: Sendable {
         var replies: [Reply]
         var served = 0
         var requests: [RecordedRequest] = []
+        /// Requests being answered now, and the most there ever were at once.
+        var answering = 0
+        var peakAnswering = 0
     }
 
     private let state: NIOLockedValueBox<State>
@@ -94,6 +97,10 @@ public final class ScriptedServer: Sendable {
     }
 
     public var requests: [RecordedRequest] { state.withLockedValue { $0.requests } }
+
+    /// The most requests that were being answered at the same time (a reply with a pause keeps
+    /// its request in flight), to see how many a client sends at once.
+    public var peakConcurrency: Int { state.withLockedValue { $0.peakAnswering } }
 
     public func stop() async {
         try? await channel.close().get()
@@ -130,6 +137,8 @@ public final class ScriptedServer: Sendable {
                                                bodyLength: bodyLength)
                 let reply = state.withLockedValue { state -> Reply in
                     state.requests.append(recorded)
+                    state.answering += 1
+                    state.peakAnswering = max(state.peakAnswering, state.answering)
                     let reply = state.replies[min(state.served, state.replies.count - 1)]
                     state.served += 1
                     return reply
@@ -168,6 +177,7 @@ public final class ScriptedServer: Sendable {
                 case .dropConnection:
                     context.flush()
                     context.close(promise: nil)
+                    answered()
                     return
                 case .stall:
                     context.flush()
@@ -175,6 +185,11 @@ public final class ScriptedServer: Sendable {
                 }
             }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            answered()
+        }
+
+        private func answered() {
+            state.withLockedValue { $0.answering -= 1 }
         }
     }
 }

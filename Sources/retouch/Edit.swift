@@ -114,6 +114,13 @@ struct Edit: AsyncParsableCommand {
         if prompts.isEmpty && promptFiles.isEmpty { throw ValidationError("give --prompt or --prompt-file") }
         if promptFiles.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (--prompt-file -) can be read once") }
         if !(1...8).contains(parallel) { throw ValidationError("--parallel must be 1 to 8") }
+        do throws(VariantError) {
+            let values = try sweep.map { text throws(VariantError) in try Sweep.parse(text) }?.values.count ?? 1
+            let count = (prompts.count + promptFiles.count) * values
+            if count > Variant.limit { throw VariantError.tooMany(count) }
+        } catch {
+            throw ValidationError(error.description)
+        }
         if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds") }
         if maxRetries < 0 { throw ValidationError("--max-retries must be 0 or more") }
         if savePartials && !stream { throw ValidationError("--save-partials needs --stream") }
@@ -130,7 +137,7 @@ struct Edit: AsyncParsableCommand {
         do {
             variants = try Variant.expand(base, prompts: try readPrompts(), sweep: try sweep.map { text throws(VariantError) in try Sweep.parse(text) })
         } catch let error as VariantError {
-            throw ValidationError(error.description)
+            fail(error.description, code: 2)
         }
         let config = try ConfigFile.loadOrExit()
         let prices = try config.priceTableOrExit()

@@ -1,0 +1,61 @@
+import Foundation
+import ScriptedServer
+import Testing
+
+/// `retouch edit` with several prompts or a sweep sends a set of variants together.
+extension EditCommandTests {
+    @Test func threePromptsOfflineGiveThreeDifferentImagesWithTheirSidecars() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "remove", "--prompt", "sepia",
+                                         "--prompt", "invert", "--out", folder.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let variants = try #require(summary["variants"] as? [[String: Any]])
+        #expect(variants.map { $0["variant"] as? Int } == [1, 2, 3])
+        #expect(variants.map { $0["prompt"] as? String } == ["remove", "sepia", "invert"])
+        let files = variants.compactMap { ($0["files"] as? [String])?.first }
+        #expect(files.count == 3 && files.enumerated().allSatisfy { $0.element.hasSuffix("-v\($0.offset + 1).png") }, "\(files)")
+        let images = try files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(Set(images).count == 3, "three different images")
+        for (i, file) in files.enumerated() {
+            let sidecar = try String(contentsOfFile: String(file.dropLast(4)) + ".json", encoding: .utf8)
+            #expect(sidecar.contains("\"variant\" : \(i + 1)"), "\(sidecar)")
+        }
+    }
+
+    @Test func aSweepGivesOneVariantPerValue() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "sepia",
+                                         "--sweep", "quality=low,high", "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("v1 (quality=low): saved") && result.stderr.contains("v2 (quality=high): saved"), "\(result.stderr)")
+        let sidecars = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        let qualities = try sidecars.map { try String(contentsOfFile: folder.path + "/" + $0, encoding: .utf8) }
+            .map { $0.contains("\"quality\" : \"low\"") ? "low" : $0.contains("\"quality\" : \"high\"") ? "high" : "?" }
+        #expect(qualities == ["low", "high"])
+    }
+
+    /// Five variants against a server that answers each after a pause: four are in flight at
+    /// once, the fifth waits for a free slot.
+    @Test func variantsRunFourAtATime() async throws {
+        let folder = try CLI.temporaryFolder()
+        let b64 = Data(Self.resultPNG).base64EncodedString()
+        let body = Array(#"{"created":1,"data":[{"b64_json":"\#(b64)"}]}"#.utf8)
+        let slow = ScriptedServer.Reply(status: 200, headers: [("Content-Type", "application/json"), ("Content-Length", "\(body.count)")],
+                                        steps: [.pause(milliseconds: 1500), .bytes(body)])
+        let server = try await ScriptedServer(replies: [slow])
+        let result = try await runAsync(["edit", "--image", try source(in: folder), "--model", "gpt-image-1", "--out", folder.path,
+                                         "--base-url", server.baseURL] + ["a", "b", "c", "d", "e"].flatMap { ["--prompt", $0] })
+        await server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.requests.count == 5)
+        #expect(server.peakConcurrency == 4, "four at once, then the fifth")
+    }
+
+    @Test func aBadSweepIsAUsageError() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "x", "--sweep", "prompt=a,b"])
+        #expect(result.status == 64, "a usage error: \(result.status)")
+        #expect(result.stderr.contains("prompt cannot be swept"), "\(result.stderr)")
+    }
+}
