@@ -14,6 +14,8 @@ public enum RunEvent: Equatable, Sendable {
     case received(bytes: Int)
     case partial(RGBAImage)
     case saved(ResultItem)
+    /// What the local engine understood of the prompt (its X-Retouch-Engine header).
+    case engine(String)
 }
 
 public enum RunOutcome: Equatable, Sendable {

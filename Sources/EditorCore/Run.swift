@@ -42,6 +42,7 @@ extension EditorState {
         switch event {
         case .status(let text): if !run.cancelling { run.status = text }
         case .received(let bytes): run.bytes = bytes
+        case .engine(let note): run.engine = note
         case .partial(let image):
             run.partials += 1
             preview = .partial(image)
@@ -55,12 +56,14 @@ extension EditorState {
 
     mutating func finish(_ outcome: RunOutcome) {
         let images = run?.images ?? 0
+        // "local; understood: sepia; ignored: boat" → "understood: sepia; ignored: boat".
+        let engine = run?.engine.map { " · " + ($0.hasPrefix("local; ") ? String($0.dropFirst(7)) : $0) } ?? ""
         run = nil
         // A run that ends needs no more asking before quitting.
         overlays.remove(ConfirmQuitOverlay.self)
         switch outcome {
         case .completed(let tokens):
-            notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "")
+            notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "") + engine
             sessionTokens += tokens ?? 0
             // Several images: see them side by side, the run's first selected.
             if images > 1 { preview = .gallery(selected: results.count - images) }

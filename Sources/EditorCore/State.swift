@@ -74,6 +74,8 @@ public struct RunProgress: Equatable, Sendable {
     public var partials = 0
     public var images = 0
     public var cancelling = false
+    /// What the local engine understood of the prompt, when it says.
+    public var engine: String?
 }
 
 /// Two pictures side by side, or one at a time in the same place (flipped with Space).

@@ -120,7 +120,7 @@ public final class ImageEditClient: Sendable {
             throw AttemptFailure(error: .api(error), retryable: RetryPolicy.shouldRetry(status: status, headers: headers),
                                  headers: headers)
         }
-        progress(.responseStarted(status: status, requestID: requestID))
+        progress(.responseStarted(status: status, requestID: requestID, engine: response.headers.first(name: "x-retouch-engine")))
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         if contentType.hasPrefix("text/event-stream") {
             return try await readStream(response.body, request: request, requestID: requestID, progress: progress)

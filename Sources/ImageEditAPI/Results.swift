@@ -24,8 +24,9 @@ public struct EditedImage: Equatable, Sendable {
 public enum EditProgress: Sendable {
     /// An attempt is starting (1 for the first, more after retries).
     case attempt(Int, of: Int)
-    /// The server answered 2xx; `requestID` is its x-request-id.
-    case responseStarted(status: Int, requestID: String?)
+    /// The server answered 2xx; `requestID` is its x-request-id, `engine` what Retouch's local
+    /// engine says it understood of the prompt (its X-Retouch-Engine header), when it is one.
+    case responseStarted(status: Int, requestID: String?, engine: String?)
     /// Bytes of the answer received so far.
     case received(bytes: Int)
     case partialImage(PartialImage)

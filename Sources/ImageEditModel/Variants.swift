@@ -106,3 +106,18 @@ extension EditRequest {
         }
     }
 }
+
+extension PriceTable {
+    /// What a set's output images cost before sending: the sum of its variants' estimates, or
+    /// the first reason one cannot be estimated.
+    public func estimate(_ variants: [Variant]) -> Cost {
+        var total = Money.zero
+        for variant in variants {
+            switch estimate(variant.request) {
+            case .usd(let money): total = total + money
+            case .unknown(let why): return .unknown("v\(variant.number): " + why)
+            }
+        }
+        return .usd(total)
+    }
+}

@@ -142,9 +142,10 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
                 let result = try await launch.client.edit(sent) { progress in
                     switch progress {
                     case .attempt(let n, let total): inbox.post(.run(.status(n == 1 ? "sending" : "sending (attempt \(n)/\(total))")))
-                    case .responseStarted(_, let id):
+                    case .responseStarted(_, let id, let engine):
                         requestID.value = id
                         inbox.post(.run(.status("receiving")))
+                        if let engine { inbox.post(.run(.engine(engine))) }
                     case .received(let bytes): inbox.post(.run(.received(bytes: bytes)))
                     case .retrying(let after, _): inbox.post(.run(.status("retrying in \(Int(after.rounded(.up))) s")))
                     case .partialImage(let partial):

@@ -233,8 +233,9 @@ final class EditSession: @unchecked Sendable {
     func handle(_ progress: EditProgress) {
         lock.withLock {
             switch progress {
-            case .responseStarted(_, let id):
+            case .responseStarted(_, let id, let engine):
                 requestID = id
+                if let engine { display.note("engine: " + engine) }
             case .partialImage(let partial):
                 if savePartials {
                     save(partial.bytes, suffix: "partial-\(partial.index)", kind: "partial", index: partial.index,

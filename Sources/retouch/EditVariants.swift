@@ -17,7 +17,11 @@ struct VariantOutcome {
 extension Edit {
     /// Several variants at once, at most `parallel` in flight; the rest wait for a free slot.
     func sendAll(_ variants: [Variant], client: ImageEditClient, server: String, prices: PriceTable) async -> [VariantOutcome] {
-        if !json { printError("sending \(variants.count) variants, \(min(parallel, variants.count)) at a time") }
+        if !json {
+            var line = "sending \(variants.count) variants, \(min(parallel, variants.count)) at a time"
+            if !local, case .usd(let estimate) = prices.estimate(variants) { line += "; estimate: \(estimate.formatted) for the output images" }
+            printError(line)
+        }
         return await withTaskGroup(of: VariantOutcome.self) { group in
             var pending = variants[...]
             var outcomes: [VariantOutcome] = []

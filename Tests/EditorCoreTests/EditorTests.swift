@@ -222,6 +222,13 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(run(&idle, [.key(.control("c"))]) == [.quit], "Ctrl-C quits too")
     }
 
+    @Test func theEnginesUnderstandingEndsTheRun() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, type("sepia and a boat") + [.key(.control("s")), .run(.engine("local; understood: sepia; ignored: boat")),
+                                                .finished(.completed(totalTokens: nil))])
+        #expect(state.notice == "Done: 0 images saved · understood: sepia; ignored: boat")
+    }
+
     @Test func earlierPromptsAreRecalled() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, type("first") + [.key(.control("s")), .finished(.cancelled)])

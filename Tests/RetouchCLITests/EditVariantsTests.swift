@@ -52,10 +52,30 @@ extension EditCommandTests {
         #expect(server.peakConcurrency == 4, "four at once, then the fifth")
     }
 
+    /// gpt-image-1 publishes $0.011 for one low-quality 1024x1024 image and $0.167 for a high one.
+    @Test func aSetIsEstimatedBeforeSending() async throws {
+        let folder = try CLI.temporaryFolder()
+        let server = try await serverAnswering(usage: Self.usage)
+        let result = try await runAsync(["edit", "--image", try source(in: folder), "--model", "gpt-image-1", "--size", "1024x1024",
+                                         "--prompt", "a", "--prompt", "b", "--sweep", "quality=low,high", "--out", folder.path,
+                                         "--base-url", server.baseURL])
+        await server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("sending 4 variants, 4 at a time; estimate: $0.3560 for the output images"), "\(result.stderr)")
+    }
+
+    @Test func theOfflineEngineSaysWhatItUnderstood() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "sepia and a boat",
+                                         "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("engine: local; understood: sepia"), "\(result.stderr)")
+    }
+
     @Test func aBadSweepIsAUsageError() async throws {
         let folder = try CLI.temporaryFolder()
         let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "x", "--sweep", "prompt=a,b"])
-        #expect(result.status == 64, "a usage error: \(result.status)")
+        #expect(result.status == 2, "a usage error: \(result.status)")
         #expect(result.stderr.contains("prompt cannot be swept"), "\(result.stderr)")
     }
 }
