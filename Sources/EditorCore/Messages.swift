@@ -16,6 +16,8 @@ public enum RunEvent: Equatable, Sendable {
     case saved(ResultItem)
     /// What the local engine understood of the prompt (its X-Retouch-Engine header).
     case engine(String)
+    /// What the run cost (the runtime knows the prices).
+    case cost(Cost)
 }
 
 public enum RunOutcome: Equatable, Sendable {

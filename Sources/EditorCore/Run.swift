@@ -43,6 +43,7 @@ extension EditorState {
         case .status(let text): if !run.cancelling { run.status = text }
         case .received(let bytes): run.bytes = bytes
         case .engine(let note): run.engine = note
+        case .cost(let cost): run.cost = cost
         case .partial(let image):
             run.partials += 1
             preview = .partial(image)
@@ -56,6 +57,7 @@ extension EditorState {
 
     mutating func finish(_ outcome: RunOutcome) {
         let images = run?.images ?? 0
+        if case .usd(let money)? = run?.cost { sessionCost = sessionCost + money }
         // "local; understood: sepia; ignored: boat" → "understood: sepia; ignored: boat".
         let engine = run?.engine.map { " · " + ($0.hasPrefix("local; ") ? String($0.dropFirst(7)) : $0) } ?? ""
         run = nil

@@ -1,4 +1,5 @@
 import Foundation
+import ImageEditModel
 import Raster
 import SessionModel
 
@@ -15,6 +16,7 @@ public struct EditorStart: Sendable {
     public var sentPrompts: [String] = []
     public var earlierPrompts: [String] = []
     public var tokens = 0
+    public var cost = Money.zero
     public var notice: String?
     /// Drafts are kept (a session store is open).
     public var keepsDrafts = false
@@ -41,6 +43,7 @@ extension Editor {
         state.recall.sent = start.sentPrompts
         state.recall.earlier = start.earlierPrompts
         state.sessionTokens = start.tokens
+        state.sessionCost = start.cost
         state.notice = start.notice
         state.keepsDrafts = start.keepsDrafts
         state.savedDraft = start.draft

@@ -76,6 +76,8 @@ public struct RunProgress: Equatable, Sendable {
     public var cancelling = false
     /// What the local engine understood of the prompt, when it says.
     public var engine: String?
+    /// What the run cost, once known.
+    public var cost: Cost?
 }
 
 /// Two pictures side by side, or one at a time in the same place (flipped with Space).
@@ -127,6 +129,8 @@ public struct EditorState: Equatable, Sendable {
     public var now: Double = 0
     /// Earlier prompts, and where recall stands.
     public var recall = PromptRecall()
+    /// What this session's runs cost, where a price is known.
+    public var sessionCost = Money.zero
     /// Tokens the API reported for this session's runs.
     public var sessionTokens = 0
     /// Where past runs' times are shown (the runtime sets the user's; each date gets the

@@ -86,6 +86,7 @@ public enum EditorApp {
         first.sentPrompts = start.sentPrompts
         first.earlierPrompts = start.earlierPrompts
         first.tokens = start.tokens
+        first.cost = start.cost
         first.notice = start.notice
         first.keepsDrafts = start.keeper.store != nil
         first.startFolder = FileManager.default.currentDirectoryPath

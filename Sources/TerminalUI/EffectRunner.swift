@@ -166,6 +166,7 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
                     }
                 }
                 usage = result.usage
+                inbox.post(.run(.cost(Self.cost(of: result.usage, request: sent, launch: launch))))
                 outcome = .completed(totalTokens: result.usage?.totalTokens)
             } catch {
                 outcome = Self.outcome(error as? ImageEditError ?? .cancelled)

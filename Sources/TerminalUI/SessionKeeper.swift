@@ -88,9 +88,12 @@ public struct SessionStart: Sendable {
     public var tokens: Int
     /// Said in the status line once the editor is up.
     public var notice: String?
+    /// What the session's runs cost so far, where a price is known.
+    public var cost = Money.zero
 
     /// `images`: files named on the command line (they start a new session, as `fresh` does).
-    public static func begin(storePath: String, images: [SourceImage], fresh: Bool, newResultsFolder: String) -> SessionStart {
+    public static func begin(storePath: String, images: [SourceImage], fresh: Bool, newResultsFolder: String,
+                             prices: PriceTable = .published) -> SessionStart {
         let store: SessionStore
         do {
             store = try SessionStore(path: storePath)
@@ -103,7 +106,7 @@ public struct SessionStart: Sendable {
         _ = try? store.markInterrupted()
         let now = Date().timeIntervalSince1970
         if images.isEmpty, !fresh, let last = try? store.lastSession() {
-            return resume(last, store: store)
+            return resume(last, store: store, prices: prices)
         }
         let session = (try? store.startSession(resultsFolder: newResultsFolder, now: now)) ?? UUID().uuidString
         return SessionStart(keeper: SessionKeeper(store: store, session: session), resultsFolder: newResultsFolder,
@@ -111,7 +114,7 @@ public struct SessionStart: Sendable {
                             earlierPrompts: (try? store.prompts(excludingSession: session)) ?? [], tokens: 0, notice: nil)
     }
 
-    static func resume(_ last: SessionRecord, store: SessionStore) -> SessionStart {
+    static func resume(_ last: SessionRecord, store: SessionStore, prices: PriceTable) -> SessionStart {
         var notices: [String] = []
         var sources: [SourceImage] = []
         for path in last.draft?.sources ?? [] {
@@ -139,9 +142,11 @@ public struct SessionStart: Sendable {
         let keeper = SessionKeeper(store: store, session: last.id)
         var sent: [String] = []
         for run in runs where sent.last != run.prompt { sent.append(run.prompt) }
-        return SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, sources: sources, draft: draft, results: results,
-                            sentPrompts: sent, earlierPrompts: (try? store.prompts(excludingSession: last.id)) ?? [],
-                            tokens: (try? store.tokens(session: last.id)) ?? 0,
-                            notice: notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · "))
+        var start = SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, sources: sources, draft: draft, results: results,
+                                 sentPrompts: sent, earlierPrompts: (try? store.prompts(excludingSession: last.id)) ?? [],
+                                 tokens: (try? store.tokens(session: last.id)) ?? 0,
+                                 notice: notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · "))
+        start.cost = runs.map { prices.cost(of: $0).money ?? .zero }.reduce(.zero, +)
+        return start
     }
 }

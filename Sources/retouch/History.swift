@@ -173,17 +173,7 @@ enum HistoryJSON {
     }
 
     /// A run's cost at `prices`, from the usage the store kept.
-    static func cost(of run: PastRun, prices: PriceTable) -> Cost {
-        let reported = run.inputTokens == nil && run.outputTokens == nil && run.totalTokens == nil ? nil : ImageEditModel.Usage(
-            inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens,
-            inputTokensDetails: run.inputTextTokens == nil && run.inputImageTokens == nil
-                ? nil : .init(textTokens: run.inputTextTokens, imageTokens: run.inputImageTokens),
-            outputTokensDetails: run.outputTextTokens == nil && run.outputImageTokens == nil
-                ? nil : .init(textTokens: run.outputTextTokens, imageTokens: run.outputImageTokens))
-        let pricing = RunPricing(table: prices, model: run.parameters[EditField.model.rawValue] ?? EditRequest.defaultModel,
-                                 isLocal: run.backend == Backend.local.label)
-        return pricing.cost(of: reported)
-    }
+    static func cost(of run: PastRun, prices: PriceTable) -> Cost { prices.cost(of: run) }
 
     static func text(_ runs: [PastRun], prices: PriceTable) -> String {
         let iso = ISO8601DateFormatter()

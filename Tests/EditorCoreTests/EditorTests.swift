@@ -229,6 +229,17 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.notice == "Done: 0 images saved · understood: sepia; ignored: boat")
     }
 
+    /// The session's cost adds each priced run; a run without a price adds nothing.
+    @Test func theStatusLineCountsWhatTheSessionCost() throws {
+        var start = EditorStart(sources: [source()], backend: .openAI)
+        start.cost = try #require(Money(dollars: "0.0025"))
+        var state = Editor.start(start).0
+        run(&state, type("x") + [.key(.control("s")), .run(.cost(.usd(try #require(Money(dollars: "0.00245"))))), .finished(.completed(totalTokens: 100))])
+        run(&state, [.key(.control("s")), .run(.cost(.unknown("no price known for gpt-image-2"))), .finished(.completed(totalTokens: 100))])
+        #expect(state.sessionCost == Money(dollars: "0.00495"))
+        #expect(Editor.view(state, size: large).text[47].contains("200 tokens · $0.0050 · OpenAI"), "\(Editor.view(state, size: large).text[47])")
+    }
+
     @Test func earlierPromptsAreRecalled() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, type("first") + [.key(.control("s")), .finished(.cancelled)])

@@ -173,6 +173,7 @@ import Glibc
                             draft: Draft(prompt: "a heron", sources: [setting.source]))
         let messages = try await setting.messages { Self.finished($0) != nil }
         #expect(Self.finished(messages) == .completed(totalTokens: 100))
+        #expect(messages.contains(.run(.cost(.usd(try #require(Money(dollars: "0.00245")))))), "the run's cost, for the status line")
         #expect(messages.contains { if case .run(.partial(let image)) = $0 { image.width == 16 } else { false } })
         let saved = messages.compactMap { if case .run(.saved(let item)) = $0 { item.path } else { nil } }
         #expect(saved.count == 1 && saved.allSatisfy { $0.hasPrefix(setting.folder + "/results/") })

@@ -1,4 +1,5 @@
 import Foundation
+import ImageEditModel
 import Raster
 
 /// The bottom line: the focused layer's keys (from the keymap), or a notice, on the left; the
@@ -24,6 +25,7 @@ enum StatusLine {
             parts.append(ByteCount.format(run.bytes))
         }
         if state.sessionTokens > 0 { parts.append("\(state.sessionTokens) tokens") }
+        if state.sessionCost.picodollars > 0 { parts.append(state.sessionCost.formatted) }
         return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
     }
 }
