@@ -120,7 +120,7 @@ extension Keymap {
         bind(.picker, [.pageDown], .pageDown, "ten down"),
         bind(.picker, [.character(" ")], .mark, "mark or unmark a file (adding sources)", hint: "Space mark"),
         bind(.picker, [.enter, .right, .character("l")], .choose, "open the folder, or add (or load) the file; marked files first",
-             hint: "Enter choose"),
+             hint: "Enter pick"),
         bind(.picker, [.backspace, .character("-"), .left, .character("h")], .parentFolder, "the folder above", hint: "Backspace up"),
         bind(.picker, [.escape, .control("o")], .close, "close", hint: "Esc close"),
         bind(.export, [.enter], .confirm, "export", hint: "Enter saves"),
