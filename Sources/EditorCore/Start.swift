@@ -17,6 +17,7 @@ public struct EditorStart: Sendable {
     public var earlierPrompts: [String] = []
     public var tokens = 0
     public var cost = Money.zero
+    public var prices = PriceTable.published
     public var notice: String?
     /// Drafts are kept (a session store is open).
     public var keepsDrafts = false
@@ -44,6 +45,7 @@ extension Editor {
         state.recall.earlier = start.earlierPrompts
         state.sessionTokens = start.tokens
         state.sessionCost = start.cost
+        state.prices = start.prices
         state.notice = start.notice
         state.keepsDrafts = start.keepsDrafts
         state.savedDraft = start.draft

@@ -131,6 +131,8 @@ public struct EditorState: Equatable, Sendable {
     public var recall = PromptRecall()
     /// What this session's runs cost, where a price is known.
     public var sessionCost = Money.zero
+    /// The prices past runs are costed at in the history.
+    public var prices = PriceTable.published
     /// Tokens the API reported for this session's runs.
     public var sessionTokens = 0
     /// Where past runs' times are shown (the runtime sets the user's; each date gets the

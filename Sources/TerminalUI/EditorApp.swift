@@ -87,6 +87,7 @@ public enum EditorApp {
         first.earlierPrompts = start.earlierPrompts
         first.tokens = start.tokens
         first.cost = start.cost
+        first.prices = launch.prices
         first.notice = start.notice
         first.keepsDrafts = start.keeper.store != nil
         first.startFolder = FileManager.default.currentDirectoryPath

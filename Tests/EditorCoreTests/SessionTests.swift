@@ -79,6 +79,20 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(run(&state, [.key(.enter)]) == [.readRunMask(runID: 5)])
     }
 
+    /// A run's cost is in the history, from the prices and the tokens it recorded.
+    @Test func historyShowsWhatARunCost() {
+        var state = EditorState(sources: [source()], backend: .openAI)
+        let priced = PastRun(id: 3, sessionID: "s", started: 3, finished: 9, status: .completed, prompt: "fog",
+                             parameters: ["model": "gpt-image-1"], sources: [], maskRects: [], maskInverted: false,
+                             hasLoadedMask: false, backend: "OpenAI", inputTokens: 50, outputTokens: 50, totalTokens: 100,
+                             inputTextTokens: 10, inputImageTokens: 40, outputImageTokens: 50)
+        run(&state, [.key(.function(2))])
+        answer(&state, .historyLoaded([priced]))
+        // 10 × $5 + 40 × $10 + 50 × $40 per million.
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("tokens: 100 (in 50, out 50) · $0.0025") })
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("100 tokens · $0.0025") })
+    }
+
     @Test func historyRunsAgainAndBranches() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.function(2))])

@@ -23,12 +23,14 @@ extension HistoryOverlay {
         guard detailsWidth > 0 else {
             // Narrow: the selected run in one line above the keys.
             let settings = run.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            let line = settings + (run.totalTokens.map { " · \($0) tokens" } ?? "") + (run.error.map { " · \($0)" } ?? "")
+            let cost = editor.prices.cost(of: run).money.map { " · " + $0.formatted } ?? ""
+            let line = settings + (run.totalTokens.map { " · \($0) tokens" } ?? "") + cost + (run.error.map { " · \($0)" } ?? "")
             screen.put(line, x: rect.x + 2, y: rect.y + height - 3, style: run.error == nil ? .dim : .warning, limit: width - 4)
             return
         }
         let pane = CellRect(x: rect.x + listWidth, y: rect.y + 1, width: detailsWidth - 1, height: height - 3)
-        DetailsPane(rect: pane, details: browser.details, lines: detailLines(run, width: pane.width - 2)).draw(picture: .result, id: 3, on: &screen)
+        DetailsPane(rect: pane, details: browser.details, lines: detailLines(run, prices: editor.prices, width: pane.width - 2))
+            .draw(picture: .result, id: 3, on: &screen)
     }
 
     private func drawRuns(in rect: CellRect, listWidth: Int, rows: Int, timeZone: TimeZone, on screen: inout Screen) {
@@ -54,7 +56,7 @@ extension HistoryOverlay {
         }
     }
 
-    private func detailLines(_ run: PastRun, width: Int) -> [(text: String, style: Style)] {
+    private func detailLines(_ run: PastRun, prices: PriceTable, width: Int) -> [(text: String, style: Style)] {
         var lines: [(text: String, style: Style)] = []
         if case .unreadable(_, let reason)? = browser.details { lines += Text.wrap(reason, width: width).map { ($0, .warning) } }
         let settings = run.parameters.filter { $0.key != EditField.model.rawValue }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -67,7 +69,8 @@ extension HistoryOverlay {
             lines.append((FileName.last(of: source.path) + (source.isReadable ? "" : " (unreadable when sent)"), .dim))
         }
         if let tokens = run.totalTokens {
-            lines.append(("tokens: \(tokens)" + (run.inputTokens.map { " (in \($0), out \(run.outputTokens ?? 0))" } ?? ""), .dim))
+            let cost = prices.cost(of: run).money.map { " · " + $0.formatted } ?? ""
+            lines.append(("tokens: \(tokens)" + (run.inputTokens.map { " (in \($0), out \(run.outputTokens ?? 0))" } ?? "") + cost, .dim))
         }
         if let error = run.error { lines += Text.wrap(error, width: width).map { ($0, .warning) } }
         if !run.results.isEmpty {
