@@ -93,6 +93,18 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         #expect(Editor.view(state, size: small).text.contains { $0.contains("100 tokens · $0.0025") })
     }
 
+    /// With a model, quality and size that have a published price, the panel estimates the images.
+    @Test func parametersEstimateTheOutput() {
+        var state = EditorState(sources: [source()], backend: .openAI)
+        state.parameters.values[.model] = "gpt-image-1"
+        state.parameters.values[.quality] = "high"
+        state.parameters.values[.size] = "1024x1024"
+        state.parameters.values[.n] = "2"
+        #expect(Editor.view(state, size: large).text.contains { $0.contains("estimate: $0.3340 out") })
+        state.backend = .local
+        #expect(!Editor.view(state, size: large).text.contains { $0.contains("estimate:") }, "the local engine costs nothing")
+    }
+
     @Test func historyRunsAgainAndBranches() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.function(2))])

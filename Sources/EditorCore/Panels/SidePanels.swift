@@ -23,6 +23,9 @@ enum ParametersPanel: PanelLayer {
             return (field.rawValue, state.parameters.values[field] ?? "default", selected ? .selected : .plain)
         }
         if let mask = state.mask { lines.append((nil, mask.summary, .accent)) }
+        if state.backend != .local, case .usd(let estimate) = state.prices.estimate(state.pendingRequest.request) {
+            lines.append((nil, "estimate: \(estimate.formatted) out", .dim))
+        }
         // An empty prompt is plain from the prompt's own box; Ctrl-S still says so.
         lines += state.pendingRequest.violations.filter { $0.kind != .promptMissing }.map { (nil, "! " + $0.description, .warning) }
         // Labels take what the values leave: "output_compression" shortens in narrow panels.
