@@ -43,8 +43,9 @@ struct Edit: AsyncParsableCommand {
     @Option(name: .customLong("prompt-file"), help: ArgumentHelp("Read a prompt from a file (- reads standard input); repeatable like --prompt.", valueName: "file"))
     var promptFiles: [String] = []
 
-    @Option(help: ArgumentHelp("Sweep one setting, one variant per value, e.g. quality=low,high (model, size, quality, background, input_fidelity, n, output_format, output_compression).", valueName: "field=v1,v2"))
-    var sweep: String?
+    @Option(help: ArgumentHelp("Sweep one setting, one variant per value, e.g. quality=low,high (model, size, quality, background, input_fidelity, n, output_format, output_compression); one --sweep at a time.", valueName: "field=v1,v2"))
+    var sweep: [String] = []
+
 
     @Option(help: "Variants sent at the same time, 1–8; the others wait for a free slot.")
     var parallel = 4
@@ -114,8 +115,9 @@ struct Edit: AsyncParsableCommand {
         if prompts.isEmpty && promptFiles.isEmpty { throw ValidationError("give --prompt or --prompt-file") }
         if promptFiles.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (--prompt-file -) can be read once") }
         if !(1...8).contains(parallel) { throw ValidationError("--parallel must be 1 to 8") }
+        if sweep.count > 1 { throw ValidationError("one --sweep at a time (give its values comma-separated: --sweep quality=low,high)") }
         do throws(VariantError) {
-            let values = try sweep.map { text throws(VariantError) in try Sweep.parse(text) }?.values.count ?? 1
+            let values = try sweep.first.map { text throws(VariantError) in try Sweep.parse(text) }?.values.count ?? 1
             let count = (prompts.count + promptFiles.count) * values
             if count > Variant.limit { throw VariantError.tooMany(count) }
         } catch {
@@ -135,7 +137,7 @@ struct Edit: AsyncParsableCommand {
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
         let variants: [Variant]
         do {
-            variants = try Variant.expand(base, prompts: try readPrompts(), sweep: try sweep.map { text throws(VariantError) in try Sweep.parse(text) })
+            variants = try Variant.expand(base, prompts: try readPrompts(), sweep: try sweep.first.map { text throws(VariantError) in try Sweep.parse(text) })
         } catch let error as VariantError {
             fail(error.description, code: 2)
         }
@@ -175,15 +177,22 @@ struct Edit: AsyncParsableCommand {
         let pricing = RunPricing(table: prices, model: request.effectiveModel, isLocal: local)
         let stem = ResultWriter.stem() + (alone ? "" : "-v\(variant.number)")
         let session = EditSession(request: request, writer: ResultWriter(folder: out, stem: stem), server: server, pricing: pricing,
-                                  savePartials: savePartials, display: ProgressDisplay(enabled: alone && isatty(STDERR_FILENO) == 1 && !json),
+                                  savePartials: savePartials,
+                                  display: ProgressDisplay(enabled: alone && isatty(STDERR_FILENO) == 1 && !json, notes: alone),
                                   variant: alone ? nil : variant)
         if alone, !json, !local, case .usd(let estimate) = pricing.table.estimate(request) {
             printError("estimate: \(estimate.formatted) for the output images, before the input is counted")
         }
         let work = Task { try await client.edit(request, preflight: !noPreflight) { session.handle($0) } }
-        let interrupt = InterruptHandler { work.cancel() }
-        let outcome = await work.result
-        interrupt.stop()
+        let outcome: Result<EditResult, any Error>
+        if alone {
+            let interrupt = InterruptHandler { work.cancel() }
+            outcome = await work.result
+            interrupt.stop()
+        } else {
+            // One of a set: the set's interrupt cancels it.
+            outcome = await withTaskCancellationHandler { await work.result } onCancel: { work.cancel() }
+        }
         session.display.finish()
         return VariantOutcome(variant: variant, result: outcome, files: session.files, writeFailure: session.writeFailure, pricing: pricing)
     }
@@ -270,6 +279,8 @@ final class EditSession: @unchecked Sendable {
 /// One line on stderr that shows the run is alive: attempt, events, bytes, elapsed time.
 final class ProgressDisplay: @unchecked Sendable {
     let enabled: Bool
+    /// Notes ("saved …", "engine: …") are written; a variant of a set has its own summary line.
+    let notes: Bool
     private let lock = NSLock()
     private let started = ContinuousClock.now
     private var status = "sending"
@@ -278,8 +289,9 @@ final class ProgressDisplay: @unchecked Sendable {
     private var images = 0
     private var ticker: Task<Void, Never>?
 
-    init(enabled: Bool) {
+    init(enabled: Bool, notes: Bool = true) {
         self.enabled = enabled
+        self.notes = notes
         guard enabled else { return }
         ticker = Task { [weak self] in
             while !Task.isCancelled {
@@ -305,6 +317,7 @@ final class ProgressDisplay: @unchecked Sendable {
 
     /// A line of its own above the progress line.
     func note(_ text: String) {
+        guard notes else { return }
         guard enabled else {
             printError(text)
             return

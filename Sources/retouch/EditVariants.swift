@@ -17,26 +17,54 @@ struct VariantOutcome {
 extension Edit {
     /// Several variants at once, at most `parallel` in flight; the rest wait for a free slot.
     func sendAll(_ variants: [Variant], client: ImageEditClient, server: String, prices: PriceTable) async -> [VariantOutcome] {
+        checkBeforeSending(variants)
         if !json {
             var line = "sending \(variants.count) variants, \(min(parallel, variants.count)) at a time"
             if !local, case .usd(let estimate) = prices.estimate(variants) { line += "; estimate: \(estimate.formatted) for the output images" }
             printError(line)
         }
-        return await withTaskGroup(of: VariantOutcome.self) { group in
-            var pending = variants[...]
-            var outcomes: [VariantOutcome] = []
-            func startNext() {
-                guard let variant = pending.popFirst() else { return }
-                group.addTask { await send(variant, client: client, server: server, prices: prices, alone: false) }
+        // Ctrl-C cancels the set: the variants in flight stop, the waiting ones are not sent.
+        let set = Task {
+            await withTaskGroup(of: VariantOutcome.self) { group in
+                var pending = variants[...]
+                var outcomes: [VariantOutcome] = []
+                func startNext() {
+                    guard !Task.isCancelled, let variant = pending.popFirst() else { return }
+                    group.addTask { await send(variant, client: client, server: server, prices: prices, alone: false) }
+                }
+                for _ in 0..<min(parallel, variants.count) { startNext() }
+                for await outcome in group {
+                    if !json { printError(Self.line(outcome)) }
+                    outcomes.append(outcome)
+                    startNext()
+                }
+                let notSent = pending.map { variant in
+                    VariantOutcome(variant: variant, result: .failure(ImageEditError.cancelled), files: [], writeFailure: nil,
+                                   pricing: RunPricing(table: prices, model: variant.request.effectiveModel, isLocal: local))
+                }
+                return (outcomes + notSent).sorted { $0.variant.number < $1.variant.number }
             }
-            for _ in 0..<min(parallel, variants.count) { startNext() }
-            for await outcome in group {
-                if !json { printError(Self.line(outcome)) }
-                outcomes.append(outcome)
-                startNext()
-            }
-            return outcomes.sorted { $0.variant.number < $1.variant.number }
         }
+        let interrupt = InterruptHandler { set.cancel() }
+        let outcomes = await set.value
+        interrupt.stop()
+        return outcomes
+    }
+
+    /// Every variant is checked before any is sent: a swept value the model refuses is a
+    /// usage error, not a failure after the others were paid for.
+    private func checkBeforeSending(_ variants: [Variant]) {
+        guard !noPreflight else { return }
+        var problems: [String] = []
+        for variant in variants {
+            do {
+                let violations = try ImageEditClient.inspect(variant.request).violations
+                problems += violations.map { "v\(variant.number) (\(variant.label)): \($0.description)" }
+            } catch {
+                fail(error.description, code: Self.exitCode(for: error))
+            }
+        }
+        if !problems.isEmpty { fail("nothing sent; the request breaks the model's rules:\n" + problems.joined(separator: "\n"), code: 2) }
     }
 
     /// `v2 (quality=high): saved a.png · tokens … · $0.04`, or why it failed.
@@ -59,6 +87,8 @@ extension Edit {
         if json { printJSON(VariantSetSummary(variants: outcomes.map { VariantSummary($0) })) }
         if let failed = outcomes.first(where: \.failed) {
             switch failed.result {
+            case .failure(ImageEditError.cancelled):
+                fail("interrupted: \(outcomes.filter(\.failed).count) of \(outcomes.count) variants did not finish", code: 130)
             case .failure(let error as ImageEditError): fail("\(outcomes.filter(\.failed).count) of \(outcomes.count) variants failed", code: Self.exitCode(for: error))
             default: fail("\(outcomes.filter(\.failed).count) of \(outcomes.count) variants failed", code: 1)
             }

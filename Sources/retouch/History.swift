@@ -70,7 +70,7 @@ struct History: ParsableCommand {
             return
         }
         if runs.isEmpty {
-            printLine(filter.isEmpty ? "no runs yet" : "no run's prompt contains \"\(filter)\"")
+            printLine(filter.isEmpty ? "no runs yet" : "no run's prompt contains \"\(TerminalText.safe(filter))\"")
             return
         }
         let formatter = DateFormatter()

@@ -72,6 +72,23 @@ extension EditCommandTests {
         #expect(result.stderr.contains("engine: local; understood: sepia"), "\(result.stderr)")
     }
 
+    /// A swept value the model refuses is found before anything is sent.
+    @Test func aSetIsCheckedWholeBeforeAnyIsSent() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "sepia", "--sweep", "n=0,1",
+                                         "--out", folder.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("nothing sent") && result.stderr.contains("v1 (n=0): n = 0"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("edit-") }.isEmpty)
+    }
+
+    @Test func oneSweepAtATime() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "x",
+                                         "--sweep", "quality=low,high", "--sweep", "size=auto,1024x1024"])
+        #expect(result.status == 2 && result.stderr.contains("one --sweep at a time"), "\(result.stderr)")
+    }
+
     @Test func aBadSweepIsAUsageError() async throws {
         let folder = try CLI.temporaryFolder()
         let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "x", "--sweep", "prompt=a,b"])
