@@ -84,8 +84,8 @@ public enum Editor {
     /// Ctrl-Q or Ctrl-C: quits, or, while an edit runs, asks first; pressed again while it
     /// asks, cancels the edit and quits.
     static func quit(_ state: inout EditorState) -> [Effect] {
+        if state.overlays.first(ConfirmQuitOverlay.self) != nil { return state.run == nil ? [.quit] : [.cancelRun, .quit] }
         guard state.run != nil else { return [.quit] }
-        if state.overlays.first(ConfirmQuitOverlay.self) != nil { return [.cancelRun, .quit] }
         state.overlays.push(ConfirmQuitOverlay())
         return []
     }

@@ -61,8 +61,6 @@ extension EditorState {
         // "local; understood: sepia; ignored: boat" → "understood: sepia; ignored: boat".
         let engine = run?.engine.map { " · " + ($0.hasPrefix("local; ") ? String($0.dropFirst(7)) : $0) } ?? ""
         run = nil
-        // A run that ends needs no more asking before quitting.
-        overlays.remove(ConfirmQuitOverlay.self)
         switch outcome {
         case .completed(let tokens):
             notice = "Done: \(images) image\(images == 1 ? "" : "s") saved" + (tokens.map { ", \($0) tokens" } ?? "") + engine
