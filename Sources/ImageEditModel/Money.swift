@@ -45,7 +45,11 @@ public struct Money: Equatable, Hashable, Comparable, Sendable {
     /// `$1.23` from a dollar up; `$0.0123` below, where cents alone would hide most of it.
     /// Rounded half up at the last digit shown; what rounds to a dollar at four decimals is
     /// shown as a dollar.
+    /// `$0` for nothing, `<$0.0001` for less than shows at four decimals, then `$0.0123`, and
+    /// from a dollar up `$1.23`.
     public var formatted: String {
+        if picodollars == 0 { return "$0" }
+        if picodollars > 0 && picodollars < 50_000_000 { return "<$0.0001" }
         let decimals = picodollars >= Self.picodollarsPerDollar - 50_000_000 ? 2 : 4
         return "$" + Self.fixed(picodollars, decimals: decimals)
     }

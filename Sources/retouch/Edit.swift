@@ -135,12 +135,7 @@ struct Edit: AsyncParsableCommand {
             model: model, background: background, inputFidelity: inputFidelity, n: count,
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
-        let variants: [Variant]
-        do {
-            variants = try Variant.expand(base, prompts: try readPrompts(), sweep: try sweep.first.map { text throws(VariantError) in try Sweep.parse(text) })
-        } catch let error as VariantError {
-            fail(error.description, code: 2)
-        }
+        let variants = variantsOrExit(base)
         let config = try ConfigFile.loadOrExit()
         let prices = try config.priceTableOrExit()
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,

@@ -119,13 +119,24 @@ extension Edit {
         if let data = try? encoder.encode(value) { printLine(TerminalText.json(String(decoding: data, as: UTF8.self))) }
     }
 
+    /// The set to send: every prompt with every swept value; a usage error ends the command.
+    func variantsOrExit(_ base: EditRequest) -> [Variant] {
+        do throws(VariantError) {
+            let sweep = try sweep.first.map { text throws(VariantError) in try Sweep.parse(text) }
+            return try Variant.expand(base, prompts: readPrompts(), sweep: sweep)
+        } catch {
+            fail(error.description, code: 2)
+        }
+    }
+
     /// The prompts of --prompt, then of --prompt-file, in the order given.
-    func readPrompts() throws -> [String] {
-        try prompts + promptFiles.map { file in
+    func readPrompts() -> [String] {
+        prompts + promptFiles.map { file in
             if file == "-" {
                 return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
             }
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read the prompt file \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else { fail("cannot read the prompt file \(file)", code: 2) }
+            guard let text = String(data: data, encoding: .utf8) else { fail("the prompt file \(file) is not UTF-8 text", code: 2) }
             return text.trimmingCharacters(in: .newlines)
         }
     }

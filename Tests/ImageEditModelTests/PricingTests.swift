@@ -85,6 +85,9 @@ import Testing
         #expect(Money(picodollars: 999_950_000_000).formatted == "$1.00", "what rounds to a dollar reads as one")
         #expect(Money(picodollars: 999_949_999_999).formatted == "$0.9999")
         #expect(Money(picodollars: 42_000_000_000_000).formatted == "$42.00")
+        #expect(Money.zero.formatted == "$0", "the local engine")
+        #expect(Money(picodollars: 49_999_999).formatted == "<$0.0001", "a cost never reads as nothing")
+        #expect(Money(picodollars: 50_000_000).formatted == "$0.0001")
     }
 
     @Test func jsonHoldsTheExactAmount() throws {
