@@ -119,7 +119,8 @@ private struct Reader {
             endFillVerb()
             fillVerb = (strong, alone, index + phrase.length + 4)
         case .opposite, .negation:
-            modifier = (phrase.meaning, index + phrase.length + (phrase.meaning == .negation ? 1 : 2))
+            // "don't make it warmer": a negation reaches past a verb and an object to its word.
+            modifier = (phrase.meaning, index + phrase.length + (phrase.meaning == .negation ? 3 : 2))
         case .filler:
             break
         }

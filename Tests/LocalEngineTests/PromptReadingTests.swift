@@ -93,6 +93,8 @@ import Raster
     @Test func negatedWordsAreNotApplied() {
         #expect(operations("don't blur it, just sharpen") == [.sharpen])
         #expect(operations("no sepia") == [])
+        #expect(operations("don't make it warmer") == [], "the negation reaches past a verb and an object")
+        #expect(operations("do not make the sky darker, invert it") == [.invert])
         #expect(PromptReading("no sepia").understood == ["not sepia"], "understood, so the default is not applied either")
     }
 
