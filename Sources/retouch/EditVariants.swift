@@ -18,11 +18,10 @@ extension Edit {
     /// Several variants at once, at most `parallel` in flight; the rest wait for a free slot.
     func sendAll(_ variants: [Variant], client: ImageEditClient, server: String, prices: PriceTable) async -> [VariantOutcome] {
         checkBeforeSending(variants)
-        if !json {
-            var line = "sending \(variants.count) variants, \(min(parallel, variants.count)) at a time"
-            if !local, case .usd(let estimate) = prices.estimate(variants) { line += "; estimate: \(estimate.formatted) for the output images" }
-            printError(line)
-        }
+        // Progress goes to stderr, with --json too: the summary alone is on stdout.
+        var line = "sending \(variants.count) variants, \(min(parallel, variants.count)) at a time"
+        if !local, case .usd(let estimate) = prices.estimate(variants) { line += "; estimate: \(estimate.formatted) for the output images" }
+        printError(line)
         // Ctrl-C cancels the set: the variants in flight stop, the waiting ones are not sent.
         let set = Task {
             await withTaskGroup(of: VariantOutcome.self) { group in
@@ -34,7 +33,7 @@ extension Edit {
                 }
                 for _ in 0..<min(parallel, variants.count) { startNext() }
                 for await outcome in group {
-                    if !json { printError(Self.line(outcome)) }
+                    printError(Self.line(outcome))
                     outcomes.append(outcome)
                     startNext()
                 }
