@@ -33,6 +33,9 @@ public struct EditPlan: Equatable, Sendable {
         var parts = ["local", "understood: " + (usesDefault ? "none" : reading.understood.joined(separator: ", "))]
         if usesDefault { parts.append("default: " + (hasMask ? "remove" : "sepia")) }
         if !hasMask && reading.operations.contains(.remove) { parts.append("note: remove needs a mask") }
+        if reading.droppedOperations > 0 {
+            parts.append("note: the first \(PromptReading.maxOperations) operations are applied, \(reading.droppedOperations) more are not")
+        }
         var text = String(parts.joined(separator: "; ").prefix(Self.maxReportLength))
         let words = reading.ignored.map { word in word.allSatisfy { $0.isASCII } ? word : "?" }
         var shown: [String] = []
@@ -42,7 +45,7 @@ public struct EditPlan: Equatable, Sendable {
             shown.append(word)
         }
         if !shown.isEmpty {
-            text += "; ignored: " + shown.joined(separator: ", ") + (shown.count < Set(words).count ? ", ..." : "")
+            text += "; ignored: " + shown.joined(separator: ", ") + (shown.count < Set(words).count || reading.moreIgnored ? ", ..." : "")
         }
         return text
     }

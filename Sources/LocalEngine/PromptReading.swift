@@ -11,6 +11,9 @@ public struct PromptReading: Equatable, Sendable {
     public private(set) var operations: [EditOperation] = []
     public private(set) var understood: [String] = []
     public private(set) var ignored: [String] = []
+    /// Operations past `maxOperations`, left out; ignored words past `maxIgnored`, not listed.
+    public private(set) var droppedOperations = 0
+    public private(set) var moreIgnored = false
 
     public init(_ prompt: String) {
         let raw = Self.tokens(of: prompt)
@@ -47,7 +50,10 @@ public struct PromptReading: Equatable, Sendable {
     }
 
     mutating func add(_ operation: EditOperation, label: String) {
-        guard operations.count < Self.maxOperations else { return }
+        guard operations.count < Self.maxOperations else {
+            droppedOperations += 1
+            return
+        }
         operations.append(operation)
         understood.append(label)
     }
@@ -58,7 +64,11 @@ public struct PromptReading: Equatable, Sendable {
     }
 
     mutating func ignore(_ word: String) {
-        guard ignored.count < Self.maxIgnored, !ignored.contains(word) else { return }
+        guard !ignored.contains(word) else { return }
+        guard ignored.count < Self.maxIgnored else {
+            moreIgnored = true
+            return
+        }
         ignored.append(word)
     }
 }

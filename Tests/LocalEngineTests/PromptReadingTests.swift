@@ -126,6 +126,17 @@ import Raster
         #expect(PromptReading("a cat wearing a hat").ignored == ["cat", "wearing", "hat"])
     }
 
+    @Test func whatIsLeftOutIsSaid() {
+        let many = PromptReading(Array(repeating: "warmer", count: 10).joined(separator: ", "))
+        #expect(many.operations.count == PromptReading.maxOperations && many.droppedOperations == 2)
+        let words = (1...100).map { "w\($0)" }.joined(separator: " ")
+        let reading = PromptReading(words)
+        #expect(reading.moreIgnored, "more ignored words than are listed")
+        #expect(EditPlan(prompt: words, hasMask: false).report.hasSuffix(", ..."))
+        #expect(EditPlan(prompt: Array(repeating: "warmer", count: 10).joined(separator: ", "), hasMask: false).report
+            .contains("note: the first 8 operations are applied, 2 more are not"))
+    }
+
     @Test func aLongPromptIsBoundedInWork() {
         let reading = PromptReading(String(repeating: "blur ", count: 10_000))
         #expect(reading.operations.count == PromptReading.maxOperations)
