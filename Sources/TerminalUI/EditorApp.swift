@@ -78,18 +78,10 @@ public enum EditorApp {
         let terminal = CursesTerminal(graphics: launch.graphics, cell: launch.cellSize)
         defer { terminal.stop() }
         let runner = EffectRunner(launch: launch, inbox: inbox)
-        let start = launch.start
-        var first = EditorStart(sources: start.sources, backend: launch.backend)
-        first.draft = start.draft
+        var first = launch.start.editor
+        first.backend = launch.backend
         first.mask = launch.mask
-        first.results = start.results
-        first.sentPrompts = start.sentPrompts
-        first.earlierPrompts = start.earlierPrompts
-        first.tokens = start.tokens
-        first.cost = start.cost
         first.prices = launch.prices
-        first.notice = start.notice
-        first.keepsDrafts = start.keeper.store != nil
         first.startFolder = FileManager.default.currentDirectoryPath
         first.timeZone = TimeZone.current
         let (state, effects) = Editor.start(first)

@@ -79,42 +79,43 @@ public final class SessionKeeper: @unchecked Sendable {
 public struct SessionStart: Sendable {
     public var keeper: SessionKeeper
     public var resultsFolder: String
-    public var sources: [SourceImage]
-    public var draft: Draft?
-    public var results: [ResultItem]
-    /// Prompts of this session (when reopened) and of the others, oldest first.
-    public var sentPrompts: [String]
-    public var earlierPrompts: [String]
-    public var tokens: Int
-    /// Said in the status line once the editor is up.
-    public var notice: String?
-    /// What the session's runs cost so far, where a price is known.
-    public var cost = Money.zero
+    /// What the editor starts with: the sources, the draft, the results, the prompts of this
+    /// session and the others, its tokens and cost, and a notice for the status line.
+    public var editor: EditorStart
+
+    init(keeper: SessionKeeper, resultsFolder: String, editor: EditorStart) {
+        self.keeper = keeper
+        self.resultsFolder = resultsFolder
+        self.editor = editor
+        self.editor.keepsDrafts = keeper.store != nil
+    }
 
     /// `images`: files named on the command line (they start a new session, as `fresh` does).
     public static func begin(storePath: String, images: [SourceImage], fresh: Bool, newResultsFolder: String,
-                             prices: PriceTable = .published) -> SessionStart {
+                             backend: Backend = .local, prices: PriceTable = .published) -> SessionStart {
+        var editor = EditorStart(sources: images, backend: backend)
+        editor.prices = prices
         let store: SessionStore
         do {
             store = try SessionStore(path: storePath)
         } catch {
-            return SessionStart(keeper: SessionKeeper(store: nil, session: ""), resultsFolder: newResultsFolder,
-                                sources: images, draft: nil, results: [], sentPrompts: [], earlierPrompts: [], tokens: 0,
-                                notice: "History and drafts are off: \(error)")
+            editor.notice = "History and drafts are off: \(error)"
+            return SessionStart(keeper: SessionKeeper(store: nil, session: ""), resultsFolder: newResultsFolder, editor: editor)
         }
         // Runs left "running" by an editor that is gone were cut short.
         _ = try? store.markInterrupted()
         let now = Date().timeIntervalSince1970
         if images.isEmpty, !fresh, let last = try? store.lastSession() {
-            return resume(last, store: store, prices: prices)
+            return resume(last, store: store, editor: editor)
         }
         let session = (try? store.startSession(resultsFolder: newResultsFolder, now: now)) ?? UUID().uuidString
-        return SessionStart(keeper: SessionKeeper(store: store, session: session), resultsFolder: newResultsFolder,
-                            sources: images, draft: nil, results: [], sentPrompts: [],
-                            earlierPrompts: (try? store.prompts(excludingSession: session)) ?? [], tokens: 0, notice: nil)
+        editor.earlierPrompts = (try? store.prompts(excludingSession: session)) ?? []
+        return SessionStart(keeper: SessionKeeper(store: store, session: session), resultsFolder: newResultsFolder, editor: editor)
     }
 
-    static func resume(_ last: SessionRecord, store: SessionStore, prices: PriceTable) -> SessionStart {
+    /// `editor`: the backend and prices to start with; the rest comes from the session.
+    static func resume(_ last: SessionRecord, store: SessionStore, editor: EditorStart) -> SessionStart {
+        var editor = editor
         var notices: [String] = []
         var sources: [SourceImage] = []
         for path in last.draft?.sources ?? [] {
@@ -142,11 +143,14 @@ public struct SessionStart: Sendable {
         let keeper = SessionKeeper(store: store, session: last.id)
         var sent: [String] = []
         for run in runs where sent.last != run.prompt { sent.append(run.prompt) }
-        var start = SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, sources: sources, draft: draft, results: results,
-                                 sentPrompts: sent, earlierPrompts: (try? store.prompts(excludingSession: last.id)) ?? [],
-                                 tokens: (try? store.tokens(session: last.id)) ?? 0,
-                                 notice: notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · "))
-        start.cost = runs.map { prices.cost(of: $0).money ?? .zero }.reduce(.zero, +)
-        return start
+        editor.sources = sources
+        editor.draft = draft
+        editor.results = results
+        editor.sentPrompts = sent
+        editor.earlierPrompts = (try? store.prompts(excludingSession: last.id)) ?? []
+        editor.tokens = (try? store.tokens(session: last.id)) ?? 0
+        editor.cost = runs.map { editor.prices.cost(of: $0).money ?? .zero }.reduce(.zero, +)
+        editor.notice = notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · ")
+        return SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, editor: editor)
     }
 }

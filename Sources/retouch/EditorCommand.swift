@@ -104,7 +104,8 @@ struct EditorCommand: AsyncParsableCommand {
         // Images on the command line or --new start a session (one results folder each, named by
         // its start); otherwise the last session reopens with its draft.
         let start = SessionStart.begin(storePath: SessionStore.defaultPath(environment: environment), images: sources, fresh: new,
-                                       newResultsFolder: "\(dataFolder)/results/session-\(ResultWriter.timestamp())", prices: prices)
+                                       newResultsFolder: "\(dataFolder)/results/session-\(ResultWriter.timestamp())",
+                                       backend: backend, prices: prices)
         await EditorApp.run(EditorLaunch(start: start, mask: maskImage, client: client, backend: backend,
                                          graphics: choice, cellSize: TerminalProbe.cellSize(replies: replies), prices: prices))
         await client.shutdown()

@@ -22,7 +22,7 @@ import Testing
         let (folder, source, storePath) = try setting()
         let first = SessionStart.begin(storePath: storePath, images: [try SourceLoader.load(source)], fresh: false,
                                        newResultsFolder: folder + "/results-1")
-        var state = EditorState(sources: first.sources, backend: .local)
+        var state = EditorState(sources: first.editor.sources, backend: .local)
         state.prompt.replace(with: "a heron")
         state.mask?.rects = [PixelRect(x: 1, y: 1, width: 10, height: 10)]
         #expect(first.keeper.save(state.draft) == nil)
@@ -38,16 +38,16 @@ import Testing
 
         let reopened = SessionStart.begin(storePath: storePath, images: [], fresh: false, newResultsFolder: folder + "/results-2")
         #expect(reopened.keeper.session == first.keeper.session && reopened.resultsFolder == folder + "/results-1")
-        #expect(reopened.sources.map(\.path) == [source])
-        #expect(reopened.draft?.prompt == "a heron" && reopened.draft?.maskRects.count == 1)
-        #expect(reopened.results.map(\.path) == [result])
-        #expect(reopened.sentPrompts == ["a heron"])
-        #expect(reopened.notice == "Run \(id) was interrupted; 1 image had arrived")
+        #expect(reopened.editor.sources.map(\.path) == [source])
+        #expect(reopened.editor.draft?.prompt == "a heron" && reopened.editor.draft?.maskRects.count == 1)
+        #expect(reopened.editor.results.map(\.path) == [result])
+        #expect(reopened.editor.sentPrompts == ["a heron"])
+        #expect(reopened.editor.notice == "Run \(id) was interrupted; 1 image had arrived")
         #expect(try store.run(id).status == .interrupted)
 
         let fresh = SessionStart.begin(storePath: storePath, images: [], fresh: true, newResultsFolder: folder + "/results-3")
-        #expect(fresh.keeper.session != first.keeper.session && fresh.sources.isEmpty && fresh.draft == nil)
-        #expect(fresh.earlierPrompts == ["a heron"], "earlier sessions' prompts stay reachable")
+        #expect(fresh.keeper.session != first.keeper.session && fresh.editor.sources.isEmpty && fresh.editor.draft == nil)
+        #expect(fresh.editor.earlierPrompts == ["a heron"], "earlier sessions' prompts stay reachable")
     }
 
     @Test func aMissingSourceIsSaidAndTheRestReopens() throws {
@@ -55,8 +55,8 @@ import Testing
         let start = SessionStart.begin(storePath: storePath, images: [try SourceLoader.load(source)], fresh: false, newResultsFolder: folder)
         _ = start.keeper.save(Draft(prompt: "x", sources: [folder + "/gone.png", source]))
         let reopened = SessionStart.begin(storePath: storePath, images: [], fresh: false, newResultsFolder: folder)
-        #expect(reopened.sources.map(\.path) == [source])
-        #expect(reopened.notice?.contains("gone.png is gone from the draft") == true)
+        #expect(reopened.editor.sources.map(\.path) == [source])
+        #expect(reopened.editor.notice?.contains("gone.png is gone from the draft") == true)
     }
 
     @Test func anUnreadableStoreLeavesTheEditorWorkingAndSaysSo() throws {
@@ -64,8 +64,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data("not sqlite".utf8).write(to: URL(fileURLWithPath: storePath))
         let start = SessionStart.begin(storePath: storePath, images: [try SourceLoader.load(source)], fresh: false, newResultsFolder: folder)
-        #expect(start.keeper.store == nil && start.sources.count == 1)
-        #expect(start.notice?.hasPrefix("History and drafts are off: the session store") == true)
+        #expect(start.keeper.store == nil && start.editor.sources.count == 1)
+        #expect(start.editor.notice?.hasPrefix("History and drafts are off: the session store") == true)
         #expect(start.keeper.save(Draft(prompt: "anything")) == nil, "without a store, nothing is written and nothing fails")
     }
 }
