@@ -119,6 +119,11 @@ public struct PriceTable: Equatable, Sendable {
         return price.cost(of: usage, model: model)
     }
 
+    /// The cost of a run: nothing on Retouch's own local engine, else the table's price.
+    public func cost(of usage: Usage?, model: String, local: Bool) -> Cost {
+        local ? .usd(.zero) : cost(of: usage, model: model)
+    }
+
     /// The output images of a request before it is sent: `n` images at the published price per
     /// image of that quality and size. The input (prompt and source images) adds to it.
     public func estimate(_ request: EditRequest) -> Cost {

@@ -282,7 +282,7 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
 
     /// The local engine costs nothing; elsewhere, the price table's figure, when it has one.
     static func cost(of usage: Usage?, request: EditRequest, launch: EditorLaunch) -> Cost {
-        launch.backend == .local ? .usd(.zero) : launch.prices.cost(of: usage, model: request.effectiveModel)
+        launch.prices.cost(of: usage, model: request.effectiveModel, local: launch.backend == .local)
     }
 
     static func outcome(_ error: ImageEditError) -> RunOutcome {

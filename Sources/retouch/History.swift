@@ -80,7 +80,7 @@ struct History: ParsableCommand {
             let when = formatter.string(from: Date(timeIntervalSince1970: run.started))
             let prompt = run.prompt.replacingOccurrences(of: "\n", with: " ")
             let tokens = run.totalTokens.map { "\($0) tok" } ?? "-"
-            let cost = HistoryJSON.cost(of: run, prices: prices).money?.formatted ?? "-"
+            let cost = prices.cost(of: run).money?.formatted ?? "-"
             let line = "\(String(run.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(when)  "
                 + "\(run.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(run.results.count) img  "
                 + "\(tokens.padding(toLength: 10, withPad: " ", startingAt: 0)) \(cost.padding(toLength: 8, withPad: " ", startingAt: 0)) "
@@ -173,8 +173,6 @@ enum HistoryJSON {
     }
 
     /// A run's cost at `prices`, from the usage the store kept.
-    static func cost(of run: PastRun, prices: PriceTable) -> Cost { prices.cost(of: run) }
-
     static func text(_ runs: [PastRun], prices: PriceTable) -> String {
         let iso = ISO8601DateFormatter()
         func date(_ seconds: Double) -> String { iso.string(from: Date(timeIntervalSince1970: seconds)) }
@@ -183,7 +181,7 @@ enum HistoryJSON {
         var overall = CostTotal()
         var encoded: [Run] = []
         for run in runs {
-            let runCost = cost(of: run, prices: prices)
+            let runCost = prices.cost(of: run)
             sessions[run.sessionID, default: 0] += run.totalTokens ?? 0
             sessionCosts[run.sessionID, default: CostTotal()].add(runCost)
             overall.add(runCost)

@@ -23,7 +23,7 @@ struct RunPricing {
     var isLocal: Bool
 
     func cost(of usage: Usage?) -> Cost {
-        isLocal ? .usd(.zero) : table.cost(of: usage, model: model)
+        table.cost(of: usage, model: model, local: isLocal)
     }
 
     /// `tokens: 50 in (10 text, 40 image), 50 out · $0.0025`, or the tokens and why no cost.
