@@ -112,8 +112,9 @@ import Glibc
         let session = try Session.editor(lakeside, dataHome: data, columns: 80, rows: 24, after: "echo RETOUCH-EXITED-$?; ")
         defer { _ = try? session.tmux(["kill-server"]) }
 
-        var screen = try await session.wait(for: "Prompt 0/32000", seconds: 60)
-        #expect(screen.contains("local engine (offline)"))
+        // The status line is drawn last: once it shows, the whole first screen is there.
+        var screen = try await session.wait(for: "local engine (offline)", seconds: 60)
+        #expect(screen.contains("Prompt 0/32000"))
         // Mask: to the mask panel, move the rectangle up and right, add it.
         try session.keys("Tab")
         try session.keys("Up", "Up", "Right", "Right", "Enter")
