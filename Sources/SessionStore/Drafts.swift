@@ -36,13 +36,18 @@ extension SessionStore {
     public func saveDraft(_ draft: Draft, session: String, loadedMaskPNG: [UInt8]?, now: Double) throws(SessionStoreError) {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO draft (sessionID, prompt, sources, maskRects, maskInverted, loadedMask, parameters, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO draft (sessionID, prompt, sources, maskRects, maskInverted, loadedMask, parameters, updated,
+                                   variants, activeVariant, sweep)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(sessionID) DO UPDATE SET prompt = excluded.prompt, sources = excluded.sources,
                     maskRects = excluded.maskRects, maskInverted = excluded.maskInverted, loadedMask = excluded.loadedMask,
-                    parameters = excluded.parameters, updated = excluded.updated
+                    parameters = excluded.parameters, updated = excluded.updated, variants = excluded.variants,
+                    activeVariant = excluded.activeVariant, sweep = excluded.sweep
                 """, arguments: [session, draft.prompt, try JSON.text(draft.sources), try JSON.text(draft.maskRects),
-                                 draft.maskInverted, loadedMaskPNG.map { Data($0) }, try JSON.text(draft.parameters), now])
+                                 draft.maskInverted, loadedMaskPNG.map { Data($0) }, try JSON.text(draft.parameters), now,
+                                 // No variants (a single prompt) and no sweep are NULL.
+                                 draft.variants.isEmpty ? nil : try JSON.text(draft.variants), draft.activeVariant,
+                                 try draft.sweep.map { try JSON.text($0) }])
         }
     }
 
@@ -59,7 +64,11 @@ extension SessionStore {
     }
 
     static func draftValue(_ row: Row) throws -> Draft {
-        Draft(prompt: row["prompt"], sources: try JSON.value(row["sources"]), maskRects: try JSON.value(row["maskRects"]),
-              maskInverted: row["maskInverted"], parameters: try JSON.value(row["parameters"]))
+        // A draft saved by an older version has no variants and no sweep (NULL).
+        let variants: [String] = try (row["variants"] as String?).map { try JSON.value($0) } ?? []
+        let sweep: SweptField? = try (row["sweep"] as String?).map { try JSON.value($0) }
+        return Draft(prompt: row["prompt"], sources: try JSON.value(row["sources"]), maskRects: try JSON.value(row["maskRects"]),
+                     maskInverted: row["maskInverted"], parameters: try JSON.value(row["parameters"]), variants: variants,
+                     activeVariant: row["activeVariant"] ?? 0, sweep: sweep)
     }
 }

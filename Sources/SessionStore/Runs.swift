@@ -24,9 +24,13 @@ extension SessionStore {
         public var backend: String
         public var started: Double
         public var pid: Int32
+        /// The run's place in a variant set (`setStarted`), nil for a run sent alone. Its label
+        /// is kept as the prompt is; `isWinner` is ignored (`chooseWinner` sets it).
+        public var variant: VariantTag?
 
         public init(session: String, prompt: String, parameters: [String: String], sources: [SourceReference], maskRects: [PixelRect],
-                    maskInverted: Bool, maskPNG: [UInt8]?, loadedMaskPNG: [UInt8]?, backend: String, started: Double, pid: Int32) {
+                    maskInverted: Bool, maskPNG: [UInt8]?, loadedMaskPNG: [UInt8]?, backend: String, started: Double, pid: Int32,
+                    variant: VariantTag? = nil) {
             self.session = session
             self.prompt = prompt
             self.parameters = parameters
@@ -38,6 +42,7 @@ extension SessionStore {
             self.backend = backend
             self.started = started
             self.pid = pid
+            self.variant = variant
         }
     }
 
@@ -45,11 +50,12 @@ extension SessionStore {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO run (sessionID, started, status, prompt, parameters, sources, maskRects, maskInverted, maskPNG,
-                                 loadedMask, backend, pid)
-                VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 loadedMask, backend, pid, setID, variantNumber, variantLabel)
+                VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [run.session, run.started, run.prompt, try JSON.text(run.parameters), try JSON.text(run.sources),
                                  try JSON.text(run.maskRects), run.maskInverted, run.maskPNG.map { Data($0) },
-                                 run.loadedMaskPNG.map { Data($0) }, URLRedaction.redact(run.backend), Int(run.pid)])
+                                 run.loadedMaskPNG.map { Data($0) }, URLRedaction.redact(run.backend), Int(run.pid),
+                                 run.variant?.set, run.variant?.number, run.variant?.label])
             return db.lastInsertedRowID
         }
     }
@@ -163,11 +169,13 @@ extension SessionStore {
         return ((row["maskPNG"] as Data?).map { [UInt8]($0) }, (row["loadedMask"] as Data?).map { [UInt8]($0) })
     }
 
-    /// A run's columns without its mask images.
+    /// A run's columns without its mask images, with its place in a variant set (of a query
+    /// `FROM run`).
     static let runColumns = """
         id, sessionID, started, finished, status, prompt, parameters, sources, maskRects, maskInverted,
         loadedMask IS NOT NULL AS hasLoadedMask, backend, error, inputTokens, outputTokens, totalTokens,
-        inputTextTokens, inputImageTokens, outputTextTokens, outputImageTokens
+        inputTextTokens, inputImageTokens, outputTextTokens, outputImageTokens, setID, variantNumber, variantLabel,
+        EXISTS (SELECT 1 FROM variantSet WHERE variantSet.id = run.setID AND variantSet.winnerRunID = run.id) AS isWinner
         """
 
     static func pastRun(_ row: Row, _ db: Database) throws -> PastRun {
@@ -183,7 +191,12 @@ extension SessionStore {
                        error: (row["error"] as String?).map(URLRedaction.redactURLs(in:)), inputTokens: row["inputTokens"], outputTokens: row["outputTokens"],
                        totalTokens: row["totalTokens"], results: results, inputTextTokens: row["inputTextTokens"],
                        inputImageTokens: row["inputImageTokens"], outputTextTokens: row["outputTextTokens"],
-                       outputImageTokens: row["outputImageTokens"])
+                       outputImageTokens: row["outputImageTokens"], variant: variantTag(row))
+    }
+
+    static func variantTag(_ row: Row) -> VariantTag? {
+        guard let set: Int64 = row["setID"] else { return nil }
+        return VariantTag(set: set, number: row["variantNumber"] ?? 0, label: row["variantLabel"] ?? "", isWinner: row["isWinner"])
     }
 
     /// Prompts sent in other sessions, oldest first, each once (its latest use).

@@ -3,7 +3,8 @@ import GRDB
 /// The store's tables, and the migrations that bring an older store up to date.
 extension SessionStore {
     /// Migration names, oldest first. A store made by an older Retouch migrates on open.
-    public static let migrations = ["sessions, drafts, runs and results", "usage per run", "text and image tokens per run"]
+    public static let migrations = ["sessions, drafts, runs and results", "usage per run", "text and image tokens per run",
+                                    "variant sets"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -62,6 +63,26 @@ extension SessionStore {
                 ALTER TABLE run ADD COLUMN inputImageTokens INTEGER;
                 ALTER TABLE run ADD COLUMN outputTextTokens INTEGER;
                 ALTER TABLE run ADD COLUMN outputImageTokens INTEGER;
+                """)
+        }
+        // Several variants sent together, one run each, and the one chosen; the draft keeps
+        // its prompt variants and the parameter it sweeps.
+        migrator.registerMigration(migrations[3]) { db in
+            try db.execute(sql: """
+                CREATE TABLE variantSet (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sessionID TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+                    started REAL NOT NULL,
+                    sweptField TEXT,
+                    winnerRunID INTEGER REFERENCES run(id) ON DELETE SET NULL);
+                CREATE INDEX variantSet_session ON variantSet(sessionID, started);
+                ALTER TABLE run ADD COLUMN setID INTEGER REFERENCES variantSet(id) ON DELETE SET NULL;
+                ALTER TABLE run ADD COLUMN variantNumber INTEGER;
+                ALTER TABLE run ADD COLUMN variantLabel TEXT;
+                CREATE INDEX run_set ON run(setID, variantNumber);
+                ALTER TABLE draft ADD COLUMN variants TEXT;
+                ALTER TABLE draft ADD COLUMN activeVariant INTEGER;
+                ALTER TABLE draft ADD COLUMN sweep TEXT;
                 """)
         }
         return migrator

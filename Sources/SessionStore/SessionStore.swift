@@ -11,6 +11,9 @@ public enum SessionStoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     case failed(String)
     case noSuchRun(Int64)
+    case noSuchSet(Int64)
+    /// A winner chosen among runs that were not sent in its set.
+    case notInSet(run: Int64, set: Int64)
 
     public var description: String {
         switch self {
@@ -18,6 +21,8 @@ public enum SessionStoreError: Error, CustomStringConvertible, Equatable {
             "the session store \(path) cannot be opened: \(reason) (move it aside to start a new one)"
         case .failed(let reason): "the session store failed: \(reason)"
         case .noSuchRun(let id): "there is no run \(id) (retouch history lists them)"
+        case .noSuchSet(let id): "there is no variant set \(id) (retouch history --json lists them)"
+        case .notInSet(let run, let set): "run \(run) was not sent in variant set \(set): its winner is one of its own runs"
         }
     }
 }
