@@ -36,6 +36,13 @@ struct History: ParsableCommand {
             totals, per session and overall. Costs use today's price table: OpenAI's published \
             prices, or [prices."MODEL"] tables in config.toml. `retouch export RUN DIR` copies a \
             run's results.
+
+            A run sent with other variants, as a set, shows its place before the prompt: \
+            [set 3 v2], and [set 3 v2 ★] for the set's winner. With --json each run has its \
+            "variant" (set, number, label, winner) or null, and "sets" lists, newest first, each \
+            set with a listed run, whole: id, session, started, swept_field, winner (a run id or \
+            null), runs (ids in variant order), cost (cost_usd when every run's cost is known, \
+            else cost_unknown; unpriced_runs) and tokens.
             """
     )
 
@@ -56,17 +63,19 @@ struct History: ParsableCommand {
         let prices = try ConfigFile.loadOrExit().priceTableOrExit()
         let store = try openSessionStore()
         let runs: [PastRun]
+        let sets: [PastSet]
         do {
             // Runs of an editor that is gone were cut short.
             try store.markInterrupted()
             runs = try store.runs(session: nil, filter: filter, limit: limit)
+            sets = try Self.sets(of: runs, in: store)
         } catch {
             printError(error.description)
             throw ExitCode(1)
         }
         if json {
             // Escaped for the terminal too: DEL, C1 and bidirectional controls as \uNNNN.
-            printLine(TerminalText.json(HistoryJSON.text(runs, prices: prices)))
+            printLine(TerminalText.json(HistoryJSON.text(runs, sets: sets, prices: prices)))
             return
         }
         if runs.isEmpty {
@@ -84,7 +93,7 @@ struct History: ParsableCommand {
             let line = "\(String(run.id).padding(toLength: 5, withPad: " ", startingAt: 0)) \(when)  "
                 + "\(run.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(run.results.count) img  "
                 + "\(tokens.padding(toLength: 10, withPad: " ", startingAt: 0)) \(cost.padding(toLength: 8, withPad: " ", startingAt: 0)) "
-                + "\(prompt.prefix(80))"
+                + Self.place(of: run) + "\(prompt.prefix(80))"
             printLine(TerminalText.safe(line))
         }
     }
@@ -94,6 +103,7 @@ struct History: ParsableCommand {
 enum HistoryJSON {
     struct Output: Encodable {
         var runs: [Run]
+        var sets: [VariantSet]
         var totals: Totals
     }
 
@@ -113,9 +123,10 @@ enum HistoryJSON {
         var costUSD: Money?
         var costUnknown: String?
         var results: [String]
+        var variant: OrNull<Variant>
 
         enum CodingKeys: String, CodingKey {
-            case id, session, started, finished, status, prompt, parameters, sources, mask, backend, error, usage, results
+            case id, session, started, finished, status, prompt, parameters, sources, mask, backend, error, usage, results, variant
             case costUSD = "cost_usd", costUnknown = "cost_unknown"
         }
     }
@@ -172,8 +183,9 @@ enum HistoryJSON {
         enum CodingKeys: String, CodingKey { case costUSD = "cost_usd", unpricedRuns = "unpriced_runs" }
     }
 
-    /// A run's cost at `prices`, from the usage the store kept.
-    static func text(_ runs: [PastRun], prices: PriceTable) -> String {
+    /// The runs and the sets they were sent in, each run's cost at `prices` from the usage the
+    /// store kept.
+    static func text(_ runs: [PastRun], sets: [PastSet], prices: PriceTable) -> String {
         let iso = ISO8601DateFormatter()
         func date(_ seconds: Double) -> String { iso.string(from: Date(timeIntervalSince1970: seconds)) }
         var sessions: [String: Int] = [:]
@@ -192,7 +204,8 @@ enum HistoryJSON {
                            inverted: run.maskInverted, fromFile: run.hasLoadedMask),
                 backend: run.backend, error: run.error,
                 usage: Usage(inputTokens: run.inputTokens, outputTokens: run.outputTokens, totalTokens: run.totalTokens),
-                costUSD: runCost.money, costUnknown: runCost.unknownReason, results: run.results))
+                costUSD: runCost.money, costUnknown: runCost.unknownReason, results: run.results,
+                variant: OrNull(run.variant.map(Variant.init))))
         }
         let totals = Totals(runs: runs.count, images: runs.reduce(0) { $0 + $1.results.count },
                             inputTokens: runs.reduce(0) { $0 + ($1.inputTokens ?? 0) },
@@ -202,7 +215,8 @@ enum HistoryJSON {
                             sessionCosts: sessionCosts.mapValues(CostTotalJSON.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(Output(runs: encoded, totals: totals))) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(Output(runs: encoded, sets: sets.map { variantSet($0, prices: prices, date: date) },
+                                                                                   totals: totals))) ?? Data(), as: UTF8.self)
     }
 }
 
