@@ -18,9 +18,17 @@ public enum Editor {
         case .resize: return [.measureCells]
         case .hangUp: return [.interruptRun, .quit]
         case .draftNotSaved(let problem): state.notice = "The draft could not be saved: \(problem)"
+        case .winnerNotRecorded(let problem): state.notice = "The winner could not be recorded: \(problem)"
         case .reply(let id, let reply): return deliver(reply, to: id, state: &state, size: size)
-        case .run(let event): state.apply(event)
-        case .finished(let outcome): state.finish(outcome)
+        case .run(let variant, let event): state.apply(event, variant: variant)
+        case .finished(let variant, let outcome): state.finish(outcome, variant: variant)
+        case .resending(let number, let variants, let field):
+            if state.sent?.number == number, state.isRunning { state.begin(RunSet(number: number, runs: variants.map(RunProgress.init), sweptField: field)) }
+        case .resendFailed(let number, let reason):
+            guard state.sent?.number == number else { break }
+            state.sent = nil
+            state.preview = .source
+            state.overlays.push(ErrorOverlay(title: "Could not send the set again", lines: [reason]))
         default: return received(message, state: &state)
         }
         return []
@@ -74,7 +82,7 @@ public enum Editor {
             }
         }
         // A running edit's clock moves on the status line: each tick asks for the next.
-        if state.run != nil, case .tick = message { wakes.append(.wake(at: state.now + 0.2)) }
+        if state.isRunning, case .tick = message { wakes.append(.wake(at: state.now + 0.2)) }
         return (saves, wakes)
     }
 
@@ -84,8 +92,8 @@ public enum Editor {
     /// Ctrl-Q or Ctrl-C: quits, or, while an edit runs, asks first; pressed again while it
     /// asks, cancels the edit and quits.
     static func quit(_ state: inout EditorState) -> [Effect] {
-        if state.overlays.first(ConfirmQuitOverlay.self) != nil { return state.run == nil ? [.quit] : [.cancelRun, .quit] }
-        guard state.run != nil else { return [.quit] }
+        if state.overlays.first(ConfirmQuitOverlay.self) != nil { return state.isRunning ? [.cancelRun(variant: nil), .quit] : [.quit] }
+        guard state.isRunning else { return [.quit] }
         state.overlays.push(ConfirmQuitOverlay())
         return []
     }
@@ -94,12 +102,7 @@ public enum Editor {
         switch action {
         case .send: return state.send()
         case .cancelOrBack:
-            if var run = state.run {
-                run.cancelling = true
-                run.status = "cancelling"
-                state.run = run
-                return [.cancelRun]
-            }
+            if state.isRunning { return state.cancel(variant: nil) }
             state.preview = .source
         case .nextPanel, .previousPanel:
             state.zoomed = false
@@ -126,6 +129,23 @@ public enum Editor {
 }
 
 extension EditorState {
+    /// Esc cancels everything in flight; x in the set's grid, one variant.
+    mutating func cancel(variant: Int?) -> [Effect] {
+        guard var set = sent else { return [] }
+        var cancelled = false
+        for i in set.runs.indices where set.runs[i].isRunning && (variant == nil || set.runs[i].variant == variant) {
+            set.runs[i].cancelling = true
+            set.runs[i].status = "cancelling"
+            cancelled = true
+        }
+        sent = set
+        guard cancelled else {
+            notice = "v\(variant ?? 0) is not running"
+            return []
+        }
+        return [.cancelRun(variant: variant)]
+    }
+
     /// The contexts keys are looked up in now, first to last.
     public var keyContexts: [KeyContext] {
         if let top = overlays.top { return top.contexts + [.always] }

@@ -77,25 +77,28 @@ public struct Layout: Equatable, Sendable {
         }
     }
 
-    /// The grid with the largest pictures for `count` results in `box`; tiles at least 12x4
-    /// cells, scrolling when they do not all fit.
-    static func gallery(count: Int, in box: CellRect) -> Gallery {
+    /// The grid with the largest pictures for `count` tiles in `box`, each with `labelRows`
+    /// lines under its picture; tiles at least 12 cells wide, scrolling when they do not all
+    /// fit. `columns`, when it fits, fixes how many tiles a row holds.
+    static func gallery(count: Int, in box: CellRect, labelRows: Int = 1, columns fixed: Int? = nil) -> Gallery {
         var best: Gallery?
         var bestSide = 0
-        for columns in 1...max(1, count) {
+        let choices = fixed.flatMap { box.width / $0 >= 12 ? [$0] : nil } ?? Array(1...max(1, count))
+        for columns in choices {
             let rows = (count + columns - 1) / columns
             let width = box.width / columns, height = box.height / max(1, rows)
-            guard width >= 12, height >= 4 else { continue }
+            guard width >= 12, height >= 3 + labelRows else { continue }
             // Half-block pixels: a cell is one wide and two tall.
-            let side = min(width - 1, (height - 1) * 2)
+            let side = min(width - 1, (height - labelRows) * 2)
             if side > bestSide {
                 bestSide = side
                 best = Gallery(columns: columns, visibleRows: rows, tileWidth: width, tileHeight: height)
             }
         }
         if let best { return best }
-        let columns = max(1, box.width / 12)
-        return Gallery(columns: columns, visibleRows: max(1, box.height / 4), tileWidth: box.width / columns, tileHeight: 4)
+        let columns = max(1, min(fixed ?? Int.max, box.width / 12))
+        let height = 3 + labelRows
+        return Gallery(columns: columns, visibleRows: max(1, box.height / height), tileWidth: box.width / columns, tileHeight: height)
     }
 
     static func inner(_ rect: CellRect) -> CellRect {

@@ -10,6 +10,8 @@ public enum MouseEvent: Equatable, Sendable {
 
 /// What happens during a run, reported by the effect runner.
 public enum RunEvent: Equatable, Sendable {
+    /// A slot came free: the request goes out now (a set sends a few at a time).
+    case started
     case status(String)
     case received(bytes: Int)
     case partial(RGBAImage)
@@ -33,10 +35,17 @@ public enum Message: Equatable, Sendable {
     case hangUp
     /// The draft could not be written; it is tried again once it changes.
     case draftNotSaved(problem: String)
+    /// The session store could not record a set's winner.
+    case winnerNotRecorded(problem: String)
     case resize(Size)
     case tick(now: Double)
-    case run(RunEvent)
-    case finished(RunOutcome)
+    /// What happens to one variant of what was sent (1 for an edit sent alone).
+    case run(variant: Int, RunEvent)
+    case finished(variant: Int, RunOutcome)
+    /// A past set sent again: its variants as the store had them, for set `number`'s tiles.
+    case resending(set: Int, variants: [Variant], sweptField: EditField?)
+    /// The past set could not be read to send it again.
+    case resendFailed(set: Int, reason: String)
     /// A result, read back as a source image (iterating on it).
     case sourceLoaded(SourceImage)
     case sourceFailed(String)
@@ -69,10 +78,12 @@ public enum Reply: Equatable, Sendable {
 
 /// Work for the runtime: the editor itself does no I/O.
 public enum Effect: Equatable, Sendable {
-    /// Send `request`; `mask`, when set, is to be encoded as the mask PNG. The run is recorded
-    /// with `draft`'s mask rectangles.
-    case send(EditRequest, mask: RGBAImage?, draft: Draft)
-    case cancelRun
+    /// Send an edit, or a set of variants a few at a time.
+    case send(SendOrder)
+    /// Cancel one variant's run, or (nil) everything in flight.
+    case cancelRun(variant: Int?)
+    /// The set's winner, for the session store.
+    case recordWinner(set: Int, variant: Int)
     /// Read an image file as a new first source.
     case loadSource(path: String)
     /// Read an image file to add it as the last source.
@@ -84,6 +95,8 @@ public enum Effect: Equatable, Sendable {
     case loadHistory(filter: String, allSessions: Bool, replyTo: LayerID)
     /// Send a past run again exactly as it was (its sources, prompt, parameters and mask).
     case rerun(runID: Int64)
+    /// Send every variant of a past set again, as this session's set `number`.
+    case rerunSet(setID: Int64, number: Int)
     /// Read the loaded mask a past run used, as a `maskRead` message.
     case readRunMask(runID: Int64)
     /// Read the file highlighted in the picker, for its thumbnail and details.
@@ -102,4 +115,25 @@ public enum Effect: Equatable, Sendable {
     /// Stop the run as interrupted, not cancelled: the terminal has gone.
     case interruptRun
     case quit
+}
+
+/// What one Ctrl-S sends: its variants (one for an edit alone), the mask to encode as a PNG
+/// for all of them, and the draft they are recorded with.
+public struct SendOrder: Equatable, Sendable {
+    /// The set's number in this session.
+    public var set: Int
+    public var variants: [Variant]
+    public var mask: RGBAImage?
+    public var draft: Draft
+    public var sweptField: EditField?
+
+    public init(set: Int, variants: [Variant], mask: RGBAImage?, draft: Draft, sweptField: EditField? = nil) {
+        self.set = set
+        self.variants = variants
+        self.mask = mask
+        self.draft = draft
+        self.sweptField = sweptField
+    }
+
+    public var isSet: Bool { variants.count > 1 }
 }

@@ -51,6 +51,8 @@ public enum Previews {
             let grid = Layout.gallery(count: state.results.count, in: box)
             let first = grid.firstRow(showing: selected) * grid.columns
             indices = Array(first..<(first + grid.columns * grid.visibleRows))
+        case .set:
+            indices = state.sent?.runs.compactMap(\.results.first) ?? []
         case .compare(let comparison):
             indices = [comparison.left, comparison.right].compactMap { if case .result(let index) = $0 { index } else { nil } }
         case .source, .partial: indices = []

@@ -82,6 +82,17 @@ extension Editor {
         case .press(let x, let y):
             guard state.overlays.isEmpty else { return }
             if let panel = layout.panel(at: x, y) { state.focus = panel }
+            if case .set(let selected) = state.preview, let set = state.sent {
+                let box = Layout.inner(layout.preview)
+                if let index = SetGrid.grid(set, in: box).tile(at: x, y, in: box, count: set.runs.count, selected: selected) {
+                    if index == selected {
+                        _ = SetGrid.update(.openResult, selected: index, state: &state, size: size)
+                    } else {
+                        state.preview = .set(selected: index)
+                    }
+                }
+                return
+            }
             if case .gallery(let selected) = state.preview {
                 let box = Layout.inner(layout.preview)
                 let grid = Layout.gallery(count: state.results.count, in: box)

@@ -1,4 +1,5 @@
 import Foundation
+import ImageEditModel
 import Raster
 import SessionModel
 
@@ -46,14 +47,21 @@ extension Parameters {
 extension EditorState {
     public var draft: Draft {
         Draft(prompt: prompt.text, sources: sources.map(\.path), maskRects: mask?.rects ?? [], maskInverted: mask?.inverted ?? false,
-              loadedMask: mask?.loaded, parameters: parameters.apiValues)
+              loadedMask: mask?.loaded, parameters: parameters.apiValues, variants: variants.count > 1 ? variants.map(\.text) : [],
+              activeVariant: activeVariant, sweep: sweep.map { SweptField(field: $0.field.rawValue, values: $0.values) })
     }
 
     /// Puts a draft's prompt, parameters and mask into the editor; its sources must already be
     /// loaded (a mask that does not fit the first source is dropped).
     public mutating func restore(_ draft: Draft) {
-        prompt.replace(with: draft.prompt)
+        let texts = draft.variants.isEmpty ? [draft.prompt] : Array(draft.variants.prefix(Variant.limit))
+        variants = texts.map(PromptBuffer.init)
+        activeVariant = min(max(0, draft.activeVariant), variants.count - 1)
+        variantToDelete = nil
         parameters = Parameters(apiValues: draft.parameters)
+        sweep = draft.sweep.flatMap { swept in
+            EditField(rawValue: swept.field).flatMap { Sweep.fields.contains($0) ? Sweep(field: $0, values: swept.values) : nil }
+        }
         guard let first = sources.first, var mask else { return }
         mask.rects = draft.maskRects.filter { $0.maxX <= first.width && $0.maxY <= first.height && !$0.isEmpty }
         mask.inverted = draft.maskInverted

@@ -66,20 +66,6 @@ public struct ResultItem: Equatable, Sendable {
     }
 }
 
-/// A run in flight.
-public struct RunProgress: Equatable, Sendable {
-    public var started: Double
-    public var status = "sending"
-    public var bytes = 0
-    public var partials = 0
-    public var images = 0
-    public var cancelling = false
-    /// What the local engine understood of the prompt, when it says.
-    public var engine: String?
-    /// What the run cost, once known.
-    public var cost: Cost?
-}
-
 /// Two pictures side by side, or one at a time in the same place (flipped with Space).
 public struct Comparison: Equatable, Sendable {
     public enum Side: Equatable, Sendable {
@@ -106,6 +92,8 @@ public enum PreviewContent: Equatable, Sendable {
     case result(Int)
     /// Every result of the session as a grid, one of them selected.
     case gallery(selected: Int)
+    /// The last variant set, a tile per variant, one of them (by index) selected.
+    case set(selected: Int)
     case compare(Comparison)
 }
 
@@ -114,11 +102,18 @@ public struct EditorState: Equatable, Sendable {
     public var sources: [SourceImage]
     public var selectedSource = 0
     public var focus: Panel = .prompt
-    public var prompt = PromptBuffer()
+    /// The prompt variants (at least one) and the one being edited (`prompt`).
+    public var variants = [PromptBuffer()]
+    public var activeVariant = 0
+    /// One parameter sent with several values, a variant each.
+    public var sweep: Sweep?
     public var mask: MaskEditor?
     public var parameters = Parameters()
     public var backend: Backend
-    public var run: RunProgress?
+    /// The last edit or variant set sent: in flight, or done (its tiles stay for comparing).
+    public var sent: RunSet?
+    /// Sets sent in this session, to number the next.
+    public var setsSent = 0
     public var preview: PreviewContent = .source
     public var results: [ResultItem] = []
     /// Help, errors, the picker, export, history, confirmations: the top one takes the keys.
@@ -138,6 +133,8 @@ public struct EditorState: Equatable, Sendable {
     /// Where past runs' times are shown (the runtime sets the user's; each date gets the
     /// offset in force on that day).
     public var timeZone = TimeZone(identifier: "UTC")!
+    /// Ctrl-X was pressed once on a variant with text: again deletes it.
+    var variantToDelete: Int?
     /// A result marked in the grid, to compare with the next one chosen.
     public var compareMark: Int?
     /// A mouse drag in progress on the preview, in image pixels.

@@ -35,12 +35,15 @@ public enum VariantError: Error, Equatable, Sendable, CustomStringConvertible {
     case badSweep(String)
     case tooMany(Int)
     case noPrompt
+    /// Variant N (from 1) has no prompt.
+    case emptyVariant(Int)
 
     public var description: String {
         switch self {
         case .badSweep(let why): "--sweep: \(why)"
         case .tooMany(let count): "\(count) variants: at most \(Variant.limit) (prompts × swept values)"
         case .noPrompt: "give at least one prompt"
+        case .emptyVariant(let number): "variant \(number) has no prompt"
         }
     }
 }
@@ -55,6 +58,12 @@ public struct Variant: Equatable, Sendable {
     public var request: EditRequest
     /// The swept field's value for this variant, when there is a sweep.
     public var swept: (field: EditField, value: String)?
+
+    public init(number: Int, request: EditRequest, swept: (field: EditField, value: String)? = nil) {
+        self.number = number
+        self.request = request
+        self.swept = swept
+    }
 
     public static func == (lhs: Variant, rhs: Variant) -> Bool {
         lhs.number == rhs.number && lhs.request == rhs.request && lhs.swept?.field == rhs.swept?.field && lhs.swept?.value == rhs.swept?.value

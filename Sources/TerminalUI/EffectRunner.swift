@@ -9,26 +9,27 @@ import ResultFiles
 import SessionModel
 import SessionStore
 
-/// Runs the editor's effects: one edit at a time, its images saved as they arrive.
+/// Runs the editor's effects: edits through the run sender, files and the store here.
 final class EffectRunner: EffectPerformer, @unchecked Sendable {
     let launch: EditorLaunch
     let inbox: Inbox
-    private var task: Task<Void, Never>?
+    let sender: RunSender
 
     init(launch: EditorLaunch, inbox: Inbox) {
         self.launch = launch
         self.inbox = inbox
+        sender = RunSender(launch: launch, inbox: inbox)
     }
-
-    func cancel() { task?.cancel() }
 
     /// Everything but the loop's own effects (quitting, waking, measuring the terminal).
     func perform(_ effect: Effect) {
         switch effect {
-        case .send(let request, let mask, let draft): send(request, mask: mask, draft: draft)
-        case .rerun(let id): rerun(id)
-        case .cancelRun: cancel()
-        case .interruptRun: hangUp()
+        case .send(let order): sender.send(order)
+        case .rerun(let id): sender.rerun(id)
+        case .rerunSet(let id, let number): sender.rerunSet(id, number: number)
+        case .cancelRun(let variant): sender.cancel(variant: variant)
+        case .recordWinner(let set, let variant): sender.recordWinner(set: set, variant: variant)
+        case .interruptRun: sender.hangUp()
         case .loadHistory(let filter, let allSessions, let id): loadHistory(filter: filter, allSessions: allSessions, replyTo: id)
         case .readRunMask(let id): readRunMask(id)
         case .loadSource(let path): loadSource(path, asFirst: true)
@@ -46,23 +47,6 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
         }
     }
 
-    /// The terminal went away: the run stops and is recorded as interrupted, not cancelled.
-    private let hungUp = Shared(false)
-
-    /// Waits, a few seconds at most, until the cancelled run has been recorded: the process
-    /// ends next, and a run it leaves `running` would wait for the next editor to notice.
-    func hangUp() {
-        hungUp.value = true
-        cancel()
-        guard let task else { return }
-        let recorded = DispatchSemaphore(value: 0)
-        Task.detached {
-            await task.value
-            recorded.signal()
-        }
-        _ = recorded.wait(timeout: .now() + 3)
-    }
-
     /// Sources are read one after another, so several picked files arrive in the order marked.
     private var lastLoad: Task<Void, Never>?
 
@@ -76,103 +60,6 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
             } catch {
                 inbox.post(.sourceFailed(String(describing: error)))
             }
-        }
-    }
-
-    /// Sends an edit; `mask`, when set, is encoded as the mask PNG. The run is recorded in the
-    /// session store with `draft`'s mask rectangles, its results as they arrive.
-    func send(_ request: EditRequest, mask: RGBAImage?, draft: Draft) {
-        run { () throws -> (EditRequest, Draft) in
-            var request = request
-            do {
-                if let mask { request.mask = InputImage(bytes: try ImageEncoder.png(mask, alpha: .always), filename: "mask.png") }
-            } catch {
-                throw RunFailure(title: "Could not make the mask", reason: String(describing: error))
-            }
-            return (request, draft)
-        }
-    }
-
-    /// Sends a past run again as it was: its sources, prompt, parameters and the mask it sent.
-    func rerun(_ id: Int64) {
-        let keeper = launch.keeper
-        run { () throws -> (EditRequest, Draft) in
-            guard let store = keeper.store else { throw RunFailure(title: "Not sent", reason: "there is no session store to read the run from") }
-            do {
-                let past = try store.run(id)
-                let masks = try store.masks(of: id)
-                let mask = masks.sent.map { InputImage(bytes: $0, filename: "mask.png") }
-                let request = Parameters(apiValues: past.parameters).request(images: past.sources.map { InputImage(path: $0.path) },
-                                                                             mask: mask, prompt: past.prompt)
-                let loaded = masks.loaded.flatMap { try? ImageDecoder().decode($0).image }
-                return (request, Draft(prompt: past.prompt, sources: past.sources.map(\.path), maskRects: past.maskRects,
-                                       maskInverted: past.maskInverted, loadedMask: loaded, parameters: past.parameters))
-            } catch {
-                throw RunFailure(title: "Not sent", reason: String(describing: error))
-            }
-        }
-    }
-
-    struct RunFailure: Error {
-        var title: String
-        var reason: String
-    }
-
-    /// One edit at a time: prepares the request, records it, streams it, saves what arrives.
-    /// `prepare` throws `RunFailure` when the request cannot be made.
-    private func run(_ prepare: @escaping @Sendable () throws -> (EditRequest, Draft)) {
-        let launch = launch, inbox = inbox, keeper = launch.keeper, hungUp = hungUp
-        task = Task.detached {
-            let sent: EditRequest, draft: Draft
-            do {
-                (sent, draft) = try prepare()
-            } catch {
-                let failure = error as? RunFailure ?? RunFailure(title: "Not sent", reason: String(describing: error))
-                inbox.post(.finished(.failed(title: failure.title, lines: [failure.reason])))
-                return
-            }
-            let record = keeper.runStarted(sent, draft: draft, backend: launch.backend.label)
-            // The session's folder is in Retouch's own data folder: private, as the store is.
-            let writer = ResultWriter(folder: launch.resultsFolder, stem: ResultWriter.stem(), folderMode: 0o700)
-            let server = launch.client.configuration.baseURL
-            let requestID = Shared<String?>(nil)
-            let outcome: RunOutcome
-            var usage: Usage?
-            do {
-                let result = try await launch.client.edit(sent) { progress in
-                    switch progress {
-                    case .attempt(let n, let total): inbox.post(.run(.status(n == 1 ? "sending" : "sending (attempt \(n)/\(total))")))
-                    case .responseStarted(_, let id, let engine):
-                        requestID.value = id
-                        inbox.post(.run(.status("receiving")))
-                        if let engine { inbox.post(.run(.engine(engine))) }
-                    case .received(let bytes): inbox.post(.run(.received(bytes: bytes)))
-                    case .retrying(let after, _): inbox.post(.run(.status("retrying in \(Int(after.rounded(.up))) s")))
-                    case .partialImage(let partial):
-                        if let image = Self.preview(partial.bytes) { inbox.post(.run(.partial(image))) }
-                    case .image(let image):
-                        do {
-                            let path = try writer.write(image.bytes, suffix: image.index == 0 ? nil : "\(image.index + 1)") { file in
-                                Sidecar(file: file, kind: "image", index: image.index, request: sent, server: server,
-                                        requestID: requestID.value, created: image.createdAt, usage: image.usage,
-                                        output: image.settings, revisedPrompt: image.revisedPrompt,
-                                        costUSD: image.usage == nil ? nil : Self.cost(of: image.usage, request: sent, launch: launch).money)
-                            }
-                            keeper.resultSaved(run: record, path: path, index: image.index)
-                            inbox.post(.run(.saved(ResultItem(path: path, preview: Self.preview(image.bytes) ?? RGBAImage(width: 1, height: 1)))))
-                        } catch {
-                            inbox.post(.run(.status("could not save: \(error)")))
-                        }
-                    }
-                }
-                usage = result.usage
-                inbox.post(.run(.cost(Self.cost(of: result.usage, request: sent, launch: launch))))
-                outcome = .completed(totalTokens: result.usage?.totalTokens)
-            } catch {
-                outcome = Self.outcome(error as? ImageEditError ?? .cancelled)
-            }
-            keeper.runFinished(run: record, outcome: outcome, usage: usage, interrupted: hungUp.value)
-            inbox.post(.finished(outcome))
         }
     }
 
@@ -319,5 +206,10 @@ final class Shared<Value: Sendable>: @unchecked Sendable {
     var value: Value {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
+    }
+
+    /// Changes the value in place, with no other change in between.
+    func update(_ change: (inout Value) -> Void) {
+        lock.withLock { change(&stored) }
     }
 }

@@ -36,7 +36,7 @@ public final class SessionKeeper: @unchecked Sendable {
 
     /// Records a run as it starts; nil without a store (or when the store fails: the edit
     /// goes on regardless).
-    func runStarted(_ request: EditRequest, draft: Draft, backend: String) -> Int64? {
+    func runStarted(_ request: EditRequest, draft: Draft, backend: String, variant: VariantTag? = nil) -> Int64? {
         guard let store else { return nil }
         let sources = request.images.map { image -> SourceReference in
             switch image.content {
@@ -47,11 +47,27 @@ public final class SessionKeeper: @unchecked Sendable {
         var maskPNG: [UInt8]?
         if case .bytes(let bytes)? = request.mask?.content { maskPNG = bytes }
         let loaded = try? draft.loadedMask.map { try ImageEncoder.png($0, alpha: .always) }
-        let run = SessionStore.NewRun(session: session, prompt: request.prompt, parameters: draft.parameters,
+        var run = SessionStore.NewRun(session: session, prompt: request.prompt, parameters: draft.parameters,
                                       sources: sources, maskRects: draft.maskRects, maskInverted: draft.maskInverted,
                                       maskPNG: maskPNG, loadedMaskPNG: loaded ?? nil, backend: backend,
                                       started: Date().timeIntervalSince1970, pid: getpid())
+        run.variant = variant
         return try? store.runStarted(run)
+    }
+
+    /// Records a variant set as it starts; nil without a store.
+    func setStarted(sweptField: String?) -> Int64? {
+        try? store?.setStarted(session: session, started: Date().timeIntervalSince1970, sweptField: sweptField)
+    }
+
+    /// Records a set's winner; a failure is returned for the status line.
+    func chooseWinner(set: Int64, run: Int64) -> String? {
+        do {
+            try store?.chooseWinner(set: set, run: run)
+            return nil
+        } catch {
+            return String(describing: error)
+        }
     }
 
     func resultSaved(run: Int64?, path: String, index: Int) {

@@ -53,7 +53,7 @@ import SessionModel
         run(&state, [.tick(now: 2)] + type("x"))
         run(&state, [.key(.control("s"))])
         #expect(run(&state, [.tick(now: 3)]) == [.wake(at: 3.2)])
-        run(&state, [.finished(.cancelled)])
+        run(&state, [.finished(variant: 1, .cancelled)])
         #expect(run(&state, [.tick(now: 3)]).isEmpty, "no run, no ticks")
     }
 

@@ -26,15 +26,15 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(state.focus == .prompt)
         run(&state, type("add a red boat"))
         let effects = run(&state, [.key(.control("s"))])
-        guard case .send(let request, let mask, _)? = effects.first else {
+        guard case .send(let order)? = effects.first, let request = order.variants.first?.request else {
             Issue.record("Ctrl-S should send: \(effects)")
             return
         }
         #expect(request.prompt == "add a red boat")
         #expect(request.images.map(\.displayName) == ["/photos/lake.png"])
         #expect(request.stream == true && request.partialImages == 2)
-        #expect(mask == nil)
-        #expect(state.run != nil)
+        #expect(order.mask == nil)
+        #expect(state.isRunning)
         #expect(run(&state, [.key(.control("s"))]).isEmpty, "one run at a time")
     }
 
@@ -67,7 +67,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         run(&state, [.key(.character("p")), .key(.character("d"))])
         #expect(state.mask?.rects.count == 1)
         let effects = run(&state, [.key(.backTab)] + type("x") + [.key(.control("s"))])
-        guard case .send(_, let mask, _)? = effects.first, let mask else {
+        guard case .send(let order)? = effects.first, let mask = order.mask else {
             Issue.record("expected a masked send")
             return
         }
@@ -141,19 +141,19 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
     @Test func runProgressPartialsResultsAndErrors() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, type("x") + [.tick(now: 10), .key(.control("s")), .tick(now: 12.5)])
-        run(&state, [.run(.status("receiving")), .run(.received(bytes: 2048))])
+        run(&state, [.run(variant: 1, .status("receiving")), .run(variant: 1, .received(bytes: 2048))])
         let partial = RGBAImage(width: 8, height: 6, fill: RGBA(1, 1, 1))
-        run(&state, [.run(.partial(partial))])
+        run(&state, [.run(variant: 1, .partial(partial))])
         #expect(state.preview == .partial(partial))
         var screen = Editor.view(state, size: small)
         #expect(screen.text[23].contains("receiving 2.5 s · 1 partial · 2.0 KB"))
         #expect(screen.images.first?.image == partial)
-        run(&state, [.run(.saved(ResultItem(path: "/data/edit-1.png", preview: partial))), .finished(.completed(totalTokens: 90))])
-        #expect(state.run == nil && state.results.count == 1)
+        run(&state, [.run(variant: 1, .saved(ResultItem(path: "/data/edit-1.png", preview: partial))), .finished(variant: 1, .completed(totalTokens: 90))])
+        #expect(!state.isRunning && state.results.count == 1)
         #expect(state.notice == "Done: 1 image saved, 90 tokens")
         run(&state, [.key(.control("b"))])
         #expect(state.preview == .source)
-        run(&state, [.key(.control("s")), .finished(.failed(title: "The API refused the edit", lines: ["size: invalid (code: invalid_value)"]))])
+        run(&state, [.key(.control("s")), .finished(variant: 1, .failed(title: "The API refused the edit", lines: ["size: invalid (code: invalid_value)"]))])
         screen = Editor.view(state, size: small)
         #expect(screen.text.contains { $0.contains("The API refused the edit") })
         #expect(screen.text.contains { $0.contains("code: invalid_value") })
@@ -164,7 +164,7 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var state = EditorState(sources: [source()], backend: .local)
         let colours = [RGBA(200, 0, 0), RGBA(0, 200, 0), RGBA(0, 0, 200)]
         let items = colours.enumerated().map { i, c in ResultItem(path: "/data/edit-\(i + 1).png", preview: RGBAImage(width: 32, height: 32, fill: c)) }
-        run(&state, type("x") + [.key(.control("s"))] + items.map { .run(.saved($0)) } + [.finished(.completed(totalTokens: nil))])
+        run(&state, type("x") + [.key(.control("s"))] + items.map { .run(variant: 1, .saved($0)) } + [.finished(variant: 1, .completed(totalTokens: nil))])
         #expect(state.preview == .gallery(selected: 0), "the run's first image is selected")
 
         var screen = Editor.view(state, size: large)
@@ -214,9 +214,9 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(run(&state, [.key(.control("q"))]).isEmpty)
         #expect(state.top(ConfirmQuitOverlay.self) != nil, "it asks first")
         #expect(run(&state, [.key(.escape)]).isEmpty && state.overlays.isEmpty, "Esc answers: keep editing")
-        #expect(run(&state, [.key(.escape)]) == [.cancelRun])
+        #expect(run(&state, [.key(.escape)]) == [.cancelRun(variant: nil)])
         #expect(run(&state, [.key(.control("q"))]).isEmpty, "a new confirmation is needed after another key")
-        #expect(run(&state, [.key(.control("q"))]) == [.cancelRun, .quit])
+        #expect(run(&state, [.key(.control("q"))]) == [.cancelRun(variant: nil), .quit])
         var idle = EditorState(sources: [source()], backend: .local)
         #expect(run(&idle, [.key(.control("q"))]) == [.quit])
         #expect(run(&idle, [.key(.control("c"))]) == [.quit], "Ctrl-C quits too")
@@ -224,8 +224,8 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
 
     @Test func theEnginesUnderstandingEndsTheRun() {
         var state = EditorState(sources: [source()], backend: .local)
-        run(&state, type("sepia and a boat") + [.key(.control("s")), .run(.engine("local; understood: sepia; ignored: boat")),
-                                                .finished(.completed(totalTokens: nil))])
+        run(&state, type("sepia and a boat") + [.key(.control("s")), .run(variant: 1, .engine("local; understood: sepia; ignored: boat")),
+                                                .finished(variant: 1, .completed(totalTokens: nil))])
         #expect(state.notice == "Done: 0 images saved · understood: sepia; ignored: boat")
     }
 
@@ -234,16 +234,16 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var start = EditorStart(sources: [source()], backend: .openAI)
         start.cost = try #require(Money(dollars: "0.0025"))
         var state = Editor.start(start).0
-        run(&state, type("x") + [.key(.control("s")), .run(.cost(.usd(try #require(Money(dollars: "0.00245"))))), .finished(.completed(totalTokens: 100))])
-        run(&state, [.key(.control("s")), .run(.cost(.unknown("no price known for gpt-image-2"))), .finished(.completed(totalTokens: 100))])
+        run(&state, type("x") + [.key(.control("s")), .run(variant: 1, .cost(.usd(try #require(Money(dollars: "0.00245"))))), .finished(variant: 1, .completed(totalTokens: 100))])
+        run(&state, [.key(.control("s")), .run(variant: 1, .cost(.unknown("no price known for gpt-image-2"))), .finished(variant: 1, .completed(totalTokens: 100))])
         #expect(state.sessionCost == Money(dollars: "0.00495"))
         #expect(Editor.view(state, size: large).text[47].contains("200 tokens · $0.0050 · OpenAI"), "\(Editor.view(state, size: large).text[47])")
     }
 
     @Test func earlierPromptsAreRecalled() {
         var state = EditorState(sources: [source()], backend: .local)
-        run(&state, type("first") + [.key(.control("s")), .finished(.cancelled)])
-        run(&state, [.key(.control("w"))] + type("second") + [.key(.control("s")), .finished(.cancelled)])
+        run(&state, type("first") + [.key(.control("s")), .finished(variant: 1, .cancelled)])
+        run(&state, [.key(.control("w"))] + type("second") + [.key(.control("s")), .finished(variant: 1, .cancelled)])
         run(&state, [.key(.control("w")), .key(.control("p"))])
         #expect(state.prompt.text == "second")
         run(&state, [.key(.control("p"))])
@@ -267,8 +267,8 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
     @Test func browseResultsAndIterateOnOne() {
         var state = EditorState(sources: [source("/a.png", width: 1024, height: 768)], backend: .local)
         let image = RGBAImage(width: 4, height: 3, fill: RGBA(9, 9, 9))
-        run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/r/edit-1.png", preview: image))),
-                                 .run(.saved(ResultItem(path: "/r/edit-1-2.png", preview: image))), .finished(.completed(totalTokens: nil))])
+        run(&state, type("x") + [.key(.control("s")), .run(variant: 1, .saved(ResultItem(path: "/r/edit-1.png", preview: image))),
+                                 .run(variant: 1, .saved(ResultItem(path: "/r/edit-1-2.png", preview: image))), .finished(variant: 1, .completed(totalTokens: nil))])
         #expect(state.preview == .gallery(selected: 0), "two images show side by side")
         run(&state, [.key(.tab), .key(.enter), .key(.character("]")), .key(.character("["))])
         #expect(state.preview == .result(0))
@@ -288,8 +288,8 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         var state = EditorState(sources: [source()], backend: .local)
         state.startFolder = "/home/me"
         let image = RGBAImage(width: 2, height: 2)
-        run(&state, type("x") + [.key(.control("s")), .run(.saved(ResultItem(path: "/data/edit-1.png", preview: image))),
-                                 .finished(.completed(totalTokens: nil)), .key(.tab), .key(.character("e"))])
+        run(&state, type("x") + [.key(.control("s")), .run(variant: 1, .saved(ResultItem(path: "/data/edit-1.png", preview: image))),
+                                 .finished(variant: 1, .completed(totalTokens: nil)), .key(.tab), .key(.character("e"))])
         guard let export = state.top(ExportOverlay.self), export.result == 0 else { Issue.record("expected the export field"); return }
         #expect(export.path.text == "/home/me/edit-1.png")
         #expect(Editor.view(state, size: small).text.contains { $0.contains("/home/me/edit-1.png") })

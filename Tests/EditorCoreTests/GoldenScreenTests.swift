@@ -162,9 +162,9 @@ import SnapshotTesting
             var editor = GoldenFixtures.editor(size: size)
             editor.type("replace the sky with a warm sunset")
             editor.press(.control("s"))
-            editor.send(.run(.status("receiving")))
+            editor.send(.run(variant: 1, .status("receiving")))
             editor.wait(until: 3.2)
-            editor.send(.finished(.failed(title: "The API refused the edit (HTTP 400)", lines: [
+            editor.send(.finished(variant: 1, .failed(title: "The API refused the edit (HTTP 400)", lines: [
                 "Invalid value for 'size': '2048x2048' is not supported by gpt-image-1.5.",
                 "param: size · code: invalid_value · type: invalid_request_error",
                 "request id: req_7f3a9c21e4",
@@ -241,9 +241,9 @@ import SnapshotTesting
         var editor = GoldenFixtures.editor(size: size)
         editor.type("replace the sky with a warm sunset")
         editor.press(.control("s"))
-        #expect(editor.state.run != nil)
-        editor.send(.run(.status("receiving")), .run(.received(bytes: 186_400)))
-        editor.send(.run(.partial(GoldenFixtures.picture(width: 96, height: 64, top: RGBA(180, 150, 140), bottom: RGBA(40, 60, 50)))))
+        #expect(editor.state.isRunning)
+        editor.send(.run(variant: 1, .status("receiving")), .run(variant: 1, .received(bytes: 186_400)))
+        editor.send(.run(variant: 1, .partial(GoldenFixtures.picture(width: 96, height: 64, top: RGBA(180, 150, 140), bottom: RGBA(40, 60, 50)))))
         editor.wait(until: 12.4)
         return editor
     }
@@ -262,14 +262,14 @@ import SnapshotTesting
             editor.press(.backTab)
         }
         editor.press(.control("s"))
-        #expect(editor.state.run != nil)
-        editor.send(.run(.status("receiving")), .run(.received(bytes: 912_000)))
-        editor.send(.run(.partial(GoldenFixtures.picture(width: 96, height: 64, top: RGBA(180, 150, 140), bottom: RGBA(40, 60, 50)))))
+        #expect(editor.state.isRunning)
+        editor.send(.run(variant: 1, .status("receiving")), .run(variant: 1, .received(bytes: 912_000)))
+        editor.send(.run(variant: 1, .partial(GoldenFixtures.picture(width: 96, height: 64, top: RGBA(180, 150, 140), bottom: RGBA(40, 60, 50)))))
         for n in 1...results {
-            editor.send(.run(.saved(GoldenFixtures.result(n))))
+            editor.send(.run(variant: 1, .saved(GoldenFixtures.result(n))))
         }
         editor.wait(until: 41.5)
-        editor.send(.finished(.completed(totalTokens: 5_370)))
+        editor.send(.finished(variant: 1, .completed(totalTokens: 5_370)))
         return editor
     }
 

@@ -54,7 +54,7 @@ import Testing
     @Test func anOverlayKeepsTheKeysItDoesNotBind() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.function(1)), .key(.tab), .key(.control("s")), .key(.character("x"))])
-        #expect(state.focus == .prompt && state.run == nil && state.prompt.text.isEmpty)
+        #expect(state.focus == .prompt && !state.isRunning && state.prompt.text.isEmpty)
         #expect(state.top(HelpOverlay.self) != nil)
     }
 
@@ -62,7 +62,7 @@ import Testing
     @Test func hintsFollowTheFocus() {
         var state = EditorState(sources: [source()], backend: .local)
         run(&state, [.key(.tab), .key(.tab)])
-        #expect(Keymap.hints(for: state.keyContexts).starts(with: ["↑↓ field", "←→ value", "? help", "Ctrl-S send"]))
+        #expect(Keymap.hints(for: state.keyContexts).starts(with: ["↑↓ field", "←→ value", "s sweep", "? help", "Ctrl-S send"]))
         run(&state, [.key(.control("o"))])
         #expect(Keymap.hints(for: state.keyContexts).first == "↑↓ choose", "an overlay's own keys")
     }

@@ -11,7 +11,7 @@ import Testing
         let picture = RGBAImage(width: 8, height: 6, fill: RGBA(9, 90, 200))
         run(&state, type("x"))
         for i in 1...40 {
-            run(&state, [.key(.control("s")), .run(.saved(ResultItem(path: "/r/e\(i).png", preview: picture))), .finished(.completed(totalTokens: nil))])
+            run(&state, [.key(.control("s")), .run(variant: 1, .saved(ResultItem(path: "/r/e\(i).png", preview: picture))), .finished(variant: 1, .completed(totalTokens: nil))])
         }
         #expect(Self.kept(state).count == Previews.limit)
         #expect(!Self.kept(state).contains("/r/e1.png") && Self.kept(state).contains("/r/e40.png"), "the least recently shown go first")

@@ -92,21 +92,21 @@ import Raster
     @Test(arguments: places, [Key.control("q"), Key.control("c")])
     func asksFirstWhileAnEditRuns(place: Place, key: Key) {
         var state = Self.state(at: place)
-        state.run = RunProgress(started: 0)
+        state.sent = RunSet(number: 0, runs: [RunProgress(Variant(number: 1, request: EditRequest(images: [], prompt: "x")))])
         #expect(Editor.update(&state, .key(key), size: small).isEmpty, "\(key) asks first from \(place)")
         #expect(state.top(ConfirmQuitOverlay.self) != nil, "it asks")
         #expect(Editor.view(state, size: small).text.contains { $0.contains("Ctrl-Q again") })
-        #expect(Editor.update(&state, .key(key), size: small) == [.cancelRun, .quit], "a second \(key) cancels and quits from \(place)")
+        #expect(Editor.update(&state, .key(key), size: small) == [.cancelRun(variant: nil), .quit], "a second \(key) cancels and quits from \(place)")
     }
 
     @Test func theQuestionCanBeAnsweredOrDismissed() {
         var state = Self.state(at: Self.places[0])
-        state.run = RunProgress(started: 0)
+        state.sent = RunSet(number: 0, runs: [RunProgress(Variant(number: 1, request: EditRequest(images: [], prompt: "x")))])
         run(&state, [.key(.control("q")), .key(.character("n"))])
         #expect(state.overlays.isEmpty, "n keeps editing")
-        #expect(run(&state, [.key(.control("q")), .key(.character("y"))]) == [.cancelRun, .quit])
+        #expect(run(&state, [.key(.control("q")), .key(.character("y"))]) == [.cancelRun(variant: nil), .quit])
         // The run ends while it asks: the question stays, so the answer meant for it is not typed.
-        run(&state, [.key(.escape), .key(.control("q")), .finished(.completed(totalTokens: nil)), .key(.character("n"))])
+        run(&state, [.key(.escape), .key(.control("q")), .finished(variant: 1, .completed(totalTokens: nil)), .key(.character("n"))])
         #expect(state.overlays.isEmpty && state.prompt.text == "x", "n answered the question")
         #expect(run(&state, [.key(.control("q"))]) == [.quit], "no run: Ctrl-Q quits")
     }

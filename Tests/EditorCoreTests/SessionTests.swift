@@ -114,7 +114,7 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
         run(&state, [.key(.function(2))])
         answer(&state, .historyLoaded([pastRun(7, prompt: "fog", results: ["/r/7.png"])]))
         #expect(run(&state, [.key(.character("r"))]) == [.rerun(runID: 7)])
-        #expect(state.run != nil && state.overlays.isEmpty)
+        #expect(state.isRunning && state.overlays.isEmpty)
         // Not while another edit runs.
         run(&state, [.key(.function(2))])
         answer(&state, .historyLoaded([pastRun(7, prompt: "fog")]))
@@ -164,8 +164,8 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     @Test func earlierPromptsComeBackWithUpAndFromEverySessionWithCtrlR() {
         var state = EditorState(sources: [source()], backend: .local)
         state.recall.earlier = ["old one", "old two"]
-        run(&state, type("first") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
-        run(&state, type("second") + [.key(.control("s")), .finished(.cancelled), .key(.control("w"))])
+        run(&state, type("first") + [.key(.control("s")), .finished(variant: 1, .cancelled), .key(.control("w"))])
+        run(&state, type("second") + [.key(.control("s")), .finished(variant: 1, .cancelled), .key(.control("w"))])
         run(&state, type("half typed"))
         run(&state, [.key(.up)])
         #expect(state.prompt.text == "second")
@@ -197,7 +197,7 @@ private func pastRun(_ id: Int64, prompt: String, results: [String] = [], rects:
     @Test func tokensAddUpInTheStatusLine() {
         var state = EditorState(sources: [source()], backend: .local)
         state.sessionTokens = 1000
-        run(&state, type("x") + [.key(.control("s")), .finished(.completed(totalTokens: 234))])
+        run(&state, type("x") + [.key(.control("s")), .finished(variant: 1, .completed(totalTokens: 234))])
         #expect(state.sessionTokens == 1234)
         #expect(Editor.view(state, size: large).text[47].contains("1234 tokens · local engine (offline)"))
     }

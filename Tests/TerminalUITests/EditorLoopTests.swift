@@ -76,15 +76,16 @@ final class EffectRecorder: EffectPerformer {
         let inbox = Inbox()
         terminal.beforeWait = { wait in
             // The run's news arrives from a task, as the effect runner posts it.
-            if wait == 2 { inbox.post(.finished(.completed(totalTokens: 42))) }
+            if wait == 2 { inbox.post(.finished(variant: 1, .completed(totalTokens: 42))) }
         }
         let (state, effects) = Self.editor()
         let last = Self.loop(terminal, recorder, inbox: inbox).run(state, effects: effects)
-        guard case .send(let request, _, let draft)? = recorder.effects.first(where: { if case .send = $0 { true } else { false } }) else {
+        guard case .send(let order)? = recorder.effects.first(where: { if case .send = $0 { true } else { false } }),
+              let request = order.variants.first?.request else {
             Issue.record("Ctrl-S should send: \(recorder.effects)")
             return
         }
-        #expect(request.prompt == "a heron" && draft.prompt == "a heron")
+        #expect(request.prompt == "a heron" && order.draft.prompt == "a heron")
         #expect(terminal.shown.contains { $0.text.contains { $0.contains("│a heron") } }, "the prompt is drawn as typed")
         #expect(terminal.shown.contains { $0.text.last?.contains("Done: 0 images saved") == true })
         #expect(last.sessionTokens == 42, "the loop changes the state only through update")

@@ -114,7 +114,7 @@ import Glibc
     }
 
     static func finished(_ messages: [Message]) -> RunOutcome? {
-        messages.lazy.compactMap { if case .finished(let outcome) = $0 { outcome } else { nil } }.first
+        messages.lazy.compactMap { if case .finished(_, let outcome) = $0 { outcome } else { nil } }.first
     }
 
     static let stalled = ScriptedServer.Reply(status: 200, headers: [("Content-Type", "text/event-stream")], steps: [.stall])
@@ -122,10 +122,10 @@ import Glibc
     @Test func aCancelledRunPostsCancelledAndIsRecordedSo() async throws {
         let server = try await ScriptedServer(replies: [Self.stalled])
         let setting = try Setting(server: server)
-        setting.runner.send(setting.request, mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))
-        let receiving = try await setting.messages { $0.contains(.run(.status("receiving"))) }
-        #expect(receiving.contains(.run(.status("sending"))) && receiving.contains(.run(.status("receiving"))))
-        setting.runner.cancel()
+        setting.runner.perform(.send(SendOrder(set: 0, variants: [Variant(number: 1, request: setting.request)], mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))))
+        let receiving = try await setting.messages { $0.contains(.run(variant: 1, .status("receiving"))) }
+        #expect(receiving.contains(.run(variant: 1, .status("sending"))) && receiving.contains(.run(variant: 1, .status("receiving"))))
+        setting.runner.perform(.cancelRun(variant: nil))
         let rest = try await setting.messages { Self.finished($0) != nil }
         #expect(Self.finished(rest) == .cancelled)
         #expect(try setting.runs().map(\.status) == [.cancelled])
@@ -137,14 +137,14 @@ import Glibc
     @Test func aHangUpRecordsTheRunAsInterrupted() async throws {
         let server = try await ScriptedServer(replies: [Self.stalled])
         let setting = try Setting(server: server)
-        setting.runner.send(setting.request, mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))
-        _ = try await setting.messages { $0.contains(.run(.status("receiving"))) }
+        setting.runner.perform(.send(SendOrder(set: 0, variants: [Variant(number: 1, request: setting.request)], mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))))
+        _ = try await setting.messages { $0.contains(.run(variant: 1, .status("receiving"))) }
         let runner = setting.runner
         // From a thread of its own, as the editor's UI thread calls it: it blocks while it
         // waits, which must not take one of the few threads the run's tasks need.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread {
-                runner.hangUp()
+                runner.perform(.interruptRun)
                 done.resume()
             }.start()
         }
@@ -169,13 +169,12 @@ import Glibc
             """
         let server = try await ScriptedServer(replies: [.events(events, chunkSize: 61)])
         let setting = try Setting(server: server)
-        setting.runner.send(setting.request, mask: RGBAImage(width: 64, height: 64, fill: .transparent),
-                            draft: Draft(prompt: "a heron", sources: [setting.source]))
+        setting.runner.perform(.send(SendOrder(set: 0, variants: [Variant(number: 1, request: setting.request)], mask: RGBAImage(width: 64, height: 64, fill: .transparent), draft: Draft(prompt: "a heron", sources: [setting.source]))))
         let messages = try await setting.messages { Self.finished($0) != nil }
         #expect(Self.finished(messages) == .completed(totalTokens: 100))
-        #expect(messages.contains(.run(.cost(.usd(try #require(Money(dollars: "0.00245")))))), "the run's cost, for the status line")
-        #expect(messages.contains { if case .run(.partial(let image)) = $0 { image.width == 16 } else { false } })
-        let saved = messages.compactMap { if case .run(.saved(let item)) = $0 { item.path } else { nil } }
+        #expect(messages.contains(.run(variant: 1, .cost(.usd(try #require(Money(dollars: "0.00245")))))), "the run's cost, for the status line")
+        #expect(messages.contains { if case .run(variant: 1, .partial(let image)) = $0 { image.width == 16 } else { false } })
+        let saved = messages.compactMap { if case .run(variant: 1, .saved(let item)) = $0 { item.path } else { nil } }
         #expect(saved.count == 1 && saved.allSatisfy { $0.hasPrefix(setting.folder + "/results/") })
         for path in saved {
             #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == png)
@@ -195,7 +194,7 @@ import Glibc
         let refusal = #"{"error":{"message":"Your prompt was refused.","type":"invalid_request_error","param":"prompt","code":"moderation_blocked"}}"#
         let server = try await ScriptedServer(replies: [.json(400, refusal)])
         let setting = try Setting(server: server)
-        setting.runner.send(setting.request, mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))
+        setting.runner.perform(.send(SendOrder(set: 0, variants: [Variant(number: 1, request: setting.request)], mask: nil, draft: Draft(prompt: "a heron", sources: [setting.source]))))
         let messages = try await setting.messages { Self.finished($0) != nil }
         guard case .failed(let title, let lines)? = Self.finished(messages) else {
             Issue.record("not a failure: \(messages)")

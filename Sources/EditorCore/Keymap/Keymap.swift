@@ -16,6 +16,8 @@ public enum KeyContext: String, CaseIterable, Sendable {
     /// A result shown alone or selected in the grid.
     case anyResult
     case gallery
+    /// The tiles of a variant set.
+    case variantSet
     case compare
     case parameters
     case sources
@@ -39,6 +41,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .result: "A result (in the preview)"
         case .anyResult: "A result, alone or in the grid"
         case .gallery: "Results grid"
+        case .variantSet: "Variant set (a tile per variant)"
         case .compare: "Comparing two pictures"
         case .parameters: "Parameters"
         case .sources: "Sources"
@@ -62,6 +65,7 @@ public enum Action: Equatable, Sendable {
     case insertText, deleteBackward, deleteForward, deleteWord, cursorLeft, cursorRight, wordLeft, wordRight, lineStart, lineEnd
     // Prompt
     case newLine, lineUpOrRecall, lineDownOrRecall, recallOlder, recallNewer, recallScope
+    case newVariant, duplicateVariant, deleteVariant, switchVariant(Int)
     // Mask
     case moveRect(dx: Int, dy: Int), resizeRect(dw: Int, dh: Int), addRect, selectRect(Int), deleteRect
     case invertMask, clearMask, loadMask, toggleCoarse
@@ -69,11 +73,14 @@ public enum Action: Equatable, Sendable {
     case zoom, grid, stepResult(Int), compareWithSource, useResult, exportResult
     case gallerySelect(dx: Int, dy: Int), galleryFirst, galleryLast, openResult, markToCompare
     case flip, swapSides
+    case chooseWinner, cancelVariant
+    // Parameters
+    case sweepValue, clearSweep
     // Lists (parameters, sources, picker, history, help)
     case up, down, pageUp, pageDown, change(Int), choose
     case moveSourceUp, moveSourceDown, remove
     // Overlays
-    case close, confirm, parentFolder, mark, filter, allSessions, restore, runAgain, branch
+    case close, confirm, parentFolder, mark, filter, allSessions, restore, runAgain, runSetAgain, branch
 }
 
 /// Which keys a binding answers to.

@@ -47,6 +47,11 @@ extension Binding {
 }
 
 extension Keymap {
+    /// The first key bound to `action` in `context`, as the help writes it.
+    public static func key(for action: Action, in context: KeyContext) -> String? {
+        bindings(in: context).first { $0.action == action }?.keys.first?.label
+    }
+
     /// The status line's hints for a chain of contexts, the first context's first.
     public static func hints(for contexts: [KeyContext]) -> [String] {
         var seen: Set<String> = []

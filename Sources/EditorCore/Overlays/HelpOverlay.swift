@@ -73,7 +73,7 @@ public struct ConfirmQuitOverlay: OverlayLayer, Equatable {
 
     public mutating func update(_ action: Action, key: Key, editor: inout EditorState, layer: LayerContext) -> LayerOutcome {
         switch action {
-        case .confirm: .closes(editor.run == nil ? [.quit] : [.cancelRun, .quit])
+        case .confirm: .closes(editor.isRunning ? [.cancelRun(variant: nil), .quit] : [.quit])
         case .close: .closes()
         default: .stays()
         }
@@ -82,7 +82,7 @@ public struct ConfirmQuitOverlay: OverlayLayer, Equatable {
     /// The run may end while it asks: the question stays (a key meant for it must not reach
     /// the prompt), and says so.
     public func draw(_ editor: EditorState, size: Size, on screen: inout Screen) {
-        let running = editor.run != nil
+        let running = editor.isRunning
         TextPanel(title: running ? "An edit is running" : "The edit has finished",
                   lines: [(running ? "Quitting cancels it; what has arrived is kept." : "Everything that arrived is saved.", .plain)],
                   footer: running ? "y or Ctrl-Q again: cancel and quit · n or Esc: keep editing" : "y or Ctrl-Q again: quit · n or Esc: keep editing",

@@ -33,14 +33,15 @@ public struct HistoryOverlay: OverlayLayer, Equatable {
             return .closes(editor.restore(run))
         case .runAgain:
             guard let run = browser.current else { break }
-            guard editor.run == nil else {
+            guard !editor.isRunning else {
                 editor.notice = "An edit is running: wait for it or cancel it with Esc"
                 return .stays()
             }
-            editor.run = RunProgress(started: editor.now)
-            editor.preview = .source
+            editor.begin(RunSet(number: 0, runs: [RunProgress(Variant(number: 1, request: run.request))]))
             editor.notice = "Sending run \(run.id) again"
             return .closes([.rerun(runID: run.id)])
+        case .runSetAgain:
+            return runSetAgain(editor: &editor)
         case .branch:
             guard let path = browser.currentResult else {
                 editor.notice = "That run has no result to branch from"
@@ -51,6 +52,24 @@ public struct HistoryOverlay: OverlayLayer, Equatable {
         default: break
         }
         return .stays(DetailsPane.inspect(browser.currentResult, details: &browser.details, replyTo: layer.id))
+    }
+
+    /// R: every variant of the selected run's set, sent again as a new set. The tiles start
+    /// with the variants listed here; the runtime sends the whole set as the store has it.
+    private func runSetAgain(editor: inout EditorState) -> LayerOutcome {
+        guard let tag = browser.current?.variant else {
+            editor.notice = "That run was sent alone: r sends it again"
+            return .stays()
+        }
+        guard !editor.isRunning else {
+            editor.notice = "An edit is running: wait for it or cancel it with Esc"
+            return .stays()
+        }
+        let members = browser.runs.compactMap { run in run.variant.flatMap { $0.set == tag.set ? (run, $0.number) : nil } }
+        editor.setsSent += 1
+        editor.begin(RunSet(number: editor.setsSent, runs: members.sorted { $0.1 < $1.1 }.map { RunProgress(Variant(number: $0.1, request: $0.0.request)) }))
+        editor.notice = "Sending set \(tag.set) again as set \(editor.setsSent)"
+        return .closes([.rerunSet(setID: tag.set, number: editor.setsSent)])
     }
 
     private mutating func filter(_ action: Action, key: Key, layer: LayerContext) -> [Effect] {
@@ -102,5 +121,12 @@ extension EditorState {
         notice = "Restored run \(run.id): prompt, parameters" + maskNote
         preview = .source
         return run.hasLoadedMask ? [.readRunMask(runID: run.id)] : []
+    }
+}
+
+extension PastRun {
+    /// The request the run sent, without its mask (the store keeps the mask PNG apart).
+    public var request: EditRequest {
+        Parameters(apiValues: parameters).request(images: sources.map { InputImage(path: $0.path) }, mask: nil, prompt: prompt)
     }
 }

@@ -9,6 +9,7 @@ enum PreviewPanel: PanelLayer {
         case .source, .partial: [.mask, .preview]
         case .result: [.result, .anyResult, .preview, .mask]
         case .gallery: [.gallery, .anyResult, .preview]
+        case .set: [.variantSet, .anyResult, .preview]
         case .compare: [.compare, .preview, .mask]
         }
     }
@@ -20,7 +21,7 @@ enum PreviewPanel: PanelLayer {
         case .grid:
             showGrid(&state)
         case .stepResult, .compareWithSource, .useResult, .exportResult, .gallerySelect, .galleryFirst, .galleryLast,
-             .openResult, .markToCompare, .flip, .swapSides:
+             .openResult, .markToCompare, .flip, .swapSides, .chooseWinner, .cancelVariant:
             return ResultsView.update(action, state: &state, size: size)
         default:
             return mask(action, state: &state)
@@ -35,7 +36,9 @@ enum PreviewPanel: PanelLayer {
             return
         }
         switch state.preview {
-        case .result(let index): state.preview = .gallery(selected: index)
+        case .result(let index): state.preview = SetGrid.tile(showing: index, in: state.sent).map { .set(selected: $0) } ?? .gallery(selected: index)
+        case .set(let selected):
+            state.preview = .gallery(selected: state.sent?.runs[selected].results.first ?? state.results.count - 1)
         case .compare(let comparison):
             if case .result(let index) = comparison.right { state.preview = .gallery(selected: index) } else { state.preview = .gallery(selected: 0) }
         default: state.preview = .gallery(selected: state.results.count - 1)
@@ -68,8 +71,9 @@ enum PreviewPanel: PanelLayer {
         switch state.preview {
         case .source: drawSource(state, layout: layout, on: &screen)
         case .partial(let partial):
-            screen.box(layout.preview, title: "Partial image \(state.run?.partials ?? 0)", focused: state.focus == .mask)
-            place(partial, key: PlacementKey(.run, "\(state.run?.started ?? 0)"), isPartial: true, layout: layout, on: &screen)
+            let run = state.sent?.runs.first
+            screen.box(layout.preview, title: "Partial image \(run?.partials ?? 0)", focused: state.focus == .mask)
+            place(partial, key: PlacementKey(.run, "\(run?.started ?? 0)"), isPartial: true, layout: layout, on: &screen)
         case .result(let index):
             guard state.results.indices.contains(index) else { return screen.box(layout.preview, title: "No result", focused: state.focus == .mask) }
             let result = state.results[index]
@@ -78,6 +82,7 @@ enum PreviewPanel: PanelLayer {
             guard let preview = result.preview else { return ResultsView.missing(result, state: state, in: Layout.inner(layout.preview), on: &screen) }
             place(preview, key: PlacementKey(.result, result.path), layout: layout, on: &screen)
         case .gallery(let selected): ResultsView.drawGallery(state, selected: selected, layout: layout, on: &screen)
+        case .set(let selected): SetGrid.draw(state, selected: selected, layout: layout, on: &screen)
         case .compare(let comparison): ResultsView.drawComparison(comparison, state: state, layout: layout, on: &screen)
         }
     }

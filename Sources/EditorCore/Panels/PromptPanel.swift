@@ -25,6 +25,7 @@ enum PromptPanel: PanelLayer {
         let position = state.prompt.position
         switch action {
         case .newLine: state.prompt.insert("\n")
+        case .newVariant, .duplicateVariant, .deleteVariant, .switchVariant: state.variantAction(action)
         case .lineUpOrRecall where position.line == 0, .recallOlder: recall(&state, by: -1)
         case .lineDownOrRecall where position.line == state.prompt.lines.count - 1, .recallNewer: recall(&state, by: 1)
         case .lineUpOrRecall: state.prompt.moveLine(by: -1)
@@ -70,8 +71,16 @@ enum PromptPanel: PanelLayer {
         guard box.height > 0 else { return }
         let limit = ModelRules.forModel(state.parameters.model).maxPromptLength
         let count = state.prompt.apiLength
-        screen.box(box, title: "Prompt \(count)/\(limit)", focused: state.focus == .prompt)
+        let variant = state.variants.count > 1 ? " \(state.activeVariant + 1) of \(state.variants.count) ·" : ""
+        screen.box(box, title: "Prompt\(variant) \(count)/\(limit)", focused: state.focus == .prompt)
         if count > limit { screen.put(" too long ", x: box.x + box.width - 14, y: box.y, style: .error) }
+        if state.variants.count > 1 {
+            drawTabs(state, box: box, on: &screen)
+        } else if state.focus == .prompt, let key = Keymap.key(for: .newVariant, in: .prompt) {
+            // Variants are found from here: the status line keeps its room for sending.
+            let hint = " \(key) adds a variant "
+            screen.put(hint, x: box.x + box.width - 2 - DisplayWidth.of(hint), y: box.y + box.height - 1, style: .dim)
+        }
         let inner = Layout.inner(box)
         guard inner.height > 0, inner.width > 0 else { return }
         let (rows, cursor) = wrapped(state.prompt, width: inner.width)
@@ -85,6 +94,27 @@ enum PromptPanel: PanelLayer {
         }
         if state.focus == .prompt && state.overlays.isEmpty {
             screen.cursor = Point(x: inner.x + min(cursor.column, inner.width - 1), y: inner.y + cursor.row - first)
+        }
+    }
+
+    /// The variants as tabs on the bottom border: their numbers and the start of their text.
+    static func drawTabs(_ state: EditorState, box: CellRect, on screen: inout Screen) {
+        let room = box.width - 4
+        let each = max(1, room / state.variants.count - 1)
+        var x = box.x + 2
+        for (i, variant) in state.variants.enumerated() {
+            let first = variant.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let text = each >= 6 ? " \(i + 1) \(first.isEmpty ? "…" : first)" : " \(i + 1)"
+            let limit = min(each, DisplayWidth.of(text) + 1)
+            let style: Style = i == state.activeVariant ? .selected : variant.isEmpty ? .warning : .dim
+            screen.put(String(repeating: " ", count: limit), x: x, y: box.y + box.height - 1, style: style)
+            screen.put(text, x: x, y: box.y + box.height - 1, style: style, limit: limit)
+            x += limit + 1
+        }
+        if let previous = Keymap.key(for: .switchVariant(-1), in: .prompt), let next = Keymap.key(for: .switchVariant(1), in: .prompt),
+           state.focus == .prompt, x + 20 < box.x + box.width {
+            let hint = " \(previous) \(next) "
+            screen.put(hint, x: box.x + box.width - 2 - DisplayWidth.of(hint), y: box.y + box.height - 1, style: .dim)
         }
     }
 

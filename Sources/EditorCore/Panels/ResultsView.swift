@@ -12,8 +12,16 @@ enum ResultsView {
         case (.result(let index), .useResult), (.gallery(let index), .useResult):
             return use(index, state: &state)
         case (.result(let index), .exportResult), (.gallery(let index), .exportResult):
-            let name = state.results.indices.contains(index) ? FileName.last(of: state.results[index].path) : "edit.png"
-            state.overlays.push(ExportOverlay(result: index, path: state.startFolder + "/" + name))
+            export(index, state: &state)
+        case (.set(let selected), .useResult), (.set(let selected), .exportResult):
+            guard let index = state.sent?.runs[selected].results.first else {
+                state.notice = "That variant has no image yet"
+                return []
+            }
+            if action == .useResult { return use(index, state: &state) }
+            export(index, state: &state)
+        case (.set(let selected), _):
+            return SetGrid.update(action, selected: selected, state: &state, size: size)
         case (.gallery(let selected), _):
             gallery(action, selected: selected, state: &state, size: size)
         case (.compare(var comparison), .flip):
@@ -33,6 +41,12 @@ enum ResultsView {
         guard state.results.indices.contains(index) else { return [] }
         state.notice = "Reading the result as the first source…"
         return [.loadSource(path: state.results[index].path)]
+    }
+
+    /// e: the export panel, with the result's name in the starting folder.
+    static func export(_ index: Int, state: inout EditorState) {
+        let name = state.results.indices.contains(index) ? FileName.last(of: state.results[index].path) : "edit.png"
+        state.overlays.push(ExportOverlay(result: index, path: state.startFolder + "/" + name))
     }
 
     static func gallery(_ action: Action, selected: Int, state: inout EditorState, size: Size) {

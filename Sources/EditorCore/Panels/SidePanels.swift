@@ -10,6 +10,8 @@ enum ParametersPanel: PanelLayer {
         case .up: state.parameters.select(-1)
         case .down: state.parameters.select(1)
         case .change(let delta): state.parameters.cycle(delta)
+        case .sweepValue: state.toggleSweptValue()
+        case .clearSweep: state.clearSweep()
         default: break
         }
         return []
@@ -20,12 +22,13 @@ enum ParametersPanel: PanelLayer {
         guard screen.panel(box, title: "Parameters", focused: state.focus == .parameters) else { return }
         var lines: [(label: String?, text: String, style: Style)] = Parameters.Field.allCases.map { field in
             let selected = state.focus == .parameters && field == state.parameters.selected
+            if let sweep = state.sweep, sweep.field == field.apiField {
+                return (field.rawValue, "⇄ " + sweep.values.joined(separator: ","), selected ? .selected : .accent)
+            }
             return (field.rawValue, state.parameters.values[field] ?? "default", selected ? .selected : .plain)
         }
         if let mask = state.mask { lines.append((nil, mask.summary, .accent)) }
-        if state.backend != .local, case .usd(let estimate) = state.prices.estimate(state.pendingRequest.request) {
-            lines.append((nil, "estimate: \(estimate.formatted) out", .dim))
-        }
+        if let estimate = estimateLine(state) { lines.append((nil, estimate, .dim)) }
         // An empty prompt is plain from the prompt's own box; Ctrl-S still says so.
         lines += state.pendingRequest.violations.filter { $0.kind != .promptMissing }.map { (nil, "! " + $0.description, .warning) }
         // Labels take what the values leave: "output_compression" shortens in narrow panels.
@@ -39,6 +42,20 @@ enum ParametersPanel: PanelLayer {
             screen.put(label, x: box.x + 2, y: y, style: line.style == .selected ? .selected : .dim, limit: labelWidth)
             screen.put(line.text, x: box.x + 3 + labelWidth, y: y, style: line.style, limit: box.width - 5 - labelWidth)
         }
+    }
+}
+
+extension ParametersPanel {
+    /// What sending would cost: "estimate: $0.04 out", or for a set "3 variants × n=2 ≈ $0.12".
+    static func estimateLine(_ state: EditorState) -> String? {
+        guard state.backend != .local else { return nil }
+        guard case .success(let variants) = state.variantsToSend, variants.count > 1 else {
+            guard case .usd(let estimate) = state.prices.estimate(state.pendingRequest.request) else { return nil }
+            return "estimate: \(estimate.formatted) out"
+        }
+        guard case .usd(let total) = state.prices.estimate(variants) else { return nil }
+        let n = state.pendingRequest.request.n.map { $0 > 1 && state.sweep?.field != .n ? " × n=\($0)" : "" } ?? ""
+        return "\(variants.count) variants\(n) ≈ \(total.formatted)"
     }
 }
 

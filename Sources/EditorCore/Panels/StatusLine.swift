@@ -18,14 +18,28 @@ enum StatusLine {
 
     static func rightText(_ state: EditorState) -> String {
         var parts: [String] = []
-        if let run = state.run {
-            parts.append("\(run.status) \(String(format: "%.1f", max(0, state.now - run.started))) s")
-            if run.partials > 0 { parts.append("\(run.partials) partial") }
-            if run.images > 0 { parts.append("\(run.images) saved") }
-            parts.append(ByteCount.format(run.bytes))
+        if let set = state.sent, set.isRunning {
+            if set.isSet {
+                parts.append(setProgress(set, now: state.now))
+            } else if let run = set.runs.first {
+                parts.append("\(run.status) \(String(format: "%.1f", run.elapsed(now: state.now))) s")
+                if run.partials > 0 { parts.append("\(run.partials) partial") }
+                if run.images > 0 { parts.append("\(run.images) saved") }
+                parts.append(ByteCount.format(run.bytes))
+            }
         }
         if state.sessionTokens > 0 { parts.append("\(state.sessionTokens) tokens") }
         if state.sessionCost.picodollars > 0 { parts.append(state.sessionCost.formatted) }
         return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
+    }
+
+    /// "set 2: 2 running, 1 queued, 1 done 3.4 s": the tiles say more.
+    static func setProgress(_ set: RunSet, now: Double) -> String {
+        let running = set.runs.filter { $0.isRunning && $0.started != nil }.count
+        let queued = set.runs.filter { $0.isRunning && $0.started == nil }.count
+        let done = set.runs.count - running - queued
+        let counts = [(running, "running"), (queued, "queued"), (done, "done")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        let elapsed = set.runs.map { $0.elapsed(now: now) }.max() ?? 0
+        return "set \(set.number): " + counts.joined(separator: ", ") + String(format: " %.1f s", elapsed)
     }
 }
