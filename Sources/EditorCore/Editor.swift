@@ -53,6 +53,8 @@ public enum Editor {
 
     static func keyPressed(_ key: Key, state: inout EditorState, size: Size) -> [Effect] {
         state.notice = nil
+        // A variant is deleted by two Ctrl-X in a row, not with other keys between.
+        if Keymap.action(for: key, in: state.keyContexts) != .deleteVariant { state.variantToDelete = nil }
         // Quitting comes before every panel and overlay: an overlay that kept Ctrl-Q and Ctrl-C
         // for itself would leave no way out but a signal.
         if Keymap.action(for: key, in: [.always]) == .quit { return quit(&state) }

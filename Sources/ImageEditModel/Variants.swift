@@ -58,22 +58,32 @@ public struct Variant: Equatable, Sendable {
     public var request: EditRequest
     /// The swept field's value for this variant, when there is a sweep.
     public var swept: (field: EditField, value: String)?
+    /// A short label: the swept value, the start of the prompt, or both when a set has
+    /// several prompts and a sweep.
+    public var label: String
 
-    public init(number: Int, request: EditRequest, swept: (field: EditField, value: String)? = nil) {
+    public init(number: Int, request: EditRequest, swept: (field: EditField, value: String)? = nil, withPrompt: Bool = false) {
         self.number = number
         self.request = request
         self.swept = swept
+        let start = Self.start(of: request.prompt)
+        guard let swept else {
+            label = start
+            return
+        }
+        label = "\(swept.field.rawValue)=\(swept.value)" + (withPrompt ? " · " + start : "")
     }
 
     public static func == (lhs: Variant, rhs: Variant) -> Bool {
         lhs.number == rhs.number && lhs.request == rhs.request && lhs.swept?.field == rhs.swept?.field && lhs.swept?.value == rhs.swept?.value
+            && lhs.label == rhs.label
     }
 
-    /// A short label: the swept value, or the start of the prompt.
-    public var label: String {
-        if let swept { return "\(swept.field.rawValue)=\(swept.value)" }
-        let prompt = request.prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return prompt.count > 24 ? String(prompt.prefix(23)) + "…" : prompt
+    /// A prompt's first line, up to 60 characters: enough to tell variants apart, short enough
+    /// for a file's sidecar and a line of output.
+    static func start(of prompt: String) -> String {
+        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 
     /// Every prompt with every swept value (each prompt's sweep in a row), numbered from 1.
@@ -92,7 +102,7 @@ public struct Variant: Equatable, Sendable {
             for value in sweep.values {
                 var swept = request
                 swept.set(sweep.field, to: value)
-                variants.append(Variant(number: variants.count + 1, request: swept, swept: (sweep.field, value)))
+                variants.append(Variant(number: variants.count + 1, request: swept, swept: (sweep.field, value), withPrompt: prompts.count > 1))
             }
         }
         return variants

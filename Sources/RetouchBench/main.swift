@@ -380,7 +380,7 @@ func serverMemory() async throws {
 /// The benchmarks in the order they run; `RetouchBench NAME` runs one.
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("sse", sseThroughput), ("fill", fillQuality), ("phases", sixelPhases), ("graphics", graphicsComparison),
-    ("serve", serverMemory), ("engine", engineAndRoundTrip), ("upload", uploadMemory),
+    ("serve", serverMemory), ("engine", engineAndRoundTrip), ("upload", uploadMemory), ("traffic", editorTraffic),
 ]
 let only = CommandLine.arguments.dropFirst().first
 for benchmark in benchmarks where only == nil || only == benchmark.name {

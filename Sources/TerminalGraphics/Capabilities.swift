@@ -35,10 +35,13 @@ public struct TerminalReplies: Equatable, Sendable {
     /// DA1 comes last among the queries, so its answer means every answer is in.
     public var isComplete: Bool { deviceAttributes != nil }
 
-    /// The queries, DA1 last.
-    public static let queries: [UInt8] = Array(
-        ("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\" + "\u{1B}[?1;1;0S" + "\u{1B}[?2;1;0S" + "\u{1B}[16t" + "\u{1B}[14t"
-            + "\u{1B}[c").utf8)
+    /// The queries, DA1 last. Inside tmux the kitty query goes through to the outer terminal:
+    /// tmux itself would take the bare APC for a pane title.
+    public static func queries(insideTmux: Bool = false) -> [UInt8] {
+        let kitty = Array("\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\".utf8)
+        return (insideTmux ? TmuxPassthrough.wrap(kitty) : kitty)
+            + Array(("\u{1B}[?1;1;0S" + "\u{1B}[?2;1;0S" + "\u{1B}[16t" + "\u{1B}[14t" + "\u{1B}[c").utf8)
+    }
 
     /// Reads every complete answer in `bytes`, in any order, skipping anything else (typed
     /// keys, garbage, a reply cut short at the end).

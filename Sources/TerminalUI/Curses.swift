@@ -111,8 +111,25 @@ final class Curses {
     /// Everything typed so far, without waiting. A bracketed paste becomes one `.paste` once its
     /// end has arrived (see `PasteAssembler`).
     func readInput() -> [Input] {
-        pastes.feed(readRaw())
+        let raw = readRaw()
+        var inputs = pastes.feed(raw)
+        guard pastes.isWaiting else { return inputs }
+        // A paste whose end never comes (a byte the terminal or ncurses mangled ate it) must
+        // not keep every later key as pasted text: after a pause, it ends where it is.
+        let now = Monotonic.seconds()
+        if !raw.isEmpty || pasteProgress == nil {
+            pasteProgress = now
+        } else if let last = pasteProgress, now - last > PasteAssembler.patience {
+            inputs += pastes.flush()
+            pasteProgress = nil
+        }
+        return inputs
     }
+
+    /// When a paste still open last received something.
+    private var pasteProgress: Double?
+
+    var waitsForPaste: Bool { pastes.isWaiting }
 
     private func readRaw() -> [Input] {
         var inputs: [Input] = []

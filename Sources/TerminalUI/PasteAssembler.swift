@@ -16,6 +16,18 @@ struct PasteAssembler {
     /// Whether a paste, or a marker cut short, waits for the next read.
     var isWaiting: Bool { text != nil || !held.isEmpty }
 
+    /// Seconds without input after which a paste still open is ended where it is.
+    static let patience = 0.5
+
+    /// Ends what waits: the open paste's text as a paste, and held inputs as they came.
+    mutating func flush() -> [Curses.Input] {
+        var out: [Curses.Input] = text.map { [.key(.paste($0))] } ?? []
+        out += held
+        text = nil
+        held = []
+        return out
+    }
+
     /// The inputs of one read, with pastes made whole; a paste still arriving is kept.
     mutating func feed(_ inputs: [Curses.Input]) -> [Curses.Input] {
         let inputs = held + inputs

@@ -60,7 +60,11 @@ final class RunSender: @unchecked Sendable {
         start(set: order.set, variants: order.variants, sweptField: order.sweptField) { variant in
             var request = variant.request
             request.mask = try mask.value().map { InputImage(bytes: $0, filename: "mask.png") }
-            return (request, order.draft)
+            // Recorded as this variant was sent: its prompt and its swept value.
+            var draft = order.draft
+            draft.prompt = request.prompt
+            draft.parameters = Parameters(request: request).apiValues
+            return (request, draft)
         }
     }
 
@@ -84,9 +88,10 @@ final class RunSender: @unchecked Sendable {
             return
         }
         let field = past.sweptField.flatMap(EditField.init(rawValue:))
+        let severalPrompts = Set(past.runs.map(\.prompt)).count > 1
         let variants = past.runs.enumerated().map { i, run in
             Variant(number: run.variant?.number ?? i + 1, request: run.request,
-                    swept: field.flatMap { field in run.parameters[field.rawValue].map { (field, $0) } })
+                    swept: field.flatMap { field in run.parameters[field.rawValue].map { (field, $0) } }, withPrompt: severalPrompts)
         }
         inbox.post(.resending(set: number, variants: variants, sweptField: field))
         let runIDs = Dictionary(zip(variants.map(\.number), past.runs.map(\.id))) { first, _ in first }
@@ -127,6 +132,11 @@ final class RunSender: @unchecked Sendable {
             let stem = isSet ? stem + "-v\(variant.number)" : stem
             started[variant.number] = Task.detached { [self] in
                 guard await slots.acquire() else {
+                    // Never sent, but part of the set: recorded as cancelled.
+                    if isSet, let (request, draft) = try? prepare(variant) {
+                        let record = launch.keeper.runStarted(request, draft: draft, backend: launch.backend.label, variant: tag)
+                        launch.keeper.runFinished(run: record, outcome: .cancelled, usage: nil, interrupted: hungUp.value)
+                    }
                     inbox.post(.finished(variant: variant.number, .cancelled))
                     return
                 }

@@ -46,7 +46,8 @@ final class CursesTerminal: TerminalDevice {
 
     func wait(wake: Int32, timeout: Int32) -> Bool {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-        _ = poll(&fds, 2, timeout)
+        // A paste whose end has not come is looked at again soon (see `Curses.readInput`).
+        _ = poll(&fds, 2, curses.waitsForPaste ? min(timeout < 0 ? Int32.max : timeout, 250) : timeout)
         return fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 

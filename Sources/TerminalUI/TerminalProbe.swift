@@ -6,7 +6,7 @@ import TerminalGraphics
 /// Asks the controlling terminal what it can draw. Never hangs: answers are read with a
 /// deadline, and a terminal that says nothing just yields no answers.
 public enum TerminalProbe {
-    public static func ask(timeoutMilliseconds: Int = 400) -> TerminalReplies? {
+    public static func ask(insideTmux: Bool, timeoutMilliseconds: Int = 400) -> TerminalReplies? {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -21,7 +21,7 @@ public enum TerminalProbe {
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
         defer { tcsetattr(fd, TCSANOW, &saved) }
 
-        let queries = TerminalReplies.queries
+        let queries = TerminalReplies.queries(insideTmux: insideTmux)
         _ = queries.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1024)

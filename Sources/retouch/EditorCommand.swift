@@ -87,8 +87,9 @@ struct EditorCommand: AsyncParsableCommand {
         let configFile = try ConfigFile.loadOrExit()
         let prices = try configFile.priceTableOrExit()
         // Asked before ncurses takes the terminal: the answers arrive on its input.
-        let replies = graphics.wantsProbe ? TerminalProbe.ask() : nil
-        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
+        let hints = TerminalHints(environment: environment)
+        let replies = graphics.wantsProbe ? TerminalProbe.ask(insideTmux: hints.insideTmux) : nil
+        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: hints)
         var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
                                                         configBaseURL: configFile.baseURL)
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)

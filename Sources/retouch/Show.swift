@@ -64,8 +64,9 @@ struct Show: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let onTerminal = isatty(STDOUT_FILENO) == 1
-        let replies = graphics.wantsProbe && onTerminal ? TerminalProbe.ask() : nil
-        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: TerminalHints(environment: environment))
+        let hints = TerminalHints(environment: environment)
+        let replies = graphics.wantsProbe && onTerminal ? TerminalProbe.ask(insideTmux: hints.insideTmux) : nil
+        let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: hints)
         let window = onTerminal ? TerminalProbe.windowSize() : nil
         let cell = onTerminal ? TerminalProbe.cellSize(replies: replies) : (width: 10, height: 20)
 

@@ -10,13 +10,14 @@ import Testing
         #expect(variants.map(\.number) == [1, 2, 3, 4])
         #expect(variants.map(\.request.prompt) == ["remove the sun", "remove the sun", "sepia", "sepia"])
         #expect(variants.map(\.request.quality) == ["low", "high", "low", "high"])
-        #expect(variants.map(\.label) == ["quality=low", "quality=high", "quality=low", "quality=high"])
+        #expect(variants.map(\.label) == ["quality=low · remove the sun", "quality=high · remove the sun", "quality=low · sepia", "quality=high · sepia"])
         #expect(variants.allSatisfy { $0.request.images == base.images && $0.request.model == "gpt-image-1" })
     }
 
     @Test func labelsAreThePromptsStart() throws {
-        let variants = try Variant.expand(base, prompts: ["a small red boat in the morning mist on the lake\nsecond line", "b"], sweep: nil)
-        #expect(variants.map(\.label) == ["a small red boat in the…", "b"])
+        let long = "a small red boat in the morning mist on the lake, drawn in ink, with its oars"
+        let variants = try Variant.expand(base, prompts: ["a small red boat in the morning mist on the lake\nsecond line", "b", long], sweep: nil)
+        #expect(variants.map(\.label) == ["a small red boat in the morning mist on the lake", "b", String(long.prefix(59)) + "…"])
         #expect(variants.allSatisfy { $0.swept == nil })
     }
 

@@ -277,7 +277,8 @@ import Glibc
         var latest: RGBAImage?
         while Date() < deadline {
             let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
-            if let last = Self.unwrapPassthrough(bytes).last {
+            // Sixel pictures are DCS strings; the kitty query the probe sends is an APC.
+            if let last = Self.unwrapPassthrough(bytes).filter({ $0.starts(with: Array("\u{1B}P".utf8)) }).last {
                 let image = try Libsixel.decode(last)
                 if accept(image) { return image }
                 latest = image

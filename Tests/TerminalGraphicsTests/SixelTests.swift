@@ -226,6 +226,15 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(replies.kittyGraphics && replies.supportsSixel && replies.isComplete)
     }
 
+    /// tmux takes a bare APC (the kitty query) for a pane title: inside it, the query goes
+    /// through to the outer terminal; the other queries are plain CSI either way.
+    @Test func theKittyQueryPassesThroughTmux() {
+        let plain = String(decoding: TerminalReplies.queries(), as: UTF8.self)
+        let inTmux = String(decoding: TerminalReplies.queries(insideTmux: true), as: UTF8.self)
+        #expect(plain.hasPrefix("\u{1B}_G") && !plain.contains("Ptmux"))
+        #expect(inTmux.hasPrefix("\u{1B}Ptmux;\u{1B}\u{1B}_G") && inTmux.hasSuffix("\u{1B}[c"))
+    }
+
     @Test func partialAndGarbageRepliesAreHarmless() {
         #expect(TerminalReplies.parse(Array("\u{1B}[?62;4".utf8)) == TerminalReplies())
         #expect(!TerminalReplies.parse(Array("\u{1B}[6;20".utf8)).isComplete)

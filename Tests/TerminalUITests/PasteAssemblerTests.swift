@@ -80,4 +80,17 @@ import Testing
         #expect(assembler.feed(Self.keys("\u{1B}[200~ab")) == [])
         #expect(assembler.feed([resize] + Self.keys("c\u{1B}[201~")) == [resize, .key(.paste("abc"))])
     }
+
+    /// A paste whose end marker never comes (a mangled byte ate it) ends where it is when
+    /// flushed; the keys after it are keys again.
+    @Test func aPasteWithoutItsEndIsFlushedWhole() {
+        var assembler = PasteAssembler()
+        #expect(assembler.feed(Self.keys("\u{1B}[200~one two")) == [])
+        #expect(assembler.isWaiting)
+        #expect(assembler.flush() == [.key(.paste("one two"))])
+        #expect(!assembler.isWaiting)
+        #expect(assembler.feed([.key(.control("c"))]) == [.key(.control("c"))])
+        #expect(assembler.feed(Self.keys("\u{1B}[2")) == [])
+        #expect(assembler.flush() == Self.keys("\u{1B}[2"), "a marker cut short comes back as the keys it was")
+    }
 }

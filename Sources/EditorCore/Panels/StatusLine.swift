@@ -33,12 +33,11 @@ enum StatusLine {
         return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
     }
 
-    /// "set 2: 2 running, 1 queued, 1 done 3.4 s": the tiles say more.
+    /// "set 2: 2 running, 1 queued 3.4 s": the grid's title and tiles say the rest.
     static func setProgress(_ set: RunSet, now: Double) -> String {
         let running = set.runs.filter { $0.isRunning && $0.started != nil }.count
         let queued = set.runs.filter { $0.isRunning && $0.started == nil }.count
-        let done = set.runs.count - running - queued
-        let counts = [(running, "running"), (queued, "queued"), (done, "done")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        let counts = [(running, "running"), (queued, "queued")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         let elapsed = set.runs.map { $0.elapsed(now: now) }.max() ?? 0
         return "set \(set.number): " + counts.joined(separator: ", ") + String(format: " %.1f s", elapsed)
     }

@@ -68,8 +68,10 @@ extension EditorState {
         if let i = values.firstIndex(of: value) { values.remove(at: i) } else { values.append(value) }
         sweep = values.isEmpty ? nil : Sweep(field: field.apiField, values: values)
         if notice == nil, let sweep {
+            let count = sweep.values.count * variants.count
             notice = sweep.values.count == 1 ? "\(field.rawValue) swept over \(value): choose another value and press s"
-                : "\(field.rawValue) swept over \(sweep.values.joined(separator: ", ")): \(Text.count(sweep.values.count * variants.count, "variant"))"
+                : "\(field.rawValue) swept over \(sweep.values.joined(separator: ", ")): \(Text.count(count, "variant"))"
+                    + (count > Variant.limit ? ", over the \(Variant.limit) a set can hold: remove a value or a prompt" : "")
         }
     }
 
@@ -101,7 +103,7 @@ extension EditorState {
 
 extension Parameters {
     /// The settings a request was sent with.
-    init(request: EditRequest, selected: Field) {
+    public init(request: EditRequest, selected: Field = .model) {
         self.init()
         self.selected = selected
         values = [.model: request.effectiveModel]

@@ -14,7 +14,7 @@ enum SetGrid {
             state.preview = .set(selected: min(max(0, selected + dx + dy * columns), set.runs.count - 1))
         case .openResult:
             guard let first = run.results.first else {
-                state.notice = "v\(run.variant) has no image yet"
+                state.notice = "v\(run.variant) " + (run.isRunning ? "has no image yet" : "ended without an image")
                 return []
             }
             state.preview = .result(first)
@@ -70,8 +70,10 @@ enum SetGrid {
 
     static func draw(_ state: EditorState, selected: Int, layout: Layout, on screen: inout Screen) {
         guard let set = state.sent else { return }
-        let done = set.runs.filter { !$0.isRunning }.count
-        let progress = set.isRunning ? "\(done) of \(set.runs.count) done" : set.winner.map { "★ v\($0)" } ?? "w marks the winner"
+        let ended = set.runs.filter { !$0.isRunning }.count
+        let images = set.runs.contains { !$0.results.isEmpty }
+        let progress = set.isRunning ? "\(ended) of \(set.runs.count) ended"
+            : set.winner.map { "★ v\($0)" } ?? (images ? "w marks the winner" : "no images")
         screen.box(layout.preview, title: "Set \(set.number) · \(Text.count(set.runs.count, "variant")) · \(progress)", focused: state.focus == .mask)
         if set.runs.indices.contains(selected) { drawSelected(set.runs[selected], set: set, box: layout.preview, now: state.now, on: &screen) }
         let box = Layout.inner(layout.preview)
@@ -130,12 +132,12 @@ enum SetGrid {
     /// How the variant went: its progress while it runs; then time, tokens and cost (compact:
     /// time and cost).
     static func factsLine(_ run: RunProgress, now: Double, compact: Bool = false) -> (String, Style) {
-        let seconds = String(format: compact ? "%.1fs" : "%.1f s", run.elapsed(now: now))
+        let seconds = String(format: "%.1f s", run.elapsed(now: now))
         let separator = compact ? " " : " · "
         switch run.outcome {
         case nil:
             guard run.started != nil else { return (run.status, .dim) }
-            var parts = compact ? [seconds, run.status] : [run.status, seconds]
+            var parts = [seconds, run.status]
             if run.partials > 0 && !compact { parts.append("\(run.partials) partial") }
             if run.bytes > 0 && !compact { parts.append(ByteCount.format(run.bytes)) }
             return (parts.joined(separator: separator), .dim)
