@@ -76,4 +76,25 @@ import Testing
         await setting.client.shutdown()
         await server.stop()
     }
+
+    /// Each run of a sweep is recorded with the value it was sent with, not the editor's.
+    @Test func aSweepsRunsAreRecordedWithTheirOwnValues() async throws {
+        let server = try await ScriptedServer(replies: [Self.slow(10)])
+        let setting = try Setting(server: server)
+        var base = setting.request
+        base.stream = nil
+        base.partialImages = nil
+        let variants = try Variant.expand(base, prompts: ["a", "b"], sweep: Sweep(field: .quality, values: ["low", "high"]))
+        let draft = Draft(prompt: "a", sources: [setting.source], parameters: ["model": "gpt-image-1", "quality": "high"])
+        setting.runner.perform(.send(SendOrder(set: 1, variants: variants, mask: nil, draft: draft, sweptField: .quality)))
+        _ = try await setting.messages { Self.finished($0).count == 4 }
+        let sets = try #require(setting.start.keeper.store).sets(session: setting.start.keeper.session)
+        let runs = try #require(sets.first).runs
+        #expect(runs.map { $0.parameters["quality"] } == ["low", "high", "low", "high"])
+        #expect(runs.map(\.prompt) == ["a", "a", "b", "b"])
+        #expect(runs.map { $0.variant?.label } == ["quality=low · a", "quality=high · a", "quality=low · b", "quality=high · b"])
+        #expect(sets.first?.sweptField == "quality")
+        await setting.client.shutdown()
+        await server.stop()
+    }
 }
