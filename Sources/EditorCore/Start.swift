@@ -19,6 +19,10 @@ public struct EditorStart: Sendable {
     public var cost = Money.zero
     public var prices = PriceTable.published
     public var notice: String?
+    /// The session's last variant set, to show again in the grid, and how many sets the
+    /// session has sent (the next is numbered after them).
+    public var lastSet: PastSet?
+    public var setsSent = 0
     /// Drafts are kept (a session store is open).
     public var keepsDrafts = false
     public var startFolder = "."
@@ -41,6 +45,10 @@ extension Editor {
             state.mask?.load(loaded, previewWidth: first.preview.width, previewHeight: first.preview.height)
         }
         state.results = start.results
+        state.setsSent = start.setsSent
+        if let last = start.lastSet {
+            state.sent = RunSet(resuming: last, number: start.setsSent, results: start.results, prices: start.prices)
+        }
         state.recall.sent = start.sentPrompts
         state.recall.earlier = start.earlierPrompts
         state.sessionTokens = start.tokens

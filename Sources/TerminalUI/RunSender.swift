@@ -34,6 +34,11 @@ final class RunSender: @unchecked Sendable {
     init(launch: EditorLaunch, inbox: Inbox) {
         self.launch = launch
         self.inbox = inbox
+        // The last set of a reopened session is in the grid again: its winner can still be chosen.
+        if let last = launch.start.editor.lastSet {
+            let runs = last.runs.compactMap { run in run.variant.map { ($0.number, run.id) } }
+            recorded.value[launch.start.editor.setsSent] = RecordedSet(id: last.id, runs: Dictionary(runs) { first, _ in first })
+        }
     }
 
     /// Cancels one variant's run, or every one.

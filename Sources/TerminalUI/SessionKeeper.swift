@@ -165,6 +165,9 @@ public struct SessionStart: Sendable {
         editor.sentPrompts = sent
         editor.earlierPrompts = (try? store.prompts(excludingSession: last.id)) ?? []
         editor.tokens = (try? store.tokens(session: last.id)) ?? 0
+        let sets = (try? store.sets(session: last.id)) ?? []
+        editor.lastSet = sets.first
+        editor.setsSent = sets.count
         editor.cost = runs.map { editor.prices.cost(of: $0).money ?? .zero }.reduce(.zero, +)
         editor.notice = notices.isEmpty ? "Reopened the last session (retouch --new starts afresh)" : notices.joined(separator: " · ")
         return SessionStart(keeper: keeper, resultsFolder: last.resultsFolder, editor: editor)

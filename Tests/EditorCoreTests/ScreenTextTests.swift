@@ -49,4 +49,11 @@ import TerminalText
         #expect(controls(Editor.view(state, size: Size(columns: 120, rows: 40))).isEmpty)
         #expect(controls(Editor.view(state, size: Size(columns: 80, rows: 24))).isEmpty)
     }
+
+    /// Names that differ at their end keep it when cut.
+    @Test func aNameCutKeepsItsEnd() {
+        #expect(Text.end(of: "edit-20261201-015516-v2.png", width: 10) == "…16-v2.png")
+        #expect(Text.end(of: "short.png", width: 10) == "short.png")
+        #expect(Text.end(of: "猫猫猫猫.png", width: 7) == "…猫.png", "wide characters count two cells")
+    }
 }

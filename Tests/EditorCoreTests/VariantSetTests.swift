@@ -163,4 +163,34 @@ import SessionModel
         restored.restore(draft)
         #expect(restored.variants == state.variants && restored.activeVariant == 1 && restored.sweep == state.sweep)
     }
+
+    /// A reopened session's last set is back in the grid, with its winner, from its results.
+    @Test func theLastSetComesBackWithTheSession() {
+        func run(_ id: Int64, _ number: Int, _ prompt: String, winner: Bool = false) -> PastRun {
+            PastRun(id: id, sessionID: "s", started: 100, finished: 104, status: .completed, prompt: prompt,
+                    parameters: ["model": "gpt-image-1"], sources: [], maskRects: [], maskInverted: false, hasLoadedMask: false,
+                    backend: "local", totalTokens: 500, results: ["/r/v\(number).png"],
+                    variant: VariantTag(set: 7, number: number, label: prompt, isWinner: winner))
+        }
+        var start = EditorStart(sources: [source()], backend: .local)
+        start.results = ["/r/older.png", "/r/v1.png", "/r/v2.png"].map { ResultItem(path: $0, preview: nil) }
+        start.lastSet = PastSet(id: 7, sessionID: "s", started: 100, sweptField: nil, winner: 12,
+                                runs: [run(11, 1, "sepia"), run(12, 2, "invert", winner: true)])
+        start.setsSent = 3
+        var (state, _) = Editor.start(start)
+        #expect(state.sent?.number == 3 && state.sent?.winner == 2 && !state.isRunning)
+        #expect(state.sent?.runs.map(\.results) == [[1], [2]])
+        #expect(SetGrid.factsLine(state.sent!.runs[0], now: 0).0 == "4.0 s · 500 tok · $0")
+        // Shown alone, a result of the set leads back to its grid with g.
+        state.preview = .result(2)
+        VariantSetTests.feed(&state, [.key(.tab), .key(.character("g"))])
+        #expect(state.preview == .set(selected: 1))
+        // The next set is numbered after the session's.
+        VariantSetTests.feed(&state, [.key(.backTab)] + type("a") + [.key(.control("t"))] + type("b") + [.key(.control("s"))])
+        #expect(state.sent?.number == 4)
+    }
+
+    static func feed(_ state: inout EditorState, _ messages: [Message]) {
+        for message in messages { _ = Editor.update(&state, message, size: small) }
+    }
 }

@@ -55,6 +55,18 @@ enum Text {
 
     /// "1 image", "2 images".
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// `text`, or its end after "…" when it is wider than `width`: file names differ at the end
+    /// (`edit-…-v2.png`).
+    static func end(of text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width, width > 1 else { return text }
+        var kept = ""
+        for character in text.reversed() {
+            if DisplayWidth.of(kept) + DisplayWidth.of(character) > width - 1 { break }
+            kept.insert(character, at: kept.startIndex)
+        }
+        return "…" + kept
+    }
 }
 
 extension Screen {

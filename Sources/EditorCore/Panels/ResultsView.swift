@@ -97,7 +97,7 @@ enum ResultsView {
                 } else {
                     missing(result, state: state, in: pictureBox, on: &screen)
                 }
-                let label = "\(index + 1) \(FileName.last(of: result.path))"
+                let label = "\(index + 1) " + Text.end(of: FileName.last(of: result.path), width: grid.tileWidth - 2 - String(index + 1).count)
                 let labelX = x + max(0, (grid.tileWidth - 1 - DisplayWidth.of(label)) / 2)
                 // The label sits right under the picture.
                 screen.put(label, x: labelX, y: min(area.y + area.height, y + grid.tileHeight - 1), style: index == selected ? .selected : .dim,
