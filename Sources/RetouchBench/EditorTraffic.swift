@@ -181,7 +181,8 @@ func measureTraffic(_ mode: PictureMode, columns: Int, rows: Int) throws -> [(na
     var figures = [(name: "first frame", bytes: first.bytes, seconds: first.seconds)]
     for step in trafficSteps {
         editor.send(step.keys)
-        let settled = editor.settle(quiet: step.until == nil ? 0.5 : 0.8, limit: 120, until: step.until)
+        // Quiet long enough that a slow frame (a kitty PNG of 1600x960 pixels) is not split in two.
+        let settled = editor.settle(quiet: 1.2, limit: 120, until: step.until)
         if step.measured { figures.append((step.name, settled.bytes, settled.seconds)) }
     }
     return figures

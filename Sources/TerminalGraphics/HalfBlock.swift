@@ -49,58 +49,84 @@ public enum HalfBlock {
     public static let previewTolerance = 6
 
     /// `origin` (0-based column and row): each row starts with a cursor move there instead of
-    /// following a newline, for drawing into a full-screen program's screen.
-    public static func text(_ cells: [[Cell]], tolerance: Int = 0, origin: (column: Int, row: Int)? = nil) -> [UInt8] {
+    /// following a newline, for drawing into a full-screen program's screen. With `origin`,
+    /// `previous` (the cells drawn there last, the same size) leaves out the cells that have
+    /// not changed: each run of changed cells starts with a cursor move of its own.
+    public static func text(_ cells: [[Cell]], tolerance: Int = 0, origin: (column: Int, row: Int)? = nil,
+                            previous: [[Cell]]? = nil) -> [UInt8] {
+        let previous = origin == nil ? nil : previous.flatMap { old in
+            old.count == cells.count && zip(old, cells).allSatisfy { $0.count == $1.count } ? old : nil
+        }
         var out: [UInt8] = []
         out.reserveCapacity(cells.count * (cells.first?.count ?? 0) * 12)
         for (index, row) in cells.enumerated() {
-            if let origin { out += Array("\u{1B}[\(origin.row + index + 1);\(origin.column + 1)H".utf8) }
-            var fg: Pixel?, bg: Pixel?
-            for cell in row {
-                var glyph: [UInt8]
-                var wantFg: Pixel?, wantBg: Pixel?
-                switch (cell.top, cell.bottom) {
-                case (.clear, .clear):
-                    glyph = [0x20]
-                    wantBg = .clear
-                case (.clear, let lower):
-                    glyph = lowerHalf
-                    wantFg = lower
-                    wantBg = .clear
-                case (let upper, .clear):
-                    glyph = upperHalf
-                    wantFg = upper
-                    wantBg = .clear
-                case (let upper, let lower):
-                    // Swap roles when that matches what is already in effect.
-                    let straight = cost(upper, fg, tolerance) + cost(lower, bg, tolerance)
-                    let swapped = cost(lower, fg, tolerance) + cost(upper, bg, tolerance)
-                    if swapped < straight {
-                        glyph = lowerHalf
-                        wantFg = lower
-                        wantBg = upper
-                    } else {
-                        glyph = upperHalf
-                        wantFg = upper
-                        wantBg = lower
-                    }
-                }
-                var parameters: [UInt8] = []
-                if let wantFg, cost(wantFg, fg, tolerance) > 0 {
-                    parameters += sgr(wantFg, foreground: true)
-                    fg = wantFg
-                }
-                if let wantBg, cost(wantBg, bg, tolerance) > 0 {
-                    if !parameters.isEmpty { parameters.append(0x3B) }
-                    parameters += sgr(wantBg, foreground: false)
-                    bg = wantBg
-                }
-                if !parameters.isEmpty {
-                    out += [0x1B, 0x5B] + parameters + [0x6D]
-                }
-                out += glyph
+            for run in previous.map({ changedRuns(row, was: $0[index]) }) ?? [0..<row.count] {
+                if let origin { out += Array("\u{1B}[\(origin.row + index + 1);\(origin.column + run.lowerBound + 1)H".utf8) }
+                out += text(row[run], tolerance: tolerance)
+                out += Array("\u{1B}[0m".utf8)
             }
-            out += Array((origin == nil ? "\u{1B}[0m\n" : "\u{1B}[0m").utf8)
+            if origin == nil { out += Array("\n".utf8) }
+        }
+        return out
+    }
+
+    /// The stretches of `row` that differ from `old`; stretches a few cells apart are joined, as
+    /// the cursor move between them would cost more than the cells.
+    static func changedRuns(_ row: [Cell], was old: [Cell]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        for i in row.indices where row[i] != old[i] {
+            if let last = runs.last, i - last.upperBound <= 3 {
+                runs[runs.count - 1] = last.lowerBound..<(i + 1)
+            } else {
+                runs.append(i..<(i + 1))
+            }
+        }
+        return runs
+    }
+
+    /// One stretch of cells, colours set as they change from none in effect.
+    static func text(_ cells: ArraySlice<Cell>, tolerance: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        var fg: Pixel?, bg: Pixel?
+        for cell in cells {
+            var glyph: [UInt8]
+            var wantFg: Pixel?, wantBg: Pixel?
+            switch (cell.top, cell.bottom) {
+            case (.clear, .clear):
+                glyph = [0x20]
+                wantBg = .clear
+            case (.clear, let lower):
+                glyph = lowerHalf
+                wantFg = lower
+                wantBg = .clear
+            case (let upper, .clear):
+                glyph = upperHalf
+                wantFg = upper
+                wantBg = .clear
+            case (let upper, let lower):
+                // Swap roles when that matches what is already in effect.
+                let straight = cost(upper, fg, tolerance) + cost(lower, bg, tolerance)
+                let swapped = cost(lower, fg, tolerance) + cost(upper, bg, tolerance)
+                if swapped < straight {
+                    (glyph, wantFg, wantBg) = (lowerHalf, lower, upper)
+                } else {
+                    (glyph, wantFg, wantBg) = (upperHalf, upper, lower)
+                }
+            }
+            var parameters: [UInt8] = []
+            if let wantFg, cost(wantFg, fg, tolerance) > 0 {
+                parameters += sgr(wantFg, foreground: true)
+                fg = wantFg
+            }
+            if let wantBg, cost(wantBg, bg, tolerance) > 0 {
+                if !parameters.isEmpty { parameters.append(0x3B) }
+                parameters += sgr(wantBg, foreground: false)
+                bg = wantBg
+            }
+            if !parameters.isEmpty {
+                out += [0x1B, 0x5B] + parameters + [0x6D]
+            }
+            out += glyph
         }
         return out
     }

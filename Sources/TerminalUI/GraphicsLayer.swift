@@ -84,8 +84,17 @@ final class GraphicsLayer {
     /// What this frame needs, given what the terminal shows.
     func plan(_ screen: Screen, screenRepainted: Bool) -> PlacementTracker.Plan {
         guard !paintsCells, choice.mode != .none else { return PlacementTracker.Plan() }
-        return tracker.plan(screen.images, erasure: erasure, screenRepainted: screenRepainted)
+        let plan = tracker.plan(screen.images, erasure: erasure, screenRepainted: screenRepainted)
+        // Cells written over by text are no longer what was drawn there.
+        if screenRepainted || plan.repaintScreen { drawnCells.removeAll() }
+        let shown = Set(screen.images.map(\.id))
+        drawnCells = drawnCells.filter { shown.contains($0.key) }
+        return plan
     }
+
+    /// Truecolor half-block pictures as last drawn, by placement id: a picture drawn again in
+    /// the same place sends only the cells that changed.
+    private var drawnCells: [Int: (area: CellRect, cells: [[HalfBlock.Cell]])] = [:]
 
     /// The bytes that carry out `plan`, to write once ncurses has refreshed. The cursor is
     /// saved and restored around them, so ncurses' idea of it stays true.
@@ -111,7 +120,9 @@ final class GraphicsLayer {
         if choice.mode == .halfblock {
             let pixels = PreviewPicture.checkered(PreviewPicture.pixels(placement, width: area.width, height: area.height * 2))
             let cells = HalfBlock.cells(pixels, columns: area.width, rows: area.height, colors: .trueColor)
-            return HalfBlock.text(cells, tolerance: HalfBlock.previewTolerance, origin: (area.x, area.y))
+            let previous = drawnCells[placement.id].flatMap { $0.area == area ? $0.cells : nil }
+            drawnCells[placement.id] = (area, cells)
+            return HalfBlock.text(cells, tolerance: HalfBlock.previewTolerance, origin: (area.x, area.y), previous: previous)
         }
         // The picture at the pixel size of its cells, aspect kept.
         let fit = placement.image.fittingSize(maxWidth: area.width * cell.width, maxHeight: area.height * cell.height)

@@ -112,6 +112,21 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(bytes.contains("38;2;"))
     }
 
+    /// A mask rectangle over a truecolor half-block picture: only the cells it changed are
+    /// sent again; after the screen was repainted, all of them.
+    @Test func truecolorHalfBlocksSendOnlyTheCellsThatChanged() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+        let plain = placement(x: 4, y: 2, width: 40, height: 12)
+        var masked = plain
+        masked.overlay = [PixelRect(x: 20, y: 10, width: 12, height: 8)]
+        let first = layer.bytes(for: layer.plan(screen([plain]), screenRepainted: false))
+        let nudge = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false))
+        #expect(!nudge.isEmpty && nudge.count * 4 < first.count, "\(nudge.count) bytes for a change, \(first.count) for the picture")
+        #expect(!text(nudge).contains("\u{1B}[4;5H"), "the second row, untouched, is not sent")
+        let again = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: true))
+        #expect(again.count > first.count / 2, "a repainted screen gets the whole picture")
+    }
+
     @Test func palette256HalfBlocksArePaintedAsCells() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .palette256, tmuxPassthrough: false), cell: cell)
         var model = screen([placement(x: 4, y: 2, width: 8, height: 3)])
