@@ -71,6 +71,20 @@ public struct RGBAImage: Equatable, Sendable {
         stride(from: 3, to: pixels.count, by: 4).contains { pixels[$0] != 255 }
     }
 
+    /// The smallest rectangle holding every pixel that is not fully transparent; nil when none is.
+    public var opaqueBounds: PixelRect? {
+        var minX = width, minY = height, maxX = -1, maxY = -1
+        for y in 0..<height {
+            for x in 0..<width where pixels[(y * width + x) * 4 + 3] != 0 {
+                minX = min(minX, x)
+                maxX = max(maxX, x)
+                minY = min(minY, y)
+                maxY = y
+            }
+        }
+        return maxX < 0 ? nil : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+    }
+
     /// The pixels inside `rect` (clipped to the image).
     public func cropped(to rect: PixelRect) -> RGBAImage {
         let r = rect.clipped(to: bounds)

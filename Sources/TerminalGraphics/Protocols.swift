@@ -9,14 +9,19 @@ public enum KittyGraphics {
     /// own pixel size). Re-sending the same id replaces the picture and its placement
     /// (partial images); `p=1` names the one placement. `q=2` keeps replies off stdin; `C=1`
     /// leaves the cursor where it was.
-    public static func display(png: [UInt8], id: Int, columns: Int?, rows: Int?) -> [UInt8] {
+    /// `layer` above 0 draws over pictures of lower layers; `cellOffset` moves the picture by
+    /// pixels within its first cell.
+    public static func display(png: [UInt8], id: Int, columns: Int?, rows: Int?, layer: Int = 0,
+                               cellOffset: (x: Int, y: Int) = (0, 0)) -> [UInt8] {
         let payload = Array(Base64.encode(png).utf8)
         var out: [UInt8] = []
         var offset = 0
         repeat {
             let end = min(payload.count, offset + maxChunk)
             let more = end < payload.count ? 1 : 0
-            let size = (columns.map { ",c=\($0)" } ?? "") + (rows.map { ",r=\($0)" } ?? "")
+            var size = (columns.map { ",c=\($0)" } ?? "") + (rows.map { ",r=\($0)" } ?? "")
+            if layer != 0 { size += ",z=\(layer)" }
+            if cellOffset != (0, 0) { size += ",X=\(cellOffset.x),Y=\(cellOffset.y)" }
             let keys = offset == 0 ? "a=T,f=100,i=\(id),p=1,q=2,C=1\(size),m=\(more)" : "m=\(more)"
             out += Array("\u{1B}_G\(keys);".utf8) + payload[offset..<end] + Array("\u{1B}\\".utf8)
             offset = end

@@ -84,12 +84,27 @@ final class GraphicsLayer {
     /// What this frame needs, given what the terminal shows.
     func plan(_ screen: Screen, screenRepainted: Bool) -> PlacementTracker.Plan {
         guard !paintsCells, choice.mode != .none else { return PlacementTracker.Plan() }
-        let plan = tracker.plan(screen.images, erasure: erasure, screenRepainted: screenRepainted)
+        let plan = tracker.plan(choice.mode == .kitty ? screen.images.flatMap(Self.stacked) : screen.images,
+                                erasure: erasure, screenRepainted: screenRepainted)
         // Cells written over by text are no longer what was drawn there.
         if screenRepainted || plan.repaintScreen { drawnCells.removeAll() }
         let shown = Set(screen.images.map(\.id))
         drawnCells = drawnCells.filter { shown.contains($0.key) }
         return plan
+    }
+
+    /// Ids of kitty pictures that carry only a picture's mask, above it.
+    static let decorationIDs = 1000
+
+    /// kitty stacks pictures: a picture with a mask goes as the picture alone and, above it,
+    /// the mask alone, so that painting the mask sends only the mask.
+    static func stacked(_ placement: ImagePlacement) -> [ImagePlacement] {
+        guard PreviewPicture.isDecorated(placement) else { return [placement] }
+        var picture = placement
+        (picture.overlay, picture.highlighted, picture.cursor, picture.maskImage) = ([], nil, nil, nil)
+        var mask = placement
+        mask.id += decorationIDs
+        return [picture, mask]
     }
 
     /// Truecolor half-block pictures as last drawn, by placement id: a picture drawn again in
@@ -133,6 +148,8 @@ final class GraphicsLayer {
             // Partial images follow each other in place: a position-stable dither does not crawl.
             let indexed = IndexedImage(pixels, palette: palette, dither: placement.isPartial ? .ordered : .none)
             return wrapped(SixelEncoder.encode(indexed))
+        case .kitty where placement.id >= Self.decorationIDs:
+            return kittyDecorations(placement, width: fit.width, height: fit.height)
         case .kitty:
             guard let png = try? ImageEncoder.png(pixels) else { return [] }
             return wrapped(KittyGraphics.display(png: png, id: placement.id, columns: nil, rows: nil))
@@ -144,11 +161,21 @@ final class GraphicsLayer {
         }
     }
 
+    /// The mask alone, cropped to where it is, placed from its first cell above the picture.
+    private func kittyDecorations(_ placement: ImagePlacement, width: Int, height: Int) -> [UInt8] {
+        guard let (image, box) = PreviewPicture.decorations(placement, width: width, height: height),
+              let png = try? ImageEncoder.png(image, alpha: .always) else { return [] }
+        let column = placement.area.x + box.x / cell.width, row = placement.area.y + box.y / cell.height
+        return Array("\u{1B}[\(row + 1);\(column + 1)H".utf8)
+            + wrapped(KittyGraphics.display(png: png, id: placement.id, columns: nil, rows: nil, layer: 1,
+                                            cellOffset: (box.x % cell.width, box.y % cell.height)))
+    }
+
     /// One palette per sequence. A picture with the mask over it gets a palette made from the
     /// picture and its tinted copy, plus the outline colours, so painting the mask never needs
     /// a new palette.
     private func palette(for placement: ImagePlacement, pixels: RGBAImage) -> Palette {
-        let decorated = !placement.overlay.isEmpty || placement.cursor != nil || placement.maskImage != nil
+        let decorated = PreviewPicture.isDecorated(placement)
         let key = PaletteKey(sequence: placement.sequence, decorated: decorated)
         if let known = palettes.value(for: key) { return known }
         let made: Palette

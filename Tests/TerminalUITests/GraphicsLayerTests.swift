@@ -103,6 +103,24 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(moved.hasPrefix("\u{1B}7\u{1B}_Ga=d,d=I,i=1,q=2\u{1B}\\\u{1B}[4;10H\u{1B}_Ga=T"))
     }
 
+    /// kitty stacks the mask above the picture: a nudge of the rectangle sends the mask alone,
+    /// small, and the picture is not sent again; without a mask the mask picture is deleted.
+    @Test func kittySendsTheMaskAsItsOwnPictureAbove() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .kitty, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+        var masked = placement(image: picture(640, 480))
+        masked.overlay = [PixelRect(x: 100, y: 100, width: 200, height: 120)]
+        masked.cursor = PixelRect(x: 100, y: 100, width: 200, height: 120)
+        let first = text(layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false)))
+        #expect(first.contains("i=1,p=1") && first.contains("i=1001,p=1") && first.contains("z=1"))
+        masked.overlay[0].x += 10
+        masked.cursor?.x += 10
+        let nudge = text(layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false)))
+        #expect(nudge.contains("i=1001,p=1") && !nudge.contains("i=1,p=1"), "the picture stays")
+        #expect(nudge.utf8.count < 8192 && nudge.utf8.count * 4 < first.utf8.count, "\(nudge.utf8.count) bytes")
+        let plain = text(layer.bytes(for: layer.plan(screen([placement(image: picture(640, 480))]), screenRepainted: false)))
+        #expect(plain.contains("a=d,d=I,i=1001") && !plain.contains("i=1,p=1"))
+    }
+
     @Test func truecolorHalfBlocksStartEachRowAtTheArea() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .trueColor, tmuxPassthrough: false), cell: cell)
         #expect(!layer.paintsCells)
