@@ -100,11 +100,14 @@ public enum SixelEncoder {
     }
 
     /// DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, raster
-    /// attributes (1:1 pixels, width, height), and the palette as percentages.
+    /// attributes (1:1 pixels, width, height), and the colours the image uses, as percentages
+    /// (a small piece of a picture defines a few, not the whole palette).
     static func writeHeader(_ indexed: IndexedImage, to out: SixelWriter) {
         out.text("\u{1B}P0;1;0q\"1;1;")
         out.number(indexed.width); out.text(";"); out.number(indexed.height)
-        for (k, c) in indexed.palette.colors.enumerated() {
+        var used = [Bool](repeating: false, count: indexed.palette.colors.count)
+        for (i, k) in indexed.indices.enumerated() where indexed.transparent?[i] != true { used[Int(k)] = true }
+        for (k, c) in indexed.palette.colors.enumerated() where used[k] {
             out.text("#"); out.number(k); out.text(";2;")
             out.number((Int(c.r) * 100 + 127) / 255); out.text(";")
             out.number((Int(c.g) * 100 + 127) / 255); out.text(";")

@@ -87,9 +87,9 @@ final class GraphicsLayer {
         let plan = tracker.plan(choice.mode == .kitty ? screen.images.flatMap(Self.stacked) : screen.images,
                                 erasure: erasure, screenRepainted: screenRepainted)
         // Cells written over by text are no longer what was drawn there.
-        if screenRepainted || plan.repaintScreen { drawnCells.removeAll() }
+        if screenRepainted || plan.repaintScreen { drawn.removeAll() }
         let shown = Set(screen.images.map(\.id))
-        drawnCells = drawnCells.filter { shown.contains($0.key) }
+        drawn = drawn.filter { shown.contains($0.key) }
         return plan
     }
 
@@ -107,9 +107,14 @@ final class GraphicsLayer {
         return [picture, mask]
     }
 
-    /// Truecolor half-block pictures as last drawn, by placement id: a picture drawn again in
-    /// the same place sends only the cells that changed.
-    private var drawnCells: [Int: (area: CellRect, cells: [[HalfBlock.Cell]])] = [:]
+    /// Pictures as last drawn, by placement id: one drawn again in the same place sends only
+    /// the cells that changed (truecolor half-blocks, sixel).
+    private var drawn: [Int: (area: CellRect, picture: DrawnPicture)] = [:]
+
+    enum DrawnPicture {
+        case halfBlocks([[HalfBlock.Cell]])
+        case sixel(IndexedImage)
+    }
 
     /// The bytes that carry out `plan`, to write once ncurses has refreshed. The cursor is
     /// saved and restored around them, so ncurses' idea of it stays true.
@@ -135,8 +140,9 @@ final class GraphicsLayer {
         if choice.mode == .halfblock {
             let pixels = PreviewPicture.checkered(PreviewPicture.pixels(placement, width: area.width, height: area.height * 2))
             let cells = HalfBlock.cells(pixels, columns: area.width, rows: area.height, colors: .trueColor)
-            let previous = drawnCells[placement.id].flatMap { $0.area == area ? $0.cells : nil }
-            drawnCells[placement.id] = (area, cells)
+            var previous: [[HalfBlock.Cell]]?
+            if let last = drawn[placement.id], last.area == area, case .halfBlocks(let cells) = last.picture { previous = cells }
+            drawn[placement.id] = (area, .halfBlocks(cells))
             return HalfBlock.text(cells, tolerance: HalfBlock.previewTolerance, origin: (area.x, area.y), previous: previous)
         }
         // The picture at the pixel size of its cells, aspect kept.
@@ -147,6 +153,13 @@ final class GraphicsLayer {
             let palette = palette(for: placement, pixels: pixels)
             // Partial images follow each other in place: a position-stable dither does not crawl.
             let indexed = IndexedImage(pixels, palette: palette, dither: placement.isPartial ? .ordered : .none)
+            defer { drawn[placement.id] = (area, .sixel(indexed)) }
+            if let last = drawn[placement.id], last.area == area, case .sixel(let old) = last.picture,
+               let pieces = SixelPatch.pieces(from: old, to: indexed, cellWidth: cell.width, cellHeight: cell.height) {
+                return pieces.flatMap { piece in
+                    Array("\u{1B}[\(area.y + piece.row + 1);\(area.x + piece.column + 1)H".utf8) + wrapped(SixelEncoder.encode(piece.image))
+                }
+            }
             return wrapped(SixelEncoder.encode(indexed))
         case .kitty where placement.id >= Self.decorationIDs:
             return kittyDecorations(placement, width: fit.width, height: fit.height)

@@ -270,18 +270,20 @@ import Glibc
         try session.keys("C-q")
     }
 
-    /// The latest sixel image in the pane's raw output, decoded, once it satisfies `accept`
-    /// (or the last one seen after 30 s).
+    /// The picture as the terminal shows it, once it satisfies `accept` (or as last seen after
+    /// 30 s): the last whole sixel picture, with the pieces sent after it (a change re-sends
+    /// only the cells it touched) painted over it where their cursor moves put them.
     func picture(in path: String, where accept: (RGBAImage) -> Bool) async throws -> RGBAImage {
         let deadline = Date().addingTimeInterval(30)
         var latest: RGBAImage?
         while Date() < deadline {
             let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
             // Sixel pictures are DCS strings; the kitty query the probe sends is an APC.
-            if let last = Self.unwrapPassthrough(bytes).filter({ $0.starts(with: Array("\u{1B}P".utf8)) }).last {
-                let image = try Libsixel.decode(last)
-                if accept(image) { return image }
-                latest = image
+            let sent = try Self.unwrapPassthrough(bytes).filter { $0.payload.starts(with: Array("\u{1B}P".utf8)) }
+                .map { (image: try Libsixel.decode($0.payload), at: $0.at) }
+            if let canvas = Self.composite(sent) {
+                if accept(canvas) { return canvas }
+                latest = canvas
             }
             try await Task.sleep(for: .milliseconds(300))
         }
@@ -289,13 +291,33 @@ import Glibc
         return try #require(latest)
     }
 
-    /// `ESC P tmux; payload-with-doubled-ESCs ESC \\` → payloads, complete ones only.
-    static func unwrapPassthrough(_ bytes: [UInt8]) -> [[UInt8]] {
+    /// Pictures in the order sent: the last whole one, with the pieces after it painted over.
+    /// Pieces are a cell tall (the last row may be less), which gives the cell's height; its
+    /// width is half that here (tmux reports cells of 16x32 pixels).
+    static func composite(_ sent: [(image: RGBAImage, at: (row: Int, column: Int))]) -> RGBAImage? {
+        guard let wholeIndex = sent.lastIndex(where: { $0.image.width == sent.map(\.image.width).max() }) else { return nil }
+        var canvas = sent[wholeIndex].image
+        let origin = sent[wholeIndex].at
+        let pieces = sent[(wholeIndex + 1)...]
+        let cellHeight = pieces.map(\.image.height).max() ?? 2, cellWidth = cellHeight / 2
+        for piece in pieces {
+            let (dx, dy) = ((piece.at.column - origin.column) * cellWidth, (piece.at.row - origin.row) * cellHeight)
+            for y in 0..<piece.image.height where dy + y < canvas.height {
+                for x in 0..<piece.image.width where dx + x < canvas.width { canvas[dx + x, dy + y] = piece.image[x, y] }
+            }
+        }
+        return canvas
+    }
+
+    /// `ESC P tmux; payload-with-doubled-ESCs ESC \\` → payloads, complete ones only, each with
+    /// the cell (1-based row and column) of the cursor move just before it.
+    static func unwrapPassthrough(_ bytes: [UInt8]) -> [(payload: [UInt8], at: (row: Int, column: Int))] {
         let start = Array("\u{1B}Ptmux;".utf8)
-        var payloads: [[UInt8]] = []
+        var payloads: [(payload: [UInt8], at: (row: Int, column: Int))] = []
         var i = 0
         while i + start.count <= bytes.count {
             guard Array(bytes[i..<(i + start.count)]) == start else { i += 1; continue }
+            let at = cursorMove(endingAt: i, in: bytes)
             var j = i + start.count
             var payload: [UInt8] = []
             var complete = false
@@ -313,9 +335,18 @@ import Glibc
                 }
             }
             guard complete else { break }
-            payloads.append(payload)
+            payloads.append((payload, at))
             i = j
         }
         return payloads
+    }
+
+    /// The `ESC [ row ; column H` that ends at `end`, or (0, 0).
+    static func cursorMove(endingAt end: Int, in bytes: [UInt8]) -> (row: Int, column: Int) {
+        guard end > 0, bytes[end - 1] == UInt8(ascii: "H") else { return (0, 0) }
+        var i = end - 2
+        while i > 0 && bytes[i] != 0x1B { i -= 1 }
+        let text = String(decoding: bytes[(i + 2)..<(end - 1)], as: UTF8.self).split(separator: ";").compactMap { Int($0) }
+        return text.count == 2 ? (text[0], text[1]) : (0, 0)
     }
 }
