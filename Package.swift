@@ -69,14 +69,20 @@ let package = Package(
             dependencies: ["CNcursesw", "EditorCore", "TerminalGraphics", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "ResultFiles",
                            "Raster", "FileAccess", "SessionModel", "SessionStore"]
         ),
+        // The edit service, transport-free: requests and answers as values, bodies as chunks.
         .target(
             name: "LocalServer",
+            dependencies: ["ImageEditModel", "LocalEngine", "ImageCodecs", "Raster", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
+        // The service over HTTP/1.1 on Hummingbird, with the limits that need NIO's channel.
+        .target(
+            name: "LocalServerHTTP",
             dependencies: [
-                "ImageEditModel", "LocalEngine", "ImageCodecs", "Raster",
+                "LocalServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
@@ -94,16 +100,16 @@ let package = Package(
         .executableTarget(
             name: "retouch",
             dependencies: [
-                "Raster", "FileAccess", "ImageCodecs", "ImageEditModel", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalEngine",
-                "TerminalGraphics", "EditorCore", "TerminalUI", "SessionModel", "SessionStore", "TerminalText",
+                "Raster", "FileAccess", "ImageCodecs", "ImageEditModel", "ImageEditAPI", "ResultFiles", "LocalServer", "LocalServerHTTP",
+                "LocalEngine", "TerminalGraphics", "EditorCore", "TerminalUI", "SessionModel", "SessionStore", "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
 
         .executableTarget(
             name: "RetouchBench",
-            dependencies: ["ImageEditModel", "ImageEditAPI", "ScriptedServer", "LocalServer", "LocalEngine", "ImageCodecs", "Raster", "TerminalGraphics"]
+            dependencies: ["ImageEditModel", "ImageEditAPI", "ScriptedServer", "LocalServer", "LocalServerHTTP", "LocalEngine", "ImageCodecs", "Raster",
+                           "TerminalGraphics"]
         ),
 
         // Shared by the tests: libsixel's decoder, the seeded random generator.
@@ -125,8 +131,8 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
         .testTarget(
             name: "LocalServerTests",
-            dependencies: ["LocalServer", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
-                           .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["LocalServer", "LocalServerHTTP", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
+                           .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .testTarget(
             name: "EditorCoreTests",
@@ -160,7 +166,7 @@ if Context.environment["RETOUCH_FUZZ"] == "1" {
         ("FuzzJPEG", ["ImageCodecs", "Raster"]),
         ("FuzzWebP", ["ImageCodecs", "Raster"]),
         ("FuzzSSE", ["ImageEditAPI"]),
-        ("FuzzForm", ["LocalServer", "ImageCodecs", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzForm", ["LocalServer", "ImageCodecs"]),
         ("FuzzTerminalReplies", ["TerminalGraphics"]),
         ("FuzzConfig", ["ImageEditAPI"]),
     ]

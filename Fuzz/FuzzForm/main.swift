@@ -8,7 +8,6 @@ import Glibc
 #endif
 import ImageCodecs
 @testable import LocalServer
-import NIOCore
 
 func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: start, count: count))
@@ -24,7 +23,7 @@ func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         while offset < body.endIndex {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let end = min(body.endIndex, offset + Int(state >> 58))
-            try reader.feed(ByteBuffer(bytes: body[offset..<end]))
+            try reader.feed(Array(body[offset..<end]))
             offset = end
         }
         let edit = try EditInput(parts: try reader.finish())

@@ -125,7 +125,7 @@ struct EditInput {
 
     /// Decodes what the engine works on, reduced to the largest output the engine can make, with
     /// the memory it needs taken from the server's budget first.
-    func job(lease: EditHandler.EditLease, decoder: ImageDecoder = ImageDecoder()) throws -> LocalEngine.Job {
+    func job(lease: EditLease, decoder: ImageDecoder = ImageDecoder()) throws -> LocalEngine.Job {
         let size = try requestedSize()
         let image = try decode(images[0], what: "image 1", param: "image", lease: lease, decoder: decoder)
         var maskImage: RGBAImage?
@@ -147,7 +147,7 @@ struct EditInput {
 
     /// Decodes a part, reserving its pixels first, and reduces it to the engine's working size
     /// (a JPEG already in its DCT, the rest after decoding).
-    private func decode(_ part: FormPart, what: String, param: String, lease: EditHandler.EditLease,
+    private func decode(_ part: FormPart, what: String, param: String, lease: EditLease,
                         decoder: ImageDecoder) throws -> RGBAImage {
         var working: (width: Int, height: Int)?
         if case .success(let header) = ImageHeader.read(Array(part.data.prefix(512 * 1024))) {
@@ -241,7 +241,7 @@ struct EditInput {
 
     static func tiles(_ width: Int, _ height: Int) -> Int { (width + 63) / 64 * ((height + 63) / 64) }
 
-    func streamEvent(_ event: EditHandler.EngineEvent, job: LocalEngine.Job, created: Int, usage: Usage) throws -> Wire.StreamEvent {
+    func streamEvent(_ event: EditAnswer.EngineEvent, job: LocalEngine.Job, created: Int, usage: Usage) throws -> Wire.StreamEvent {
         switch event {
         case .partial(let index, let image):
             return Wire.StreamEvent(type: "image_edit.partial_image", b64_json: try encoded(image, fast: true).base64EncodedString(),

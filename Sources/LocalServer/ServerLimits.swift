@@ -1,16 +1,15 @@
-import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTPTypes
+import Foundation
+import HTTPTypes
 
 /// What one server gives to the clients it cannot trust: time, connections, concurrent edits and
 /// memory. Every figure is documented in the README.
 public struct ServerLimits: Sendable {
     /// A request's head (request line and headers) must arrive within this.
-    public var headerTimeout: TimeAmount = .seconds(10)
+    public var headerTimeout: Duration = .seconds(10)
     /// A request's body must arrive within this once its head has.
-    public var bodyTimeout: TimeAmount = .seconds(300)
+    public var bodyTimeout: Duration = .seconds(300)
     /// A connection with no request in flight is closed after this.
-    public var idleTimeout: TimeAmount = .seconds(60)
+    public var idleTimeout: Duration = .seconds(60)
     public var maxConnections = 512
     /// Edits running at once; more get 429 with Retry-After.
     public var maxConcurrentEdits = 4
@@ -24,33 +23,47 @@ public struct ServerLimits: Sendable {
     public init() {}
 }
 
+/// A value that requests running at once share, behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
 /// Counts the edits in flight.
 final class EditSlots: Sendable {
-    private let inUse = NIOLockedValueBox(0)
+    private let inUse = Locked(0)
     let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
     func take() -> Bool {
-        inUse.withLockedValue { count in
+        inUse.withLock { count in
             guard count < capacity else { return false }
             count += 1
             return true
         }
     }
 
-    func give() { inUse.withLockedValue { $0 -= 1 } }
+    func give() { inUse.withLock { $0 -= 1 } }
 }
 
 /// Bytes that requests in flight hold: bodies as they arrive, decoded images before they are made.
 final class MemoryBudget: Sendable {
-    private let used = NIOLockedValueBox(0)
+    private let used = Locked(0)
     let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
     func reserve(_ bytes: Int) -> Bool {
-        used.withLockedValue { used in
+        used.withLock { used in
             let (total, overflow) = used.addingReportingOverflow(bytes)
             guard !overflow, total <= capacity else { return false }
             used = total
@@ -58,27 +71,26 @@ final class MemoryBudget: Sendable {
         }
     }
 
-    func release(_ bytes: Int) { used.withLockedValue { $0 -= bytes } }
+    func release(_ bytes: Int) { used.withLock { $0 -= bytes } }
 
-    var inUse: Int { used.withLockedValue { $0 } }
+    var inUse: Int { used.withLock { $0 } }
 }
 
 /// What one request holds of the budget; given back when the request ends.
-final class Reservation: @unchecked Sendable {
+final class Reservation: Sendable {
     private let budget: MemoryBudget
-    private let lock = NIOLock()
-    private var held = 0
+    private let held = Locked(0)
 
     init(budget: MemoryBudget) { self.budget = budget }
 
     func add(_ bytes: Int) -> Bool {
         guard budget.reserve(bytes) else { return false }
-        lock.withLock { held += bytes }
+        held.withLock { $0 += bytes }
         return true
     }
 
     func releaseAll() {
-        let bytes = lock.withLock { () -> Int in
+        let bytes = held.withLock { held in
             defer { held = 0 }
             return held
         }
@@ -86,51 +98,35 @@ final class Reservation: @unchecked Sendable {
     }
 }
 
-/// Closes a connection whose request does not arrive in time: the first head within the header
-/// timeout, a body within the body timeout, the next request within the idle timeout. An idle
-/// timer alone cannot do it: a client that trickles a byte every few seconds is never idle.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+/// An edit's slot and its share of the memory budget, given back when the last reference
+/// to it goes: when the answer has been sent, or the connection dropped.
+final class EditLease: Sendable {
+    private let slots: EditSlots
+    private let reservation: Reservation
 
-    private let limits: ServerLimits
-    private var deadline: Scheduled<Void>?
-
-    init(limits: ServerLimits) {
-        self.limits = limits
+    init?(slots: EditSlots, budget: MemoryBudget) {
+        guard slots.take() else { return nil }
+        self.slots = slots
+        reservation = Reservation(budget: budget)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        arm(limits.headerTimeout, context: context)
+    deinit {
+        reservation.releaseAll()
+        slots.give()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
+    /// A lease of its own, for reading a request outside a server (tests and fuzzing).
+    static func standalone() -> EditLease {
+        EditLease(slots: EditSlots(capacity: 1), budget: MemoryBudget(capacity: .max))!
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head: arm(limits.bodyTimeout, context: context)
-        case .end:
-            deadline?.cancel()
-            deadline = nil
-        case .body: break
+    /// Takes `bytes` from the budget, or refuses the request with 503 and Retry-After.
+    func reserve(_ bytes: Int, for what: String) throws {
+        guard reservation.add(bytes) else {
+            throw HTTPFailure(status: .serviceUnavailable,
+                              message: "The local engine has no memory left for \(what) now; try again shortly.",
+                              type: "server_error", code: "memory_budget_exceeded", headers: [(.retryAfter, "2")])
         }
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // The answer is complete: the connection may wait for the next request, not forever.
-        if case .end = unwrapOutboundIn(data) { arm(limits.idleTimeout, context: context) }
-        context.write(data, promise: promise)
-    }
-
-    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
-        deadline?.cancel()
-        let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
     }
 }
 

@@ -5,6 +5,7 @@ import ImageEditAPI
 import ImageEditModel
 import LocalEngine
 import LocalServer
+import LocalServerHTTP
 import Raster
 import ScriptedServer
 import TerminalGraphics
@@ -142,7 +143,7 @@ func engineAndRoundTrip() async throws {
         print(String(format: "  hole %dx%d: %.0f ms (%d levels)", rect.width, rect.height,
                      seconds(ContinuousClock.now - start) * 1000, levels + 1))
     }
-    let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
+    let server = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
     let folder = try benchFolder("rt-")
     defer { try? FileManager.default.removeItem(at: folder) }
     let sample = try maskedSample(PixelRect(x: 640, y: 240, width: 160, height: 140))

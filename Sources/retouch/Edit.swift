@@ -3,6 +3,7 @@ import Foundation
 import ImageEditAPI
 import ImageEditModel
 import LocalServer
+import LocalServerHTTP
 import Raster
 import ResultFiles
 import TerminalText
@@ -145,7 +146,7 @@ struct Edit: AsyncParsableCommand {
         var localServer: RunningLocalServer?
         if local {
             do {
-                localServer = try await LocalServer.start(.privateToThisProcess())
+                localServer = try await LocalServerHTTP.start(.privateToThisProcess())
             } catch {
                 fail("cannot start the local engine: \(error)", code: 1)
             }

@@ -6,6 +6,7 @@ import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
 import LocalServer
+import LocalServerHTTP
 import Raster
 import ResultFiles
 import SessionStore
@@ -95,7 +96,7 @@ struct EditorCommand: AsyncParsableCommand {
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
         var localServer: RunningLocalServer?
         if configuration.isOpenAI && configuration.apiKey == nil {
-            localServer = try await LocalServer.start(.privateToThisProcess())
+            localServer = try await LocalServerHTTP.start(.privateToThisProcess())
             configuration.baseURL = localServer!.baseURL
             configuration.apiKey = localServer!.apiKey
             backend = .local

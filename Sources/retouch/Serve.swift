@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import LocalEngine
 import LocalServer
+import LocalServerHTTP
 import TerminalText
 
 struct Serve: AsyncParsableCommand {
@@ -54,12 +54,11 @@ struct Serve: AsyncParsableCommand {
         let configuration = LocalServerConfiguration(
             host: host, port: port, apiKey: key, latencyMilliseconds: latency, fault: fault.flatMap(Fault.init),
             log: { line in printLine(TerminalText.safe(line)) })
-        let app = LocalServer.application(configuration) { boundPort in
-            printLine("retouch serve: listening on http://\(host):\(boundPort)/v1 (\(LocalEngine.summary))"
-                      + (key == nil ? "" : "; a key is required"))
-        }
         do {
-            try await app.runService()
+            try await LocalServerHTTP.run(configuration) { boundPort in
+                printLine("retouch serve: listening on http://\(host):\(boundPort)/v1 (\(LocalEngine.summary))"
+                          + (key == nil ? "" : "; a key is required"))
+            }
         } catch {
             printError("cannot serve on \(host):\(port): \(error)")
             throw ExitCode(1)

@@ -1,7 +1,6 @@
 import ImageCodecs
 import ImageEditModel
 import LocalEngine
-import NIOCore
 import Raster
 import Testing
 @testable import LocalServer
@@ -26,7 +25,7 @@ import Testing
         var reader = FormReader(boundary: boundary, maxBodyBytes: limit)
         var offset = 0
         while offset < body.count {
-            try reader.feed(ByteBuffer(bytes: body[offset..<min(body.count, offset + chunk)]))
+            try reader.feed(Array(body[offset..<min(body.count, offset + chunk)]))
             offset += chunk
         }
         return try reader.finish()

@@ -3,13 +3,10 @@ import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
 import LocalEngine
+import LocalServerHTTP
 import Raster
 import Testing
 @testable import LocalServer
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-serve-\(UUID().uuidString)")
@@ -31,7 +28,7 @@ func decode(_ bytes: [UInt8]) throws -> DecodedImage { try ImageDecoder().decode
 func withServer<T>(_ configuration: LocalServerConfiguration = LocalServerConfiguration(port: 0),
                    key: String? = nil, retries: Int = 0, timeout: Double = 60,
                    _ body: (RunningLocalServer, ImageEditClient) async throws -> T) async throws -> T {
-    let server = try await LocalServer.start(configuration)
+    let server = try await LocalServerHTTP.start(configuration)
     let client = ImageEditClient(configuration: ClientConfiguration(baseURL: server.baseURL, apiKey: key, timeout: timeout,
                                                                    maxRetries: retries))
     do {
@@ -238,39 +235,6 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
         }
         guard case .network(let network) = stalled else { Issue.record("\(String(describing: stalled))"); return }
         #expect(network.kind == .timeout)
-    }
-
-    @Test func unknownFieldsAreRefusedAndAnswersSayWhatThePromptMeant() async throws {
-        let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
-        var request = URLRequest(url: URL(string: server.baseURL + "/images/edits")!)
-        request.httpMethod = "POST"
-        request.setValue("multipart/form-data; boundary=xyz", forHTTPHeaderField: "Content-Type")
-        let png = try ImageEncoder.png(photo)
-        var body = Data("--xyz\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhello\r\n".utf8)
-        body += Data("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
-        body += Data(png) + Data("\r\n--xyz\r\nContent-Disposition: form-data; name=\"colour\"\r\n\r\nred\r\n--xyz--\r\n".utf8)
-        request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
-        await server.stop()
-        let http = try #require(response as? HTTPURLResponse)
-        #expect(http.statusCode == 400)
-        #expect(http.value(forHTTPHeaderField: "x-request-id")?.hasPrefix("req_") == true)
-        let error = try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: data).error
-        #expect(error?.message == "Unrecognized request argument supplied: colour")
-        #expect(error?.param == "colour")
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("\"code\":") && text.contains("\"type\":\"invalid_request_error\""))
-
-        let ok = try await LocalServer.start(LocalServerConfiguration(port: 0))
-        var good = URLRequest(url: URL(string: ok.baseURL + "/images/edits")!)
-        good.httpMethod = "POST"
-        good.setValue("multipart/form-data; boundary=xyz", forHTTPHeaderField: "Content-Type")
-        good.httpBody = Data("--xyz\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nhello\r\n".utf8)
-            + Data("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
-            + Data(png) + Data("\r\n--xyz--\r\n".utf8)
-        let (_, okResponse) = try await URLSession.shared.data(for: good)
-        await ok.stop()
-        #expect((okResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: LocalServer.engineHeader) == "local; understood: none; default: sepia; ignored: hello")
     }
 }
 

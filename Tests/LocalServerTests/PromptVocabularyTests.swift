@@ -1,5 +1,6 @@
 import Foundation
 import ImageCodecs
+import LocalServerHTTP
 import Raster
 import Testing
 @testable import LocalServer
@@ -38,7 +39,7 @@ func postEdit(_ server: RunningLocalServer, prompt: String, image: [UInt8], mask
         let mask = [UInt8](try Data(contentsOf: sampleAssets.appendingPathComponent("lakeside-mask.png")))
         let original = try ImageDecoder().decode(image).image
         let editable = try ImageDecoder().decode(mask).image
-        let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
+        let server = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
         var results: [RGBAImage] = []
         var headers: [String?] = []
         for prompt in ["remove the sun", "make it black and white", "warmer"] {
@@ -61,7 +62,7 @@ func postEdit(_ server: RunningLocalServer, prompt: String, image: [UInt8], mask
 
     @Test func theHeaderSaysWhatWasUnderstoodAndIgnored() async throws {
         let png = try ImageEncoder.png(photo)
-        let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
+        let server = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
         let (_, header) = try await postEdit(server, prompt: "Remove the boat, warmer please", image: png,
                                              mask: try ImageEncoder.png(maskImage, alpha: .always))
         let (unmasked, none) = try await postEdit(server, prompt: "un café 日本 hello\r\nX-Injected: 1", image: png, mask: nil)

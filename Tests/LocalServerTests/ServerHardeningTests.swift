@@ -3,7 +3,7 @@ import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
 import LocalEngine
-import NIOCore
+import LocalServerHTTP
 import Raster
 import Testing
 @testable import LocalServer
@@ -40,15 +40,6 @@ import FoundationNetworking
         #expect(api.status == 400 && api.param == field, "\(api)")
     }
 
-    @Test func anOversizedTextFieldIsRefusedByName() async throws {
-        let server = try await LocalServer.start(LocalServerConfiguration(port: 0))
-        let (data, response) = try await URLSession.shared.data(for: try multipartRequest(server, fields: ["user": String(repeating: "u", count: 300 << 10)]))
-        await server.stop()
-        #expect((response as? HTTPURLResponse)?.statusCode == 400)
-        let error = try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: data).error
-        #expect(error?.param == "user" && error?.code == "string_above_max_length", "\(String(describing: error))")
-    }
-
     @Test func theLargestOutputIsStillMade() async throws {
         let result = try await withServer { _, client in
             try await client.edit(try plainRequest(model: "my-model", size: "1920x1080"), preflight: false)
@@ -76,51 +67,23 @@ import FoundationNetworking
         }
     }
 
-    @Test func editsBeyondTheConcurrencyLimitGet429WithRetryAfter() async throws {
-        var configuration = LocalServerConfiguration(port: 0)
-        configuration.limits.maxConcurrentEdits = 1
-        let server = try await LocalServer.start(configuration)
-        // The first edit stalls and holds the only slot.
-        let stalled = Task { try await URLSession.shared.data(for: try multipartRequest(server, fault: "stall")) }
-        try await Task.sleep(for: .milliseconds(500))
-        let (data, response) = try await URLSession.shared.data(for: try multipartRequest(server))
-        let http = try #require(response as? HTTPURLResponse)
-        #expect(http.statusCode == 429)
-        #expect(http.value(forHTTPHeaderField: "Retry-After") == "2")
-        #expect(try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: data).error?.code == "too_many_concurrent_edits")
-        stalled.cancel()
-        await server.stop()
-    }
-
-    @Test func aBodyOverTheMemoryBudgetGets503() async throws {
-        var configuration = LocalServerConfiguration(port: 0)
-        configuration.limits.memoryBudgetBytes = 8 << 10
-        let server = try await LocalServer.start(configuration)
-        let (data, response) = try await URLSession.shared.data(for: try multipartRequest(server))
-        await server.stop()
-        let http = try #require(response as? HTTPURLResponse)
-        #expect(http.statusCode == 503)
-        #expect(http.value(forHTTPHeaderField: "Retry-After") == "2")
-        #expect(try JSONDecoder().decode(Wire.ErrorEnvelope.self, from: data).error?.code == "memory_budget_exceeded")
-    }
-
     @Test func theBudgetIsGivenBackWhenRequestsEnd() async throws {
         let handlerBudget = MemoryBudget(capacity: 1000)
         let slots = EditSlots(capacity: 1)
         do {
-            let lease = try #require(EditHandler.EditLease(slots: slots, budget: handlerBudget))
+            let lease = try #require(EditLease(slots: slots, budget: handlerBudget))
             try lease.reserve(600, for: "a test")
             #expect(throws: HTTPFailure.self) { try lease.reserve(600, for: "a test") }
-            #expect(EditHandler.EditLease(slots: slots, budget: handlerBudget) == nil, "the only slot is taken")
+            #expect(EditLease(slots: slots, budget: handlerBudget) == nil, "the only slot is taken")
         }
         #expect(handlerBudget.inUse == 0)
-        #expect(EditHandler.EditLease(slots: slots, budget: handlerBudget) != nil)
+        #expect(EditLease(slots: slots, budget: handlerBudget) != nil)
     }
 
     @Test func aTrickledHeadIsCutOffAtTheHeaderTimeout() async throws {
         var configuration = LocalServerConfiguration(port: 0)
         configuration.limits.headerTimeout = .milliseconds(600)
-        let server = try await LocalServer.start(configuration)
+        let server = try await LocalServerHTTP.start(configuration)
         let closedAfter = try await Task.detached {
             try trickle("POST /v1/images/edits HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 400),
                         port: server.port, every: .milliseconds(50))
@@ -130,25 +93,6 @@ import FoundationNetworking
         await server.stop()
         #expect(closedAfter < .seconds(8), "closed after \(closedAfter)")
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
-    }
-
-    @Test func resultsNeedTheKeyOrTheirToken() async throws {
-        let configuration = LocalServerConfiguration(port: 0, apiKey: "sk-local")
-        let server = try await LocalServer.start(configuration)
-        var request = try multipartRequest(server, fields: ["model": "dall-e-2", "response_format": "url", "size": "256x256"],
-                                           square: true)
-        request.setValue("Bearer sk-local", forHTTPHeaderField: "Authorization")
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let url = try #require(try JSONDecoder().decode(Wire.ImagesResponse.self, from: data).data?.first?.url)
-        #expect(url.contains("?token="))
-        let signed = try await URLSession.shared.data(from: URL(string: url)!)
-        let bare = try await URLSession.shared.data(from: URL(string: String(url.prefix { $0 != "?" }))!)
-        // Another last digit: replacing it with "0" left one token in sixteen unchanged.
-        let forged = try await URLSession.shared.data(from: URL(string: String(url.dropLast()) + (url.last == "0" ? "1" : "0"))!)
-        await server.stop()
-        #expect((signed.1 as? HTTPURLResponse)?.statusCode == 200)
-        #expect((bare.1 as? HTTPURLResponse)?.statusCode == 401)
-        #expect((forged.1 as? HTTPURLResponse)?.statusCode == 401)
     }
 
     @Test func hostedResultsAreBoundedByCountAndBytes() {
@@ -185,20 +129,11 @@ import FoundationNetworking
 }
 
 /// A multipart edit request built by hand, as any HTTP client could send it.
-func multipartRequest(_ server: RunningLocalServer, fault: String? = nil, fields: [String: String] = [:],
-                      square: Bool = false) throws -> URLRequest {
+func multipartRequest(_ server: RunningLocalServer) throws -> URLRequest {
     var request = URLRequest(url: URL(string: server.baseURL + "/images/edits")!)
     request.httpMethod = "POST"
-    request.setValue("multipart/form-data; boundary=xyz", forHTTPHeaderField: "Content-Type")
-    if let fault { request.setValue(fault, forHTTPHeaderField: "X-Retouch-Fault") }
-    let image = square ? RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 9, 255 - UInt8(x)) } : photo
-    var body = Data()
-    for (name, value) in fields.merging(["prompt": "hello"], uniquingKeysWith: { a, _ in a }) {
-        body += Data("--xyz\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-    }
-    body += Data("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)
-    body += Data(try ImageEncoder.png(image, alpha: square ? .always : .whenNeeded)) + Data("\r\n--xyz--\r\n".utf8)
-    request.httpBody = body
+    request.setValue(MultipartForm.contentType, forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(try MultipartForm.edit())
     return request
 }
 

@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import ImageEditModel
+import LocalEngine
+import Raster
+
+/// The answer to an edit the engine runs: an event stream, or JSON once every image is made.
+struct EditAnswer: Sendable {
+    var edit: EditInput
+    var job: LocalEngine.Job
+    var created: Int
+    var usage: Usage
+
+    /// Server-sent events, one per partial or finished image, made as the client reads them.
+    func stream(headers: HTTPFields, lease: EditLease, fault: Fault?) -> ServiceResponse {
+        var headers = headers
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        // The engine starts now, not when the first event is asked for.
+        let events = EventStream(answer: self, events: Self.engineEvents(job), lease: lease, fault: fault)
+        return ServiceResponse(status: .ok, headerFields: headers, body: .stream(ByteChunks(events)))
+    }
+
+    /// The images as base64, or as URLs on `resultsHost` for `response_format=url`.
+    func json(headers: HTTPFields, resultsHost: String, results: HostedResults) async throws -> ServiceResponse {
+        var images: [(Int, RGBAImage)] = []
+        for await event in Self.engineEvents(job) {
+            if case .image(let index, let image) = event { images.append((index, image)) }
+        }
+        let data = try images.map { _, image -> Wire.Image in
+            let bytes = try edit.encoded(image)
+            if edit.request.responseFormat == "url" {
+                return Wire.Image(url: "http://\(resultsHost)\(results.add([UInt8](bytes), format: edit.outputFormat.rawValue))")
+            }
+            return Wire.Image(b64_json: bytes.base64EncodedString())
+        }
+        let answer = Wire.ImagesResponse(created: created, settings: edit.settings(job), usage: usage, data: data)
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return ServiceResponse(status: .ok, headerFields: headers, body: .bytes(Array(try Self.json(answer).utf8)))
+    }
+
+    enum EngineEvent: Sendable {
+        case partial(Int, RGBAImage)
+        case image(Int, RGBAImage)
+    }
+
+    /// Runs the engine off the request's task and hands over images as they are made.
+    static func engineEvents(_ job: LocalEngine.Job) -> AsyncStream<EngineEvent> {
+        AsyncStream { continuation in
+            let task = Task.detached(priority: .userInitiated) {
+                // The job's output was checked when it was made; a refusal here only ends the stream.
+                try? LocalEngine().run(job, onPartial: { continuation.yield(.partial($0, $1)) },
+                                       onImage: { continuation.yield(.image($0, $1)) })
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// Cuts the connection on purpose (`Fault.dropAfterEvents`).
+struct DroppedConnection: Error {}
+
+/// The engine's events as SSE chunks, with the stream faults played. It holds the edit's lease,
+/// so the slot and the memory are given back once the stream has been sent or dropped.
+struct EventStream: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+
+    let answer: EditAnswer
+    let events: AsyncStream<EditAnswer.EngineEvent>
+    let lease: EditLease
+    let fault: Fault?
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let stream: EventStream
+        var events: AsyncStream<EditAnswer.EngineEvent>.Iterator
+        var sent = 0
+        var ended = false
+
+        mutating func next() async throws -> [UInt8]? {
+            guard !ended else { return nil }
+            if sent > 0, case .dropAfterEvents(let limit) = stream.fault, sent >= limit {
+                // The events sent so far have left by now.
+                try await Task.sleep(for: .milliseconds(100))
+                throw DroppedConnection()
+            }
+            if sent > 0, stream.fault == .errorEvent {
+                ended = true
+                let error = Wire.StreamEvent(type: "error", error: Wire.ErrorBody(
+                    message: "The engine failed while editing (fault injected).", type: "server_error", param: nil, code: nil))
+                return try Self.chunk(error)
+            }
+            guard let event = await events.next() else { return nil }
+            let answer = stream.answer
+            sent += 1
+            return try Self.chunk(try answer.edit.streamEvent(event, job: answer.job, created: answer.created, usage: answer.usage))
+        }
+
+        static func chunk(_ event: Wire.StreamEvent) throws -> [UInt8] {
+            Array("event: \(event.type ?? "message")\ndata: \(try EditAnswer.json(event))\n\n".utf8)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(stream: self, events: events.makeAsyncIterator())
+    }
+}
