@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Pixel loops (decoding, resizing, the engine, sixel encoding) are optimized in debug builds
+// too: unoptimized, they make every test that edits or draws a picture several times slower.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Retouch",
     platforms: [.macOS(.v13)],
@@ -31,11 +35,11 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("deflate")]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
-        .target(name: "Raster"),
+        .target(name: "Raster", swiftSettings: optimizedInDebug),
         .target(name: "FileAccess"),
         // The one sanitiser for outside text on its way to a terminal.
         .target(name: "TerminalText"),
-        .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"]),
+        .target(name: "ImageCodecs", dependencies: ["Raster", "FileAccess", "CPNG", "CJPEG", "CWebP"], swiftSettings: optimizedInDebug),
         // The API's request, rules, pre-flight and wire shapes: pure, no I/O.
         .target(name: "ImageEditModel", dependencies: ["Raster"]),
         // Drafts and past runs, shared by the editor and the session store.
@@ -55,8 +59,8 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "LocalEngine", dependencies: ["Raster"]),
-        .target(name: "TerminalGraphics", dependencies: ["Raster"]),
+        .target(name: "LocalEngine", dependencies: ["Raster"], swiftSettings: optimizedInDebug),
+        .target(name: "TerminalGraphics", dependencies: ["Raster"], swiftSettings: optimizedInDebug),
         .target(name: "EditorCore", dependencies: ["ImageEditModel", "SessionModel", "Raster", "TerminalText"]),
         // Sessions, drafts and runs in SQLite (apt: libsqlite3-dev, through GRDB).
         .target(
