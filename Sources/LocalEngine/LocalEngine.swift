@@ -106,8 +106,8 @@ public struct LocalEngine: Sendable {
         return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
     }
 
-    /// Runs `job`, reporting partial images (variation 0 only, coarse to fine) and each finished
-    /// variation as soon as it exists.
+    /// Runs `job`, reporting partial images (variation 0 only, coarse to fine) as the work makes
+    /// them, and each finished variation as soon as it exists.
     /// Refuses, before any work, a job whose output is over the limits.
     public func run(_ job: Job, onPartial: (_ index: Int, RGBAImage) -> Void,
                     onImage: (_ index: Int, RGBAImage) -> Void) throws(OutputProblem) {
@@ -117,24 +117,20 @@ public struct LocalEngine: Sendable {
         let area = job.mask.map(EditArea.init(mask:)) ?? EditArea(width: job.image.width, height: job.image.height)
         var first: RGBAImage?
         for variation in 0..<max(1, job.variations) {
-            var stages: [RGBAImage] = []
+            var partials = PartialImages(wanted: variation == 0 ? job.partialImages : 0)
+            func report(_ stage: RGBAImage, _ index: Int) { onPartial(index, finish(stage, job)) }
             let inpainter = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
             let final: RGBAImage
             if plan.usesDefault {
-                final = defaultEdit(job, area: area, inpainter: inpainter) { stages.append($0) }
+                final = defaultEdit(job, area: area, inpainter: inpainter) { partials.stage($0, report: report) }
             } else if let first, plan.isDeterministic {
                 final = first
             } else {
-                final = plan.apply(to: job.image, area: area, inpainter: inpainter) { stages.append($0) }
+                final = plan.apply(to: job.image, area: area, inpainter: inpainter) { partials.stage($0, report: report) }
             }
             first = first ?? final
-            if variation == 0 && job.partialImages > 0 {
-                // An edit made in one step shows its progress as the change fading in.
-                if stages.isEmpty { stages = [64, 128, 191].map { EditArea.mix(job.image, final, weight: $0) } }
-                for (index, stage) in Self.pick(job.partialImages, from: stages).enumerated() {
-                    onPartial(index, finish(stage, job))
-                }
-            }
+            // An edit made in one step shows its progress as the change fading in.
+            partials.finish(fadingIn: { [64, 128, 191].map { EditArea.mix(job.image, final, weight: $0) } }, report: report)
             onImage(variation, finish(final, job))
         }
     }
@@ -153,6 +149,41 @@ public struct LocalEngine: Sendable {
         guard count > 0, !stages.isEmpty else { return [] }
         if count >= stages.count { return stages }
         return (1...count).map { stages[($0 * stages.count) / count - 1] }
+    }
+
+    /// Partial images sent while the work goes on: the first stages (the coarsest) as soon as
+    /// they are made, the last one kept back and sent once the work is done, as it is then
+    /// known to be the finest. A client sees progress early, not every partial at the end.
+    struct PartialImages {
+        let wanted: Int
+        private(set) var sent = 0
+        private var held: RGBAImage?
+
+        init(wanted: Int) { self.wanted = max(0, wanted) }
+
+        mutating func stage(_ image: RGBAImage, report: (RGBAImage, Int) -> Void) {
+            guard wanted > 0 else { return }
+            if sent < wanted - 1 {
+                report(image, sent)
+                sent += 1
+            } else {
+                held = image
+            }
+        }
+
+        /// The finest stage kept back; or, when the work made no stages, `fadingIn()`.
+        mutating func finish(fadingIn: () -> [RGBAImage], report: (RGBAImage, Int) -> Void) {
+            guard wanted > 0 else { return }
+            if let held {
+                report(held, sent)
+                sent += 1
+            } else if sent == 0 {
+                for image in LocalEngine.pick(wanted, from: fadingIn()) {
+                    report(image, sent)
+                    sent += 1
+                }
+            }
+        }
     }
 
     private func finish(_ image: RGBAImage, _ job: Job) -> RGBAImage {
