@@ -96,7 +96,8 @@ let trafficSteps: [TrafficStep] = [
     TrafficStep(name: "back to the prompt", keys: "\t", measured: false),
     TrafficStep(name: "typed character", keys: "x"),
     TrafficStep(name: "run, 2 partial images", keys: "\u{13}", until: "Done:"),
-    TrafficStep(name: "second run", keys: "\u{13}", until: "Done:", measured: false),
+    // Another prompt, so that the second result differs from the first.
+    TrafficStep(name: "second run", keys: " warmer\u{13}", until: "Done:", measured: false),
     TrafficStep(name: "to the preview", keys: "\t", measured: false),
     TrafficStep(name: "another result", keys: "["),
 ]

@@ -36,7 +36,9 @@ struct EditorLoop {
         while running {
             terminal.present(Editor.view(state, size: terminal.size), repaint: repaint)
             repaint = false
-            let timeout = wakeAt.map { Int32(max(0, min(Double(Int32.max), ($0 - clock()) * 1000).rounded(.up))) } ?? -1
+            var timeout = wakeAt.map { Int32(max(0, min(Double(Int32.max), ($0 - clock()) * 1000).rounded(.up))) } ?? -1
+            // Held-back pictures are tried again as the link drains.
+            if terminal.picturesWaiting { timeout = timeout < 0 ? 50 : min(timeout, 50) }
             // The terminal is gone: leave as on SIGHUP, which a parent that blocks signals
             // may keep from arriving.
             if terminal.wait(wake: inbox.wakeDescriptor, timeout: timeout) { inbox.terminate() }

@@ -21,6 +21,12 @@ protocol TerminalDevice: AnyObject {
     func present(_ screen: Screen, repaint: Bool)
     /// Asks the terminal one cell's size in pixels, for pictures.
     func measureCells()
+    /// Pictures were held back (the link still carries earlier output): `present` again soon.
+    var picturesWaiting: Bool { get }
+}
+
+extension TerminalDevice {
+    var picturesWaiting: Bool { false }
 }
 
 enum TerminalInput: Equatable {
@@ -55,10 +61,24 @@ final class CursesTerminal: TerminalDevice {
 
     func followWindowSize() -> Size? { curses.followWindowSize() }
 
+    /// Pictures wait while more than this is still on its way to the terminal, so a slow link
+    /// never queues a picture that a newer one replaces: the latest is drawn once there is room.
+    static let backlogLimit = 16 * 1024
+    private(set) var picturesWaiting = false
+
     func present(_ screen: Screen, repaint: Bool) {
         var screen = screen
         graphics.prepare(&screen)
         let previous = repaint ? nil : previous
+        if let previous, !screen.images.isEmpty, Self.unsentBytes() > Self.backlogLimit {
+            Curses.write("\u{1B}[?2026h")
+            curses.paint(screen, previous: previous)
+            Curses.write("\u{1B}[?2026l")
+            self.previous = screen
+            picturesWaiting = true
+            return
+        }
+        picturesWaiting = false
         let plan = graphics.plan(screen, screenRepainted: previous == nil)
         if previous == nil || plan.repaintScreen { curses.repaintAll() }
         // Text and pictures reach the terminal as one update where it supports that (2026).
@@ -67,6 +87,12 @@ final class CursesTerminal: TerminalDevice {
         Curses.write(graphics.bytes(for: plan))
         Curses.write("\u{1B}[?2026l")
         self.previous = screen
+    }
+
+    /// Bytes written to the terminal that it has not read yet (TIOCOUTQ).
+    static func unsentBytes() -> Int {
+        var count: Int32 = 0
+        return ioctl(STDOUT_FILENO, UInt(TIOCOUTQ), &count) == 0 ? Int(count) : 0
     }
 
     func measureCells() {
