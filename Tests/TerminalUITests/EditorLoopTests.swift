@@ -42,6 +42,9 @@ final class FakeTerminal: TerminalDevice {
     }
 
     func measureCells() { cellMeasurements += 1 }
+
+    /// Set by a test: pictures are held back, as on a busy link.
+    var picturesWaiting = false
 }
 
 final class EffectRecorder: EffectPerformer {
@@ -118,5 +121,18 @@ final class EffectRecorder: EffectPerformer {
         let (state, effects) = Self.editor()
         Self.loop(terminal, EffectRecorder()).run(state, effects: effects)
         #expect(terminal.repaints == 2 && terminal.cellMeasurements == 1)
+    }
+
+    /// While pictures are held back for a busy link, the loop looks again within 50 ms even
+    /// with nothing else to wake it; otherwise it waits for input.
+    @Test func heldBackPicturesAreTriedAgainSoon() {
+        let terminal = FakeTerminal(script: [[], []])
+        terminal.picturesWaiting = true
+        let (state, effects) = Self.editor()
+        Self.loop(terminal, EffectRecorder()).run(state, effects: effects)
+        #expect(terminal.timeouts.first == 50)
+        let idle = FakeTerminal(script: [[]])
+        Self.loop(idle, EffectRecorder()).run(state, effects: effects)
+        #expect(idle.timeouts.first == -1)
     }
 }
