@@ -63,11 +63,16 @@ final class PtyEditor {
         return (count, last - start, String(decoding: window, as: UTF8.self))
     }
 
+    /// Ends the editor, reading what it still writes meanwhile (a writer blocked on a full
+    /// pty would never exit); after 10 s it is killed.
     func stop() {
         kill(pid, SIGTERM)
-        _ = settle(quiet: 0.3, limit: 3)
+        let deadline = Monotonic.now() + 10
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            _ = settle(quiet: 0.1, limit: 0.2)
+            if Monotonic.now() > deadline { kill(pid, SIGKILL) }
+        }
         close(master)
     }
 }
