@@ -188,7 +188,9 @@ final class GraphicsLayer {
     /// picture and its tinted copy, plus the outline colours, so painting the mask never needs
     /// a new palette.
     private func palette(for placement: ImagePlacement, pixels: RGBAImage) -> Palette {
-        let decorated = PreviewPicture.isDecorated(placement)
+        // The source is where the mask is painted: its palette has the tint from the start, so
+        // focusing the mask panel sends the cells the outline crosses, not the picture again.
+        let decorated = placement.sequence.kind == .source || PreviewPicture.isDecorated(placement)
         let key = PaletteKey(sequence: placement.sequence, decorated: decorated)
         if let known = palettes.value(for: key) { return known }
         let made: Palette

@@ -137,6 +137,17 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(again.count * 2 > first.count)
     }
 
+    /// The source's palette has the mask's tint from the first frame: focusing the mask panel
+    /// (its cursor appears) sends pieces, not the picture again.
+    @Test func sixelSourceIsReadyForTheMask() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        var source = placement(image: picture(640, 480))
+        let first = layer.bytes(for: layer.plan(screen([source]), screenRepainted: false))
+        source.cursor = PixelRect(x: 100, y: 100, width: 200, height: 120)
+        let focused = layer.bytes(for: layer.plan(screen([source]), screenRepainted: false))
+        #expect(!focused.isEmpty && focused.count * 5 < first.count, "\(focused.count) bytes for the cursor, \(first.count) for the picture")
+    }
+
     @Test func truecolorHalfBlocksStartEachRowAtTheArea() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .halfblock, colors: .trueColor, tmuxPassthrough: false), cell: cell)
         #expect(!layer.paintsCells)
