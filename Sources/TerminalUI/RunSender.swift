@@ -92,12 +92,8 @@ final class RunSender: @unchecked Sendable {
             inbox.post(.resendFailed(set: number, reason: (error as? RunFailure)?.reason ?? String(describing: error)))
             return
         }
-        let field = past.sweptField.flatMap(EditField.init(rawValue:))
-        let severalPrompts = Set(past.runs.map(\.prompt)).count > 1
-        let variants = past.runs.enumerated().map { i, run in
-            Variant(number: run.variant?.number ?? i + 1, request: run.request,
-                    swept: field.flatMap { field in run.parameters[field.rawValue].map { (field, $0) } }, withPrompt: severalPrompts)
-        }
+        let field = past.sweptEditField
+        let variants = past.variants
         inbox.post(.resending(set: number, variants: variants, sweptField: field))
         let runIDs = Dictionary(zip(variants.map(\.number), past.runs.map(\.id))) { first, _ in first }
         let store = launch.keeper.store

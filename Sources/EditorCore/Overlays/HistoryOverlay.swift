@@ -123,10 +123,3 @@ extension EditorState {
         return run.hasLoadedMask ? [.readRunMask(runID: run.id)] : []
     }
 }
-
-extension PastRun {
-    /// The request the run sent, without its mask (the store keeps the mask PNG apart).
-    public var request: EditRequest {
-        Parameters(apiValues: parameters).request(images: sources.map { InputImage(path: $0.path) }, mask: nil, prompt: prompt)
-    }
-}
