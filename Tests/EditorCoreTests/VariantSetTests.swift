@@ -190,6 +190,17 @@ import SessionModel
         #expect(state.sent?.number == 4)
     }
 
+    /// A grid whose selected tile is gone (a set re-sent with fewer variants) takes every key
+    /// of the preview without harm.
+    @Test func aSelectionPastTheTilesIsHarmless() {
+        var state = Self.threeVariants()
+        VariantSetTests.feed(&state, [.key(.control("s")), .key(.tab)])
+        state.preview = .set(selected: 7)
+        for key in "uevwxg\r " { VariantSetTests.feed(&state, [.key(key == "\r" ? .enter : .character(key))]) }
+        VariantSetTests.feed(&state, [.key(.right), .key(.escape)])
+        #expect(!Editor.view(state, size: small).text.isEmpty)
+    }
+
     static func feed(_ state: inout EditorState, _ messages: [Message]) {
         for message in messages { _ = Editor.update(&state, message, size: small) }
     }

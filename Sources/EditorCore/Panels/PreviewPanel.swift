@@ -38,7 +38,7 @@ enum PreviewPanel: PanelLayer {
         switch state.preview {
         case .result(let index): state.preview = SetGrid.tile(showing: index, in: state.sent).map { .set(selected: $0) } ?? .gallery(selected: index)
         case .set(let selected):
-            state.preview = .gallery(selected: state.sent?.runs[selected].results.first ?? state.results.count - 1)
+            state.preview = .gallery(selected: state.sent?.firstResult(ofTile: selected) ?? state.results.count - 1)
         case .compare(let comparison):
             if case .result(let index) = comparison.right { state.preview = .gallery(selected: index) } else { state.preview = .gallery(selected: 0) }
         default: state.preview = .gallery(selected: state.results.count - 1)

@@ -14,7 +14,7 @@ enum ResultsView {
         case (.result(let index), .exportResult), (.gallery(let index), .exportResult):
             export(index, state: &state)
         case (.set(let selected), .useResult), (.set(let selected), .exportResult):
-            guard let index = state.sent?.runs[selected].results.first else {
+            guard let index = state.sent?.firstResult(ofTile: selected) else {
                 state.notice = "That variant has no image yet"
                 return []
             }

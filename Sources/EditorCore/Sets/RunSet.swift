@@ -66,6 +66,9 @@ public struct RunSet: Equatable, Sendable {
     var columns: Int? { sweptField == nil ? nil : runs.filter { $0.request.prompt == runs[0].request.prompt }.count }
 
     func index(of variant: Int) -> Int? { runs.firstIndex { $0.variant == variant } }
+
+    /// The first image of the tile at `index`, if there is such a tile and it has one.
+    func firstResult(ofTile index: Int) -> Int? { runs.indices.contains(index) ? runs[index].results.first : nil }
 }
 
 extension EditorState {
