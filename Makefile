@@ -53,12 +53,14 @@ release: deps
 	@echo "built $$(swift build -c release --show-bin-path)/retouch"
 
 # Benchmarks print figures (release build): SSE parsing, fill quality, sixel phases, engine and
-# round-trip time, upload memory, and retouch show against img2sixel and chafa.
+# round-trip time, upload memory, retouch show against img2sixel and chafa, and against img2sixel
+# on the photographs of assets/photos (fetched from Debian packages).
 bench: release
 	@# GNU time measures peak memory; img2sixel and chafa are the tools compared against.
 	@for p in time libsixel-bin chafa; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
 	  || { $(SUDO) apt-get install -y -qq $$p >/dev/null || echo "could not install $$p"; }; done
 	swift build -c release --static-swift-stdlib --product RetouchBench
+	assets/photos/fetch.sh .build/photos
 	.build/release/RetouchBench
 
 # libFuzzer targets (decoders, SSE parser, multipart reader and validation, terminal replies,

@@ -27,6 +27,9 @@ enum Paths {
     /// The 1024x1024 sample photo.
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../assets/lakeside.png").standardized.path
+    /// The benchmark photographs, fetched by `assets/photos/fetch.sh`.
+    static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../.build/photos").standardized.path
     /// The `retouch` executable built beside this one.
     static let retouch = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("retouch").path
@@ -381,6 +384,7 @@ func serverMemory() async throws {
 /// The benchmarks in the order they run; `RetouchBench NAME` runs one.
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("sse", sseThroughput), ("fill", fillQuality), ("phases", sixelPhases), ("graphics", graphicsComparison),
+    ("photos", photoComparison),
     ("serve", serverMemory), ("engine", engineAndRoundTrip), ("upload", uploadMemory), ("traffic", editorTraffic),
 ]
 let only = CommandLine.arguments.dropFirst().first

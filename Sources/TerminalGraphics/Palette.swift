@@ -13,8 +13,12 @@ public struct Palette: Equatable, Sendable {
     /// median cut places colours where the pixels are; k-means then moves each to the mean of the
     /// pixels it actually serves, which is what lowers the error. Pixels with alpha below 128 are
     /// ignored (they are drawn transparent).
+    ///
+    /// `snap` maps a colour to one the output can express (sixel registers hold percentages).
+    /// Colours that snap to the same one are moved to the pixels served worst, so a tight
+    /// cluster (a dark photograph) does not waste half the palette on duplicates.
     public static func quantize(_ image: RGBAImage, maxColors: Int = 256, sampleSize: Int = 12_288,
-                                refinements: Int = 3) -> Palette {
+                                refinements: Int = 3, snap: (RGBA) -> RGBA = { $0 }) -> Palette {
         let maxColors = max(1, min(256, maxColors))
         let sample = Self.sample(image, count: sampleSize)
         guard !sample.isEmpty else { return Palette(colors: [RGBA(0, 0, 0)]) }
@@ -22,7 +26,32 @@ public struct Palette: Equatable, Sendable {
         for _ in 0..<refinements {
             centers = kMeansStep(sample, centers: centers)
         }
-        return Palette(colors: centers.map { RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded())) })
+        var colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
+        for _ in 0..<2 {
+            var seen = Set<UInt32>()
+            let duplicates = colors.indices.filter { !seen.insert(colors[$0].key).inserted }
+            guard !duplicates.isEmpty else { break }
+            let worst = worstServed(sample, by: colors, count: duplicates.count)
+            for (slot, point) in zip(duplicates, worst) { centers[slot] = (Double(point.0), Double(point.1), Double(point.2)) }
+            centers = kMeansStep(sample, centers: centers)
+            colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
+        }
+        var seen = Set<UInt32>()
+        return Palette(colors: colors.filter { seen.insert($0.key).inserted })
+    }
+
+    /// The `count` sample points farthest from their nearest colour, one per distinct value.
+    static func worstServed(_ points: [Point], by colors: [RGBA], count: Int) -> [Point] {
+        let lanes = CentersByLane(colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
+        var scored: [(distance: Int32, point: Point)] = points.map { p in
+            let c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
+            let dr = p.0 - Int32(c.r), dg = p.1 - Int32(c.g), db = p.2 - Int32(c.b)
+            return (dr * dr + dg * dg + db * db, p)
+        }
+        scored.sort { $0.distance > $1.distance }
+        var seen = Set<Int32>(), worst: [Point] = []
+        for (_, p) in scored where worst.count < count && seen.insert(p.0 << 16 | p.1 << 8 | p.2).inserted { worst.append(p) }
+        return worst
     }
 
     typealias Point = (Int32, Int32, Int32)
@@ -76,6 +105,9 @@ public struct Palette: Equatable, Sendable {
                 seen += histogram[Int(median)]
                 median += 1
             }
+            // When more than half the box sits on its lowest value (a clipped channel, a
+            // black border), split just above that value rather than nowhere.
+            if seen == 0 { median += 1 }
             var middle = pool[range].partition { channel($0) >= median }
             if middle == range.lowerBound || middle == range.upperBound { middle = range.lowerBound + range.count / 2 }
             boxes[bestIndex] = measure(range.lowerBound..<middle)
@@ -106,6 +138,11 @@ public struct Palette: Equatable, Sendable {
             counts[k] == 0 ? centers[k] : (sums[k].0 / Double(counts[k]), sums[k].1 / Double(counts[k]), sums[k].2 / Double(counts[k]))
         }
     }
+}
+
+extension RGBA {
+    /// The colour as one number, for sets.
+    fileprivate var key: UInt32 { UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b) }
 }
 
 /// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once.
@@ -147,8 +184,10 @@ struct CentersByLane {
     }
 }
 
-/// Nearest palette colour for any RGB value, remembered per 6-bit cell so each cell is searched
-/// once. (The cell's centre is searched, which costs at most 2 levels of error per channel.)
+/// Nearest palette colour for any RGB value, remembered per 7-bit cell so each cell is searched
+/// once. The cell's centre is searched, half a level from its values: coarser cells (6 bits)
+/// send a tight cluster of colours (a dark photograph, skin) to a few of the palette entries
+/// chosen for it.
 struct NearestColor {
     private var cache: [Int16]
     private let lanes: CentersByLane
@@ -157,14 +196,14 @@ struct NearestColor {
     init(_ palette: Palette) {
         count = palette.colors.count
         lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
-        cache = [Int16](repeating: -1, count: 1 << 18)
+        cache = [Int16](repeating: -1, count: 1 << 21)
     }
 
     mutating func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
-        let key = Int((r >> 2) << 12 | (g >> 2) << 6 | (b >> 2))
+        let key = Int((r >> 1) << 14 | (g >> 1) << 7 | (b >> 1))
         let cached = cache[key]
         if cached >= 0 { return Int(cached) }
-        let best = lanes.nearest(Float((r & ~3) | 2), Float((g & ~3) | 2), Float((b & ~3) | 2))
+        let best = lanes.nearest(Float(r & ~1) + 0.5, Float(g & ~1) + 0.5, Float(b & ~1) + 0.5)
         cache[key] = Int16(best)
         return best
     }

@@ -1,7 +1,7 @@
 import Raster
 
-/// DEC sixel output: a palette of up to 256 registers, then bands of six pixel rows, each colour
-/// of a band written once across the columns it occupies, with `!n` run-length coding.
+/// DEC sixel output: a palette of up to 256 registers, then bands of six pixel rows, each band
+/// in passes that carry several colours' segments (`BandPacker`), with `!n` run-length coding.
 public enum SixelEncoder {
     public struct Options: Sendable {
         /// 120 by default: with a k-means palette that keeps more detail than img2sixel's 256
@@ -23,8 +23,7 @@ public enum SixelEncoder {
 
     /// The palette `encode` would choose for `image`, snapped to what sixel can express.
     public static func palette(for image: RGBAImage, maxColors: Int = 120) -> Palette {
-        let chosen = Palette.quantize(image, maxColors: maxColors)
-        return Palette(colors: chosen.colors.map(snap))
+        Palette.quantize(image, maxColors: maxColors, snap: snap)
     }
 
     public static func encode(_ image: RGBAImage, options: Options = Options()) -> [UInt8] {
@@ -49,12 +48,13 @@ public enum SixelEncoder {
         writeHeader(indexed, to: out)
         let colorCount = indexed.palette.colors.count
         // Per band: each colour's six-bit column patterns, and the first and last column it
-        // touches (so only that span is written).
+        // touches (so only that span is looked at).
         var bits = [UInt8](repeating: 0, count: colorCount * w)
         var first = [Int](repeating: Int.max, count: colorCount)
         var last = [Int](repeating: -1, count: colorCount)
         var present: [Int] = []
         present.reserveCapacity(colorCount)
+        var bands = BandPacker()
         let transparent = indexed.transparent
         indexed.indices.withUnsafeBufferPointer { idx in
             bits.withUnsafeMutableBufferPointer { bits in
@@ -82,11 +82,11 @@ public enum SixelEncoder {
                                     bits[k * w + x] |= mask
                                 }
                             }
-                            for (n, k) in present.enumerated() {
-                                writeSpan(of: k, bits: bits, width: w, from: first[k], through: last[k], into: out)
+                            bands.write(present, bits: bits, width: w, first: first, last: last, into: out)
+                            for k in present {
+                                for x in first[k]...last[k] { bits[k * w + x] = 0 }
                                 first[k] = Int.max
                                 last[k] = -1
-                                if n < present.count - 1 { out.byte(36) }  // $: back to the band's start
                             }
                             top += 6
                             if top < h { out.byte(45) }  // -: next band
@@ -113,25 +113,6 @@ public enum SixelEncoder {
             out.number((Int(c.g) * 100 + 127) / 255); out.text(";")
             out.number((Int(c.b) * 100 + 127) / 255)
         }
-    }
-
-    /// Colour `k`'s columns `start...end` of the band, run-length coded, blanks before them
-    /// included; its bits are cleared for the next band.
-    static func writeSpan(of k: Int, bits: UnsafeMutableBufferPointer<UInt8>, width w: Int, from start: Int, through end: Int,
-                          into out: SixelWriter) {
-        out.text("#"); out.number(k)
-        // Columns before the colour's first: blanks, run-length coded.
-        out.run(63, count: start)
-        let base = k * w
-        var x = start
-        while x <= end {
-            let value = bits[base + x]
-            var run = 1
-            while x + run <= end && bits[base + x + run] == value { run += 1 }
-            out.run(63 + value, count: run)
-            x += run
-        }
-        for x in start...end { bits[base + x] = 0 }
     }
 }
 

@@ -14,11 +14,11 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
 @Suite struct SixelTests {
     @Test func goldenBytesForATinyImage() {
         // 3x7: two bands. Red on the left column, blue elsewhere, the 7th row all red (the
-        // top bit of its band: "@").
+        // top bit of its band: "@"). Red and blue share the first band's one pass.
         let palette = Palette(colors: [RGBA(255, 0, 0), RGBA(0, 0, 255)])
         let indices: [UInt8] = (0..<21).map { i in (i % 3 == 0 || i / 3 == 6) ? 0 : 1 }
         let indexed = IndexedImage(width: 3, height: 7, indices: indices, transparent: nil, palette: palette)
-        let expected = "\u{1B}P0;1;0q\"1;1;3;7#0;2;100;0;0#1;2;0;0;100#0~$#1?~~-#0@@@\u{1B}\\"
+        let expected = "\u{1B}P0;1;0q\"1;1;3;7#0;2;100;0;0#1;2;0;0;100#0~#1~~-#0@@@\u{1B}\\"
         #expect(text(SixelEncoder.encode(indexed)) == expected)
     }
 
@@ -79,6 +79,50 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             }
         }
         return painted
+    }
+
+    /// Colours scattered over a band (noise) share passes: no colour costs a pass of its own
+    /// across the width, and the picture still decodes to exactly its pixels.
+    @Test func scatteredColoursSharePasses() throws {
+        var random = SeededRandom(seed: 7)
+        let palette = Palette(colors: (0..<40).map { (k: Int) -> RGBA in
+            let level = UInt8(k * 6)
+            return RGBA(level, 255 - level, level / 2)
+        })
+        let width = 300, height = 12
+        let indices = (0..<(width * height)).map { _ in UInt8(random.next() % 40) }
+        let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
+        let sixel = SixelEncoder.encode(indexed)
+        let firstBand = text(sixel).split(separator: "-")[0]
+        let passes = firstBand.filter { (c: Character) in c == "$" }.count + 1
+        // Each column holds up to six colours; a pass per colour would make 40.
+        #expect(passes <= 16, "\(passes) passes for 40 colours")
+        let back = try Libsixel.decode(sixel)
+        let wrong = (0..<(width * height)).filter { i in
+            SixelEncoder.snap(back[i % width, i / width]) != SixelEncoder.snap(palette.colors[Int(indices[i])])
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
+        // Holes stay unpainted when segments of other colours pass over them.
+        var holed = indexed
+        holed.transparent = (0..<(width * height)).map { i in i % 37 == 0 }
+        let painted = Self.painted(text(SixelEncoder.encode(holed)), width: width, height: height)
+        #expect(painted == holed.transparent!.map { !$0 })
+    }
+
+    /// A dark picture's colours sit close together; each palette entry must still be its own
+    /// colour once snapped to percentages, and pixels must reach all of them.
+    @Test func aTightClusterGetsTheWholePalette() {
+        // 60 % black border (more than half the pixels on one value), the rest a dark gradient.
+        let image = RGBAImage(width: 200, height: 100) { x, y in
+            x < 120 ? RGBA(0, 0, 0) : RGBA(UInt8(20 + (x - 120) / 2), UInt8(8 + y / 8), UInt8(4 + (x + y) % 9))
+        }
+        let palette = SixelEncoder.palette(for: image, maxColors: 64)
+        #expect(Set(palette.colors.map { "\($0)" }).count == palette.colors.count, "no duplicates")
+        #expect(palette.colors.count >= 60, "\(palette.colors.count) colours of 64")
+        let indexed = IndexedImage(image, palette: palette, dither: .none)
+        #expect(Set(indexed.indices).count >= 55, "pixels use \(Set(indexed.indices).count) of \(palette.colors.count)")
+        let shown = RGBAImage(width: 200, height: 100) { x, y in palette.colors[Int(indexed.indices[y * 200 + x])] }
+        #expect(psnr(shown, image) > 42)
     }
 
     @Test func paletteIsSnappedToWhatSixelCanSay() {

@@ -1,0 +1,39 @@
+import Foundation
+import ImageCodecs
+import Raster
+
+/// `retouch show --graphics sixel` against img2sixel on real photographs: the ones
+/// `assets/photos/fetch.sh` takes from Debian packages (listed with their sources in
+/// `assets/photos/photos.tsv`), or any folder given as `RetouchBench photos FOLDER`.
+func photoComparison() throws {
+    let folder = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : Paths.photos
+    guard let img2sixel = which("img2sixel") else { throw BenchError(message: "img2sixel is not installed (libsixel-bin)") }
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { ["png", "jpg", "jpeg", "webp"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+    guard !names.isEmpty else { throw BenchError(message: "no photographs in \(folder): run assets/photos/fetch.sh") }
+    let work = try benchFolder("photos-")
+    defer { try? FileManager.default.removeItem(at: work) }
+    print("Sixel of real photographs at their own size: retouch show / img2sixel (median of 5 runs each)")
+    print("  goals: time <= 0.5x, bytes <= 0.7x, PSNR and PSNR after a 2x2 blur at least img2sixel's")
+    print("  photo            size        time   bytes    PSNR (retouch)   blurred (retouch)")
+    var met = 0
+    for name in names {
+        let path = (folder as NSString).appendingPathComponent(name)
+        guard let original = try? ImageFile.load(path: path).decoded.image else {
+            print("  \(name): not readable, skipped")
+            continue
+        }
+        let ours = try sixelFigures(Paths.retouch, ["show", "--graphics", "sixel", path],
+                                    output: work.appendingPathComponent("retouch.six").path, original: original)
+        let theirs = try sixelFigures(img2sixel, [path], output: work.appendingPathComponent("img2sixel.six").path, original: original)
+        let time = ours.time / theirs.time, bytes = Double(ours.bytes) / Double(max(1, theirs.bytes))
+        let plain = ours.psnr - theirs.psnr, blurred = ours.blurred - theirs.blurred
+        let goals = [time <= 0.5, bytes <= 0.7, plain >= 0, blurred >= 0]
+        if goals.allSatisfy({ $0 }) { met += 1 }
+        func mark(_ ok: Bool) -> String { ok ? " " : "!" }
+        print(String(format: "  %-15@ %9@  %5.2fx%@ %5.2fx%@ %+5.2f dB%@(%4.1f)  %+5.2f dB%@(%4.1f)", name as NSString,
+                     "\(original.width)x\(original.height)" as NSString, time, mark(goals[0]), bytes, mark(goals[1]),
+                     plain, mark(goals[2]), ours.psnr, blurred, mark(goals[3]), ours.blurred))
+    }
+    print("  every goal met on \(met) of \(names.count) photographs (! marks a goal missed)")
+}
