@@ -151,8 +151,10 @@ final class GraphicsLayer {
         switch choice.mode {
         case .sixel:
             let palette = palette(for: placement, pixels: pixels)
-            // Partial images follow each other in place: a position-stable dither does not crawl.
-            let indexed = IndexedImage(pixels, palette: palette, dither: placement.isPartial ? .ordered : .none)
+            // No dither, partial images included: with one palette for a run, a pixel that did
+            // not change keeps its colour (no crawl), and runs stay long (a dithered partial
+            // cost twice the final's bytes).
+            let indexed = IndexedImage(pixels, palette: palette, dither: .none)
             defer { drawn[placement.id] = (area, .sixel(indexed)) }
             if let last = drawn[placement.id], last.area == area, case .sixel(let old) = last.picture,
                let pieces = SixelPatch.pieces(from: old, to: indexed, cellWidth: cell.width, cellHeight: cell.height) {

@@ -95,6 +95,21 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(frame(picture(64, 48, seed: 120), sequence: PlacementKey(.result, "x"), partial: false) != first)
     }
 
+    /// A partial image of a textured photo costs no more bytes than the same picture as a result.
+    @Test func aPartialImageCostsNoMoreThanTheFinal() {
+        let textured = RGBAImage(width: 320, height: 200) { x, y in
+            let grain = UInt8((x * 7919 + y * 104_729) % 23)
+            return RGBA(UInt8(x * 255 / 319) &+ grain, UInt8(y * 255 / 199), 90 &+ grain * 3)
+        }
+        func bytes(_ key: PlacementKey, partial: Bool) -> Int {
+            let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+            let big = placement(width: 32, height: 10, image: textured, sequence: key, partial: partial)
+            return layer.bytes(for: layer.plan(screen([big]), screenRepainted: false)).count
+        }
+        let partial = bytes(PlacementKey(.run, "1"), partial: true), final = bytes(PlacementKey(.result, "1"), partial: false)
+        #expect(Double(partial) <= Double(final) * 1.05, "partial \(partial) bytes, final \(final)")
+    }
+
     @Test func kittyReplacesAPictureByItsIDAndDeletesAMovedOne() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .kitty, colors: .trueColor, tmuxPassthrough: false), cell: cell)
         let first = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
