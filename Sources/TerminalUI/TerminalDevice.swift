@@ -21,7 +21,8 @@ protocol TerminalDevice: AnyObject {
     func present(_ screen: Screen, repaint: Bool)
     /// Asks the terminal one cell's size in pixels, for pictures.
     func measureCells()
-    /// Pictures were held back (the link still carries earlier output): `present` again soon.
+    /// Pictures were held back (the link still carries earlier output) or drawn as drafts to
+    /// refine: `present` again soon.
     var picturesWaiting: Bool { get }
 }
 
@@ -61,31 +62,38 @@ final class CursesTerminal: TerminalDevice {
 
     func followWindowSize() -> Size? { curses.followWindowSize() }
 
-    /// Pictures wait while more than this is still on its way to the terminal, so a slow link
-    /// never queues a picture that a newer one replaces: the latest is drawn once there is room.
-    static let backlogLimit = 16 * 1024
-    private(set) var picturesWaiting = false
+    private var link = LinkPace()
+    private var heldBack = false
+    var picturesWaiting: Bool { heldBack || graphics.hasDrafts }
 
     func present(_ screen: Screen, repaint: Bool) {
         var screen = screen
         graphics.prepare(&screen)
         let previous = repaint ? nil : previous
-        if let previous, !screen.images.isEmpty, Self.unsentBytes() > Self.backlogLimit {
+        let unsent = Self.unsentBytes()
+        link.observe(unsent: unsent)
+        heldBack = previous != nil && !screen.images.isEmpty && link.holdsPictures(unsent: unsent)
+        if heldBack {
             Curses.write("\u{1B}[?2026h")
             curses.paint(screen, previous: previous)
             Curses.write("\u{1B}[?2026l")
             self.previous = screen
-            picturesWaiting = true
             return
         }
-        picturesWaiting = false
         let plan = graphics.plan(screen, screenRepainted: previous == nil)
+        let draft = graphics.sendsWholePictures && link.draftsPictures(unsent: unsent)
+        var pictures = graphics.bytes(for: plan, draft: draft)
+        let now = Monotonic.seconds()
+        if draft && !plan.draw.isEmpty { link.drewDraft(at: now) }
+        if graphics.hasDrafts && link.refines(unsent: unsent, now: now) { pictures += graphics.refinements() }
         if previous == nil || plan.repaintScreen { curses.repaintAll() }
         // Text and pictures reach the terminal as one update where it supports that (2026).
         Curses.write("\u{1B}[?2026h")
         curses.paint(screen, previous: previous)
-        Curses.write(graphics.bytes(for: plan))
+        Curses.write(pictures)
         Curses.write("\u{1B}[?2026l")
+        // Writing blocks while the link is full.
+        link.wrote(seconds: Monotonic.seconds() - now)
         self.previous = screen
     }
 

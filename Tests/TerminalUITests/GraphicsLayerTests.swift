@@ -1,4 +1,6 @@
 import EditorCore
+import Foundation
+import ImageCodecs
 import Raster
 import TerminalGraphics
 import Testing
@@ -108,6 +110,39 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         }
         let partial = bytes(PlacementKey(.run, "1"), partial: true), final = bytes(PlacementKey(.result, "1"), partial: false)
         #expect(Double(partial) <= Double(final) * 1.05, "partial \(partial) bytes, final \(final)")
+    }
+
+    /// Over a slow link a whole picture goes first as a draft, a fraction of the bytes, over
+    /// the same cells; the full picture follows when asked for, once.
+    @Test(arguments: [GraphicsMode.iterm, .kitty])
+    func draftsAreSmallAndRefinedOnce(_ mode: GraphicsMode) {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: mode, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets/lakeside.png").standardized
+        guard let photo = try? ImageFile.load(path: sample.path).decoded.image.resized(width: 400, height: 400) else {
+            Issue.record("the sample photo is missing")
+            return
+        }
+        let shown = placement(width: 40, height: 20, image: photo)
+        let draft = layer.bytes(for: layer.plan(screen([shown]), screenRepainted: false), draft: true)
+        #expect(layer.hasDrafts)
+        let full = layer.refinements()
+        #expect(!layer.hasDrafts && layer.refinements().isEmpty, "refined once")
+        #expect(draft.count * 4 < full.count, "draft \(draft.count) bytes, full \(full.count)")
+        // Both cover the picture's cells: 400x400 fits 40x20 cells of 10x20 pixels as 400x400.
+        let size = mode == .iterm ? "width=40;height=20" : ",c=40,r=20"
+        #expect(text(draft).contains(size), "\(text(draft).prefix(120))")
+        // A draft drawn again in full, or gone, needs no refinement.
+        _ = layer.bytes(for: layer.plan(screen([placement(width: 40, height: 20, image: picture(64, 48))]), screenRepainted: false), draft: true)
+        _ = layer.plan(screen([]), screenRepainted: false)
+        #expect(!layer.hasDrafts)
+    }
+
+    @Test func sixelAndHalfBlocksAreNeverDrafted() {
+        for mode in [GraphicsMode.sixel, .halfblock] {
+            let layer = GraphicsLayer(choice: GraphicsChoice(mode: mode, colors: .trueColor, tmuxPassthrough: false), cell: cell)
+            _ = layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false), draft: true)
+            #expect(!layer.hasDrafts, "\(mode) sends only what changed")
+        }
     }
 
     @Test func kittyReplacesAPictureByItsIDAndDeletesAMovedOne() {
