@@ -84,7 +84,7 @@ public enum SixelEncoder {
                             }
                             bands.write(present, bits: bits, width: w, first: first, last: last, into: out)
                             for k in present {
-                                for x in first[k]...last[k] { bits[k * w + x] = 0 }
+                                (bits.baseAddress! + k * w + first[k]).update(repeating: 0, count: last[k] - first[k] + 1)
                                 first[k] = Int.max
                                 last[k] = -1
                             }

@@ -16,26 +16,36 @@ struct BandPacker {
     }
 
     private var segments: [Segment] = []
-    private var deferred: [Segment] = []
+    /// Segments by the column they start at: the first's index per column (-1: none), and
+    /// each segment's next in its column.
+    private var firstAt: [Int32] = []
+    private var nextAt: [Int32] = []
+    /// Columns where some segment still starts, 64 to a word, so a pass finds the next one
+    /// with a count of trailing zeros.
+    private var occupied: [UInt64] = []
     /// The colour register selected last: the selection holds across passes and bands.
     private var selected = -1
 
     /// Writes the band whose colours `present` have column patterns `bits` (colour `k` at
-    /// `k * width`), each within `first[k]...last[k]`.
+    /// `k * width`), each within `first[k]...last[k]`. Each pass takes, from its current
+    /// column on, the segment that starts first.
     mutating func write(_ present: [Int], bits: UnsafeMutableBufferPointer<UInt8>, width: Int,
                         first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>, into out: SixelWriter) {
+        if firstAt.count != width {
+            firstAt = [Int32](repeating: -1, count: width)
+            occupied = [UInt64](repeating: 0, count: (width + 63) / 64)
+        }
         segments.removeAll(keepingCapacity: true)
+        nextAt.removeAll(keepingCapacity: true)
         for k in present { cut(k, bits: bits, base: k * width, from: first[k], through: last[k]) }
-        segments.sort { ($0.start, $0.color) < ($1.start, $1.color) }
-        while !segments.isEmpty {
-            deferred.removeAll(keepingCapacity: true)
+        var remaining = segments.count
+        while remaining > 0 {
             var x = 0
-            for segment in segments {
-                let start = Int(segment.start), color = Int(segment.color)
-                guard start >= x else {
-                    deferred.append(segment)
-                    continue
-                }
+            while let start = firstOccupied(from: x, width: width) {
+                let index = Int(firstAt[start])
+                firstAt[start] = nextAt[index]
+                if firstAt[start] < 0 { occupied[start >> 6] &= ~(1 << UInt64(start & 63)) }
+                let segment = segments[index], color = Int(segment.color)
                 if color != selected {
                     out.byte(35)  // #
                     out.number(color)
@@ -44,10 +54,23 @@ struct BandPacker {
                 out.run(63, count: start - x)
                 x = Int(segment.end) + 1
                 Self.writeColumns(bits, from: color * width + start, count: x - start, into: out)
+                remaining -= 1
             }
-            swap(&segments, &deferred)
-            if !segments.isEmpty { out.byte(36) }  // $: back to the band's start
+            if remaining > 0 { out.byte(36) }  // $: back to the band's start
         }
+    }
+
+    /// The first column from `x` on where a segment starts.
+    private func firstOccupied(from x: Int, width: Int) -> Int? {
+        guard x < width else { return nil }
+        var word = x >> 6
+        var bits = occupied[word] & (~0 << UInt64(x & 63))
+        while bits == 0 {
+            word += 1
+            guard word < occupied.count else { return nil }
+            bits = occupied[word]
+        }
+        return word << 6 | bits.trailingZeroBitCount
     }
 
     /// Colour `k`'s segments within `start...end`, where its patterns at both ends are set.
@@ -62,16 +85,32 @@ struct BandPacker {
                     probe += 1
                     continue
                 }
-                var next = probe + 1
-                while next <= end && bits[base + next] == 0 { next += 1 }
+                let next = Self.firstSet(bits, from: base + probe + 1, through: base + end) - base
                 if next > end || next - probe > Self.widestGap { break }
                 segmentEnd = next
                 probe = next + 1
             }
+            // Filed under its first column.
             segments.append(Segment(start: Int32(x), end: Int32(segmentEnd), color: Int32(k)))
-            x = segmentEnd + 1
-            while x <= end && bits[base + x] == 0 { x += 1 }
+            nextAt.append(firstAt[x])
+            firstAt[x] = Int32(segments.count - 1)
+            occupied[x >> 6] |= 1 << UInt64(x & 63)
+            x = Self.firstSet(bits, from: base + segmentEnd + 1, through: base + end) - base
         }
+    }
+
+    /// The first non-zero pattern in `from...through`, or `through + 1`; blanks are skipped
+    /// eight at a time (a sparse colour's span is mostly blank).
+    private static func firstSet(_ bits: UnsafeMutableBufferPointer<UInt8>, from: Int, through: Int) -> Int {
+        var i = from
+        let raw = UnsafeRawPointer(bits.baseAddress!)
+        while i + 8 <= through + 1 {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if word != 0 { return i + word.littleEndian.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i <= through && bits[i] == 0 { i += 1 }
+        return i
     }
 
     /// `count` column patterns from `offset`, run-length coded.
