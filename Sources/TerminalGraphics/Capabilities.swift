@@ -127,20 +127,59 @@ public struct TerminalHints: Sendable {
     }
 }
 
+/// What the terminal's sixel can take, from its answers to XTSMGRAPHICS.
+public struct SixelLimits: Equatable, Sendable {
+    /// Colour registers: a picture with more colours than this would paint with the wrong ones
+    /// (a VT340 has 16). At most 256, which is all a palette index holds.
+    public var colors: Int
+    /// The largest picture, in pixels, when the terminal says.
+    public var maxWidth: Int?
+    public var maxHeight: Int?
+
+    public init(colors: Int = 256, maxWidth: Int? = nil, maxHeight: Int? = nil) {
+        self.colors = min(256, max(2, colors))
+        self.maxWidth = maxWidth.map { max(1, $0) }
+        self.maxHeight = maxHeight.map { max(1, $0) }
+    }
+
+    public init(replies: TerminalReplies?) {
+        self.init(colors: replies?.sixelColorRegisters ?? 256, maxWidth: replies?.sixelMaxSize?.width,
+                  maxHeight: replies?.sixelMaxSize?.height)
+    }
+
+    /// Fewer registers than this leave visible steps between colours: dither.
+    public var wantsDither: Bool { colors < 64 }
+
+    /// A picture of `width` x `height` shrunk, aspect kept, to the largest the terminal takes.
+    public func fitting(width: Int, height: Int) -> (width: Int, height: Int) {
+        let scale = min(1, Double(maxWidth ?? width) / Double(max(1, width)), Double(maxHeight ?? height) / Double(max(1, height)))
+        guard scale < 1 else { return (width, height) }
+        return (max(1, Int(Double(width) * scale)), max(1, Int(Double(height) * scale)))
+    }
+}
+
 /// The choice of how to draw, from an override, the terminal's answers and the environment.
 public struct GraphicsChoice: Equatable, Sendable {
     public var mode: GraphicsMode
     public var colors: HalfBlock.Colors
     /// Wrap image escapes for tmux's passthrough.
     public var tmuxPassthrough: Bool
+    public var sixel: SixelLimits
 
-    public init(mode: GraphicsMode, colors: HalfBlock.Colors, tmuxPassthrough: Bool) {
+    public init(mode: GraphicsMode, colors: HalfBlock.Colors, tmuxPassthrough: Bool, sixel: SixelLimits = SixelLimits()) {
         self.mode = mode
         self.colors = colors
         self.tmuxPassthrough = tmuxPassthrough
+        self.sixel = sixel
     }
 
     public static func choose(override: GraphicsMode, replies: TerminalReplies?, hints: TerminalHints) -> GraphicsChoice {
+        var choice = chooseMode(override: override, replies: replies, hints: hints)
+        choice.sixel = SixelLimits(replies: replies)
+        return choice
+    }
+
+    private static func chooseMode(override: GraphicsMode, replies: TerminalReplies?, hints: TerminalHints) -> GraphicsChoice {
         let colors: HalfBlock.Colors = hints.trueColor ? .trueColor : .palette256
         if override != .auto {
             return GraphicsChoice(mode: override, colors: colors, tmuxPassthrough: hints.insideTmux && override != .halfblock && override != .none)

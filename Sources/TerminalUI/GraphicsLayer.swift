@@ -166,8 +166,10 @@ final class GraphicsLayer {
             drawn[placement.id] = (area, .halfBlocks(cells))
             return HalfBlock.text(cells, tolerance: HalfBlock.previewTolerance, origin: (area.x, area.y), previous: previous)
         }
-        // The picture at the pixel size of its cells, aspect kept.
-        let fit = placement.image.fittingSize(maxWidth: area.width * cell.width, maxHeight: area.height * cell.height)
+        // The picture at the pixel size of its cells, aspect kept (and no larger than a sixel
+        // the terminal takes).
+        var fit = placement.image.fittingSize(maxWidth: area.width * cell.width, maxHeight: area.height * cell.height)
+        if choice.mode == .sixel { fit = choice.sixel.fitting(width: fit.width, height: fit.height) }
         if draft { return draftPicture(placement, width: fit.width, height: fit.height) }
         let pixels = PreviewPicture.checkered(PreviewPicture.pixels(placement, width: fit.width, height: fit.height))
         switch choice.mode {
@@ -236,10 +238,10 @@ final class GraphicsLayer {
             let both = RGBAImage(width: plain.width, height: plain.height * 2) { x, y in
                 y < plain.height ? plain[x, y] : PreviewPicture.tinted(plain[x, y - plain.height])
             }
-            let colors = SixelEncoder.palette(for: both, maxColors: 254).colors
+            let colors = SixelEncoder.palette(for: both, maxColors: max(1, choice.sixel.colors - 2)).colors
             made = Palette(colors: colors + [PreviewPicture.selectedOutline, PreviewPicture.cursorOutline])
         } else {
-            made = SixelEncoder.palette(for: pixels)
+            made = SixelEncoder.palette(for: pixels, maxColors: min(SixelEncoder.Options().maxColors, choice.sixel.colors))
         }
         palettes.set(made, for: key)
         return made

@@ -36,7 +36,7 @@ struct Show: ParsableCommand {
     @Option(help: "auto, sixel, kitty, iterm, halfblock or none.")
     var graphics: GraphicsMode = .auto
 
-    @Option(help: "Sixel colours, 2 to 256.")
+    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers).")
     var colors = SixelEncoder.Options().maxColors
 
     /// The `--dither` choices, each an encoder setting.
@@ -52,8 +52,8 @@ struct Show: ParsableCommand {
         }
     }
 
-    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered.")
-    var dither: DitherChoice = .none
+    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion when the terminal has fewer than 64 colour registers, else none.")
+    var dither: DitherChoice?
 
     func validate() throws {
         if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
@@ -121,8 +121,10 @@ struct Show: ParsableCommand {
             let cells = HalfBlock.cells(image, columns: cols, rows: max(1, (halfRows + 1) / 2), colors: choice.colors)
             return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? HalfBlock.previewTolerance : 0)
         case .sixel:
+            pixels = choice.sixel.fitting(width: pixels.width, height: pixels.height)
             let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
-            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: colors, dither: dither.dither))
+            let dither = self.dither ?? (choice.sixel.wantsDither ? .diffusion : .none)
+            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: min(colors, choice.sixel.colors), dither: dither.dither))
         case .kitty:
             let png = format == .png ? file : ((try? ImageEncoder.png(image)) ?? [])
             return KittyGraphics.display(png: png, id: 1, columns: columns, rows: rows)

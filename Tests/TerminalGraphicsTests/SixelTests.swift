@@ -304,4 +304,19 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(GraphicsChoice.choose(override: .sixel, replies: nil, hints: tmux).tmuxPassthrough)
         #expect(GraphicsChoice.choose(override: .auto, replies: sixel, hints: TerminalHints(environment: ["STY": "1.pts"])).mode == .halfblock)
     }
+
+    /// XTSMGRAPHICS answers bound the sixel palette and picture: a VT340's 16 registers, a
+    /// terminal's largest image.
+    @Test func theTerminalsSixelLimitsAreKept() {
+        let replies = TerminalReplies.parse(Array("\u{1B}[?1;0;16S\u{1B}[?2;0;800;480S\u{1B}[?62;4c".utf8))
+        let choice = GraphicsChoice.choose(override: .auto, replies: replies, hints: TerminalHints(environment: ["TERM": "xterm"]))
+        #expect(choice.mode == .sixel && choice.sixel == SixelLimits(colors: 16, maxWidth: 800, maxHeight: 480))
+        #expect(choice.sixel.wantsDither)
+        #expect(choice.sixel.fitting(width: 1600, height: 960) == (800, 480))
+        #expect(choice.sixel.fitting(width: 400, height: 900) == (213, 480))
+        #expect(choice.sixel.fitting(width: 300, height: 200) == (300, 200), "never enlarged")
+        // No answer: 256 registers, any size; a terminal's 1024 registers are 256 to a palette.
+        #expect(GraphicsChoice.choose(override: .sixel, replies: nil, hints: TerminalHints(environment: [:])).sixel == SixelLimits())
+        #expect(SixelLimits(colors: 1024).colors == 256 && !SixelLimits(colors: 1024).wantsDither)
+    }
 }

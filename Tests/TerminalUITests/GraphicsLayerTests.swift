@@ -97,6 +97,21 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(frame(picture(64, 48, seed: 120), sequence: PlacementKey(.result, "x"), partial: false) != first)
     }
 
+    /// A terminal with 16 colour registers gets pictures of at most 16 colours, the mask's
+    /// outlines included, no larger than it takes.
+    @Test func sixelKeepsToTheTerminalsRegistersAndSize() {
+        let limits = SixelLimits(colors: 16, maxWidth: 200, maxHeight: 100)
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false, sixel: limits), cell: cell)
+        var masked = placement(image: picture(64, 48, seed: 40))
+        masked.overlay = [PixelRect(x: 4, y: 4, width: 20, height: 20)]
+        for shown in [placement(), masked] {
+            let layer = GraphicsLayer(choice: layer.choice, cell: cell)
+            let sixel = text(layer.bytes(for: layer.plan(screen([shown]), screenRepainted: false)))
+            #expect(registers(sixel).count <= 16 && registers(sixel).count > 4, "\(registers(sixel).count) registers")
+            #expect(sixel.contains("\"1;1;133;100"), "fitted to 200x100: \(sixel.prefix(40))")
+        }
+    }
+
     /// A partial image of a textured photo costs no more bytes than the same picture as a result.
     @Test func aPartialImageCostsNoMoreThanTheFinal() {
         let textured = RGBAImage(width: 320, height: 200) { x, y in
