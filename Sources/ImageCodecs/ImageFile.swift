@@ -39,11 +39,19 @@ public enum ImageFile {
         }
     }
 
-    /// Reads and decodes a whole file.
-    public static func load(path: String, decoder: ImageDecoder = ImageDecoder()) throws(ImageFileError) -> (bytes: [UInt8], decoded: DecodedImage) {
+    /// Reads and decodes a whole file. With `fitting`, a picture to be shown within that box
+    /// (aspect kept) may be reduced while it is decoded, never below the size it is shown at:
+    /// a large JPEG shown small is decoded at 1/2, 1/4 or 1/8 in its DCT.
+    public static func load(path: String, decoder: ImageDecoder = ImageDecoder(),
+                            fitting box: (width: Int, height: Int)? = nil) throws(ImageFileError) -> (bytes: [UInt8], decoded: DecodedImage) {
         let bytes = try readBytes(path: path)
+        var minimum: (width: Int, height: Int)?
+        if let box, case .success(let header) = ImageHeader.read(Array(bytes.prefix(512 * 1024))) {
+            let scale = min(1, Double(box.width) / Double(max(1, header.width)), Double(box.height) / Double(max(1, header.height)))
+            if scale < 1 { minimum = (max(1, Int((Double(header.width) * scale).rounded(.up))), max(1, Int((Double(header.height) * scale).rounded(.up)))) }
+        }
         do {
-            return (bytes, try decoder.decode(bytes))
+            return (bytes, try decoder.decode(bytes, atLeast: minimum))
         } catch {
             throw ImageFileError(path: path, reason: .decoding(error))
         }

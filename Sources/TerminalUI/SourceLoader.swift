@@ -7,7 +7,7 @@ import Raster
 public enum SourceLoader {
     /// `previewSide`: the preview's longest side at most (the picker's thumbnail is smaller).
     public static func load(_ path: String, previewSide: Int = 1024) throws(ImageFileError) -> SourceImage {
-        let (bytes, decoded) = try ImageFile.load(path: path)
+        let (bytes, decoded) = try ImageFile.load(path: path, fitting: (previewSide, previewSide))
         let header = ImageHeader.read(Array(bytes.prefix(512 * 1024)))
         let image = decoded.image
         let fit = image.fittingSize(maxWidth: previewSide, maxHeight: previewSide)

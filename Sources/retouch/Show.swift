@@ -70,24 +70,25 @@ struct Show: ParsableCommand {
         let window = onTerminal ? TerminalProbe.windowSize() : nil
         let cell = onTerminal ? TerminalProbe.cellSize(replies: replies) : (width: 10, height: 20)
 
+        // The box to fit in, in cells; nil keeps each image's own size.
+        var box: (columns: Int, rows: Int)?
+        if width != nil || height != nil || window != nil {
+            box = (width ?? window?.columns ?? 80, height ?? max(1, (window?.rows ?? 25) - 1))
+        }
         var failed = false
         for path in files {
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
-                loaded = try ImageFile.load(path: path)
+                // Pictures drawn in pixels are decoded no larger than they are shown.
+                let pixelModes: Set<GraphicsMode> = [.sixel, .halfblock]
+                let shown = box.flatMap { pixelModes.contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
+                loaded = try ImageFile.load(path: path, fitting: shown)
             } catch {
                 printError(error.description)
                 failed = true
                 continue
             }
             let image = loaded.decoded.image
-            // The box to fit in, in cells; nil keeps the image's own size.
-            var box: (columns: Int, rows: Int)?
-            if width != nil || height != nil || window != nil {
-                let columns = width ?? window?.columns ?? 80
-                let rows = height ?? max(1, (window?.rows ?? 25) - 1)
-                box = (columns, rows)
-            }
             let output = render(image, file: loaded.bytes, format: loaded.decoded.description.format, choice: choice, box: box, cell: cell)
             FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
             if choice.mode != .halfblock && choice.mode != .none { FileWriter.writeAll([0x0A], to: STDOUT_FILENO) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Raster
 @testable import ImageCodecs
@@ -47,6 +48,19 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
         #expect(try ImageDecoder().decode(jpeg, atLeast: (60, 90)).image.width == 100)
         #expect(try ImageDecoder().decode(jpeg, atLeast: (201, 10)).image.width == 400)
         #expect(try ImageDecoder().decode(jpeg, atLeast: (50, 30)).image.width == 50)
+    }
+
+    /// A file shown within a box is decoded no larger than needed to fill it, aspect kept.
+    @Test func aFileShownSmallIsDecodedSmall() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-fit-\(UUID().uuidString).jpg").path
+        try Data(try ImageEncoder.jpeg(photo, quality: 95)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 400x240 within 100x100 shows as 100x60: a quarter of the file's size.
+        let fitted = try ImageFile.load(path: path, fitting: (100, 100)).decoded
+        #expect(fitted.image.width == 100 && fitted.image.height == 60 && fitted.description.width == 400)
+        // A box larger than the picture changes nothing.
+        #expect(try ImageFile.load(path: path, fitting: (1000, 1000)).decoded.image.width == 400)
+        #expect(try ImageFile.load(path: path).decoded.image.width == 400)
     }
 }
 
