@@ -145,7 +145,8 @@ func editorTraffic() throws {
     }
 }
 
-/// The editor behind a 2 Mbit/s link, the mask focused, `l` held for two seconds. After the
+/// The editor behind a 2 Mbit/s link, the mask focused, `l` held for two seconds (fine steps,
+/// from the left edge, so every key moves the rectangle). After the
 /// last key: the output up to the first pause of 0.3 s (the picture is current), then any
 /// refinement that follows.
 func heldNudge(_ mode: PictureMode) throws -> (first: (bytes: Int, seconds: Double), held: (bytes: Int, seconds: Double),
@@ -156,8 +157,9 @@ func heldNudge(_ mode: PictureMode) throws -> (first: (bytes: Int, seconds: Doub
         try? FileManager.default.removeItem(at: folder)
     }
     editor.link(250_000)
-    let first = editor.settle(quiet: 0.8, limit: 60)
-    editor.send("\t")
+    let first = editor.settle(quiet: 1.5, limit: 60)
+    // The rectangle to the left edge, then fine steps: each of the 60 nudges moves it.
+    editor.send("\thhhhf")
     _ = editor.settle(quiet: 0.5, limit: 60)
     var bytes = 0
     let start = Monotonic.now()
@@ -190,7 +192,7 @@ func measureTraffic(_ mode: PictureMode, columns: Int, rows: Int) throws -> [(na
         editor.stop()
         try? FileManager.default.removeItem(at: folder)
     }
-    let first = editor.settle(quiet: 0.8, limit: 30)
+    let first = editor.settle(quiet: 1.5, limit: 60)
     var figures = [(name: "first frame", bytes: first.bytes, seconds: first.seconds)]
     for step in trafficSteps {
         editor.send(step.keys)

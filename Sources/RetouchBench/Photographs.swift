@@ -15,7 +15,7 @@ func photoComparison() throws {
     defer { try? FileManager.default.removeItem(at: work) }
     print("Sixel of real photographs at their own size: retouch show / img2sixel (median of 5 runs each)")
     print("  goals: time <= 0.5x, bytes <= 0.7x, PSNR and PSNR after a 2x2 blur at least img2sixel's")
-    print("  photo            size        time   bytes    PSNR (retouch)   blurred (retouch)")
+    print("  photo           size         time    bytes    PSNR (retouch)     blurred (retouch)")
     var met = 0
     for name in names {
         let path = (folder as NSString).appendingPathComponent(name)
@@ -31,7 +31,7 @@ func photoComparison() throws {
         let goals = [time <= 0.5, bytes <= 0.7, plain >= 0, blurred >= 0]
         if goals.allSatisfy({ $0 }) { met += 1 }
         func mark(_ ok: Bool) -> String { ok ? " " : "!" }
-        print(String(format: "  %-15@ %9@  %5.2fx%@ %5.2fx%@ %+5.2f dB%@(%4.1f)  %+5.2f dB%@(%4.1f)", name as NSString,
+        print(String(format: "  %-15@ %-10@ %5.2fx%@ %5.2fx%@ %+6.2f dB%@(%4.1f)  %+6.2f dB%@(%4.1f)", name as NSString,
                      "\(original.width)x\(original.height)" as NSString, time, mark(goals[0]), bytes, mark(goals[1]),
                      plain, mark(goals[2]), ours.psnr, blurred, mark(goals[3]), ours.blurred))
     }

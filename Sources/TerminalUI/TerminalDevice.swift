@@ -74,6 +74,7 @@ final class CursesTerminal: TerminalDevice {
         link.observe(unsent: unsent)
         heldBack = previous != nil && !screen.images.isEmpty && link.holdsPictures(unsent: unsent)
         if heldBack {
+            if previous == screen { return }
             Curses.write("\u{1B}[?2026h")
             curses.paint(screen, previous: previous)
             Curses.write("\u{1B}[?2026l")
@@ -86,6 +87,8 @@ final class CursesTerminal: TerminalDevice {
         let now = Monotonic.seconds()
         if draft && !plan.draw.isEmpty { link.drewDraft(at: now) }
         if graphics.hasDrafts && link.refines(unsent: unsent, now: now) { pictures += graphics.refinements() }
+        // Nothing changed (the loop looks again while drafts wait): nothing is written.
+        if let previous, previous == screen, pictures.isEmpty, !plan.repaintScreen { return }
         if previous == nil || plan.repaintScreen { curses.repaintAll() }
         // Text and pictures reach the terminal as one update where it supports that (2026).
         Curses.write("\u{1B}[?2026h")
