@@ -31,8 +31,10 @@ func photoComparison() throws {
         let goals = [time <= 0.5, bytes <= 0.7, plain >= 0, blurred >= 0]
         if goals.allSatisfy({ $0 }) { met += 1 }
         func mark(_ ok: Bool) -> String { ok ? " " : "!" }
-        print(String(format: "  %-15@ %-10@ %5.2fx%@ %5.2fx%@ %+6.2f dB%@(%4.1f)  %+6.2f dB%@(%4.1f)", name as NSString,
-                     "\(original.width)x\(original.height)" as NSString, time, mark(goals[0]), bytes, mark(goals[1]),
+        let label = name.padding(toLength: 15, withPad: " ", startingAt: 0)
+        let size = "\(original.width)x\(original.height)".padding(toLength: 10, withPad: " ", startingAt: 0)
+        print(String(format: "  %@ %@ %5.2fx%@ %5.2fx%@ %+6.2f dB%@(%4.1f)  %+6.2f dB%@(%4.1f)", label as NSString,
+                     size as NSString, time, mark(goals[0]), bytes, mark(goals[1]),
                      plain, mark(goals[2]), ours.psnr, blurred, mark(goals[3]), ours.blurred))
     }
     print("  every goal met on \(met) of \(names.count) photographs (! marks a goal missed)")
