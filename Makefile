@@ -5,7 +5,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev python3 python3-venv libsixel-bin tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo samples clean bench release fuzz
+.PHONY: deps build test demo samples clean bench release fuzz terminals
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -32,6 +32,24 @@ test: deps
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/python -c "import openai" 2>/dev/null || $(VENV)/bin/pip install --quiet "$(OPENAI_SDK)"
 	$(VENV)/bin/python Tests/Interop/openai_sdk_interop.py "$$(swift build --show-bin-path)/retouch" assets
+
+# Pictures in real terminals, checked on screenshots: `retouch show` and the editor (first frame,
+# the mask, a run's partial images and result, resizing) in xterm and mlterm (sixel) and kitty
+# (its graphics protocol, OpenGL in software), each under its own Xvfb. Screenshots go to
+# .build/terminal-screenshots/. Not part of `make test`: these packages are large.
+TERMINAL_PACKAGES := xvfb xterm mlterm kitty xdotool x11-apps xfonts-base fonts-dejavu-core libgl1-mesa-dri
+
+terminals: deps
+	@missing=""; \
+	for p in $(TERMINAL_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	swift build --build-tests
+	swift test --skip-build --filter TerminalScreenshotTests
 
 # The editor on the sample images, against the offline engine (no key, no network).
 # A release build: the offline engine then answers in about a second (twenty in a debug build).

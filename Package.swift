@@ -151,6 +151,10 @@ let package = Package(
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster", "TestSupport"]),
         .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditModel", "FileAccess"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionModel", "SessionStore", "EditorCore", "TestSupport"]),
+        // The editor and `retouch show` in real terminals (xterm, mlterm, kitty) under Xvfb, checked
+        // on screenshots; skipped where those programs are missing (`make terminals` installs them).
+        .testTarget(name: "TerminalScreenshotTests", dependencies: ["EditorCore", "ImageCodecs", "Raster", "ScriptedServer"],
+                    swiftSettings: optimizedInDebug),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,13 +6,15 @@ public enum KittyGraphics {
     public static let maxChunk = 4096
 
     /// Transmit-and-display of a PNG as image `id` in `columns` x `rows` cells (nil: the image's
-    /// own pixel size). Re-sending the same id replaces the picture and its placement
-    /// (partial images); `p=1` names the one placement. `q=2` keeps replies off stdin; `C=1`
-    /// leaves the cursor where it was.
+    /// own pixel size; both given, the picture is stretched to fill them). Re-sending the same
+    /// id replaces the picture and its placement (partial images); `p=1` names the one
+    /// placement. Without an id, no later picture replaces it. `q=2` keeps replies off stdin;
+    /// `C=1` leaves the cursor where it was, else it ends on the picture's last row, past its
+    /// last column, as after a sixel image.
     /// `layer` above 0 draws over pictures of lower layers; `cellOffset` moves the picture by
     /// pixels within its first cell.
-    public static func display(png: [UInt8], id: Int, columns: Int?, rows: Int?, layer: Int = 0,
-                               cellOffset: (x: Int, y: Int) = (0, 0)) -> [UInt8] {
+    public static func display(png: [UInt8], id: Int?, columns: Int?, rows: Int?, layer: Int = 0,
+                               cellOffset: (x: Int, y: Int) = (0, 0), movesCursor: Bool = false) -> [UInt8] {
         let payload = Array(Base64.encode(png).utf8)
         var out: [UInt8] = []
         var offset = 0
@@ -22,7 +24,8 @@ public enum KittyGraphics {
             var size = (columns.map { ",c=\($0)" } ?? "") + (rows.map { ",r=\($0)" } ?? "")
             if layer != 0 { size += ",z=\(layer)" }
             if cellOffset != (0, 0) { size += ",X=\(cellOffset.x),Y=\(cellOffset.y)" }
-            let keys = offset == 0 ? "a=T,f=100,i=\(id),p=1,q=2,C=1\(size),m=\(more)" : "m=\(more)"
+            let placement = (id.map { "i=\($0),p=1," } ?? "") + "q=2" + (movesCursor ? "" : ",C=1")
+            let keys = offset == 0 ? "a=T,f=100,\(placement)\(size),m=\(more)" : "m=\(more)"
             out += Array("\u{1B}_G\(keys);".utf8) + payload[offset..<end] + Array("\u{1B}\\".utf8)
             offset = end
         } while offset < payload.count

@@ -93,11 +93,20 @@ final class CursesTerminal: TerminalDevice {
         // Text and pictures reach the terminal as one update where it supports that (2026).
         Curses.write("\u{1B}[?2026h")
         curses.paint(screen, previous: previous)
-        Curses.write(pictures)
+        Curses.write(Self.cursorHidden(pictures, shownAfter: screen.cursor != nil))
         Curses.write("\u{1B}[?2026l")
         // Writing blocks while the link is full.
         link.wrote(seconds: Monotonic.seconds() - now)
         self.previous = screen
+    }
+
+    /// Pictures written with the text cursor hidden. Each picture starts with the cursor on its
+    /// first cell; a terminal that shows the cursor there while it waits for more (xterm, on a
+    /// busy machine or a slow link) paints that cell as text once the cursor moves on, leaving
+    /// a blank cell in the picture until it is drawn again.
+    static func cursorHidden(_ pictures: [UInt8], shownAfter: Bool) -> [UInt8] {
+        guard !pictures.isEmpty else { return [] }
+        return Array("\u{1B}[?25l".utf8) + pictures + (shownAfter ? Array("\u{1B}[?25h".utf8) : [])
     }
 
     /// Bytes written to the terminal that it has not read yet (TIOCOUTQ).

@@ -127,8 +127,13 @@ struct Show: ParsableCommand {
             let dither = self.dither ?? (choice.sixel.wantsDither ? .diffusion : .none)
             return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: min(colors, choice.sixel.colors), dither: dither.dither))
         case .kitty:
-            let png = format == .png ? file : ((try? ImageEncoder.png(image)) ?? [])
-            return KittyGraphics.display(png: png, id: 1, columns: columns, rows: rows)
+            // At the size it fits in, as sixel: given cells, kitty would stretch the picture to
+            // fill them. No id, so that nothing printed later replaces it; the cursor ends
+            // below it, so that what follows is not written under it.
+            let own = pixels == (image.width, image.height)
+            let scaled = own ? image : image.resized(width: pixels.width, height: pixels.height)
+            let png = own && format == .png ? file : ((try? ImageEncoder.png(scaled)) ?? [])
+            return KittyGraphics.display(png: png, id: nil, columns: nil, rows: nil, movesCursor: true)
         case .iterm:
             let encoded = format == .webp ? ((try? ImageEncoder.png(image)) ?? []) : file
             return ITermInlineImage.display(encoded: encoded, columns: columns, rows: rows)

@@ -1,4 +1,6 @@
 import Foundation
+import ImageCodecs
+import Raster
 import Testing
 
 @Suite struct ShowCommandTests {
@@ -20,6 +22,28 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("\u{1B}P0;1;0q\"1;1;200;200"))
         #expect(result.stdout.hasSuffix("\u{1B}\\\n"))
+    }
+
+    /// kitty would stretch a picture given in cells to fill them, replace an earlier picture of
+    /// the same id, and keep the cursor at the picture's top with C=1 (what follows would be
+    /// written under it): the picture goes at the pixel size it fits in, without id or cells.
+    @Test func kittyPicturesKeepTheirAspectAndStayOnScreen() throws {
+        let result = try CLI.run(["show", "--graphics", "kitty", "--width", "15", dusk, lakeside])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pictures = result.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst()
+        #expect(pictures.count == 2)
+        var sizes: [String] = []
+        for picture in pictures {
+            let keys = picture.prefix { $0 != ";" }
+            #expect(keys.hasPrefix("f=100,q=2,m="), "\(keys)")
+            // The chunks' payloads, joined: the PNG.
+            let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
+            let png = Data(base64Encoded: chunks.joined()) ?? Data()
+            let image = try ImageDecoder().decode([UInt8](png)).image
+            sizes.append("\(image.width)x\(image.height)")
+        }
+        // 15 columns of 10 pixels (no terminal: the common cell size).
+        #expect(sizes == ["150x113", "150x150"])
     }
 
     @Test func aBadFileIsReportedAndTheOthersStillShown() throws {

@@ -246,6 +246,18 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(layer.bytes(for: layer.plan(model, screenRepainted: false)).isEmpty)
     }
 
+    /// xterm showed a blank cell at a sixel piece's first cell when it drew the text cursor
+    /// there between pieces: pictures go out with the cursor hidden, and it comes back only
+    /// where the screen has one.
+    @Test func picturesAreWrittenWithTheCursorHidden() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        let pictures = layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false))
+        let shown = text(CursesTerminal.cursorHidden(pictures, shownAfter: true))
+        #expect(shown.hasPrefix("\u{1B}[?25l\u{1B}7") && shown.hasSuffix("\u{1B}8\u{1B}[?25h"))
+        #expect(text(CursesTerminal.cursorHidden(pictures, shownAfter: false)).hasSuffix("\u{1B}8"))
+        #expect(CursesTerminal.cursorHidden([], shownAfter: true).isEmpty, "no picture, no cursor change")
+    }
+
     @Test func insideTmuxImagesAreWrappedForPassthrough() {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: true), cell: cell)
         let bytes = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
