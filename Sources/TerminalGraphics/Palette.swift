@@ -54,6 +54,21 @@ public struct Palette: Equatable, Sendable {
         return worst
     }
 
+    /// The share of `image`'s opaque pixels, measured on about `samples` of them, whose nearest
+    /// colour is more than `levels` away (root mean square over the channels).
+    public func shareServedWorseThan(_ levels: Int, in image: RGBAImage, samples: Int = 4096) -> Double {
+        let points = Self.sample(image, count: samples)
+        guard !points.isEmpty else { return 0 }
+        let lanes = CentersByLane(colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
+        let limit = Int32(3 * levels * levels)
+        let far = points.filter { p in
+            let c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
+            let dr = p.0 - Int32(c.r), dg = p.1 - Int32(c.g), db = p.2 - Int32(c.b)
+            return dr * dr + dg * dg + db * db > limit
+        }
+        return Double(far.count) / Double(points.count)
+    }
+
     typealias Point = (Int32, Int32, Int32)
     typealias Center = (Double, Double, Double)
 

@@ -89,12 +89,31 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
             registers(text(layer.bytes(for: layer.plan(screen([placement(image: image, sequence: sequence, partial: partial)]), screenRepainted: false))))
         }
         let first = frame(picture(64, 48), sequence: PlacementKey(.run, "1"), partial: true)
-        let second = frame(picture(64, 48, seed: 120), sequence: PlacementKey(.run, "1"), partial: true)
+        // The next partial: a region now shows what another showed (colours the run has).
+        var next = picture(64, 48)
+        for y in 24..<48 { for x in 32..<64 { next[x, y] = next[x - 32, y - 24] } }
+        let second = frame(next, sequence: PlacementKey(.run, "1"), partial: true)
         #expect(first.count > 16)
         // The second is sent as the pieces that changed, with the same colour registers.
         #expect(!second.isEmpty && Set(second).isSubset(of: Set(first)), "no shimmer between partial images")
         // A finished result gets a palette of its own.
         #expect(frame(picture(64, 48, seed: 120), sequence: PlacementKey(.result, "x"), partial: false) != first)
+    }
+
+    /// A partial image whose colours the run's palette cannot show (the edit has turned a
+    /// region to colours the first partial did not have) gets a palette of its own.
+    @Test func aPartialWithNewColoursGetsItsOwnPalette() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        func frame(_ image: RGBAImage) -> [String] {
+            registers(text(layer.bytes(for: layer.plan(screen([placement(image: image, sequence: PlacementKey(.run, "1"), partial: true)]),
+                                                       screenRepainted: false))))
+        }
+        let reds = RGBAImage(width: 64, height: 48) { x, y in RGBA(UInt8(120 + x * 2), UInt8(y), 10) }
+        let first = frame(reds)
+        var greened = reds
+        for y in 0..<48 { for x in 32..<64 { greened[x, y] = RGBA(10, UInt8(100 + x * 2), UInt8(y * 4)) } }
+        let second = frame(greened)
+        #expect(!Set(second).isSubset(of: Set(first)), "greens the first palette lacks")
     }
 
     /// A terminal with 16 colour registers gets pictures of at most 16 colours, the mask's
