@@ -241,14 +241,17 @@ struct EditInput {
 
     static func tiles(_ width: Int, _ height: Int) -> Int { (width + 63) / 64 * ((height + 63) / 64) }
 
-    func streamEvent(_ event: EditAnswer.EngineEvent, job: LocalEngine.Job, created: Int, usage: Usage) throws -> Wire.StreamEvent {
+    /// The event for an engine event, without its image, and the image's encoded bytes, which
+    /// `EventStream` writes into the event as base64.
+    func streamEvent(_ event: EditAnswer.EngineEvent, job: LocalEngine.Job, created: Int,
+                     usage: Usage) throws -> (event: Wire.StreamEvent, image: Data) {
         switch event {
         case .partial(let index, let image):
-            return Wire.StreamEvent(type: "image_edit.partial_image", b64_json: try encoded(image, fast: true).base64EncodedString(),
-                                    partial_image_index: index, created_at: created, settings: settings(job))
+            return (Wire.StreamEvent(type: "image_edit.partial_image", partial_image_index: index, created_at: created,
+                                     settings: settings(job)), try encoded(image, fast: true))
         case .image(_, let image):
-            return Wire.StreamEvent(type: "image_edit.completed", b64_json: try encoded(image).base64EncodedString(),
-                                    created_at: created, settings: settings(job), usage: usage)
+            return (Wire.StreamEvent(type: "image_edit.completed", created_at: created, settings: settings(job), usage: usage),
+                    try encoded(image))
         }
     }
 }
