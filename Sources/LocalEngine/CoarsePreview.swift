@@ -2,12 +2,36 @@ import Raster
 
 /// An edit made on a reduced copy of the picture, then enlarged back into the edit area: what
 /// the edit looks like at a coarser scale. The engine sends these as partial images of edits
-/// that read neighbouring pixels (blur, sharpen, pixelate), which take longest at full size:
-/// the coarsest comes within milliseconds, and each scale costs a quarter of the next finer one.
+/// that read neighbouring pixels (blur, sharpen, pixelate), which take longest at full size, and
+/// of edits of the whole picture: the coarsest comes within milliseconds, each scale costs a
+/// quarter of the next finer one, and a coarse picture deflates quickly and small.
 struct CoarsePreview {
-    let plan: EditPlan
     let image: RGBAImage
     let area: EditArea
+    /// How far around a pixel the edit reads, in pixels of the picture.
+    let reach: Int
+    /// The edit made on a copy of the picture reduced `scale` times (the second argument).
+    let edit: (RGBAImage, Int) -> RGBAImage
+
+    init(image: RGBAImage, area: EditArea, reach: Int = 0, edit: @escaping (RGBAImage, Int) -> RGBAImage) {
+        self.image = image
+        self.area = area
+        self.reach = reach
+        self.edit = edit
+    }
+
+    /// `plan`'s operations, their radii and blocks reduced with the copy.
+    init(plan: EditPlan, image: RGBAImage, area: EditArea) {
+        let shorterSide = min(image.width, image.height)
+        let reach = plan.operations.map { NeighbourhoodFilters.reach(of: $0, shorterSide: shorterSide) }.reduce(0, +)
+        self.init(image: image, area: area, reach: reach) { reduced, scale in
+            plan.operations.reduce(reduced) { current, operation in
+                ColourAdjustments.apply(operation, to: current)
+                    ?? NeighbourhoodFilters.apply(operation, to: current, shorterSide: shorterSide, reducedBy: scale)
+                    ?? current
+            }
+        }
+    }
 
     /// The scales (reductions, powers of two) of `count` previews, coarsest first and always
     /// ending with half size: 8, 4, 2 for three.
@@ -15,15 +39,13 @@ struct CoarsePreview {
         LocalEngine.pick(count, from: [8, 4, 2])
     }
 
-    /// The plan made on the area's neighbourhood reduced `scale` times, enlarged back
+    /// The edit made on the area's neighbourhood reduced `scale` times, enlarged back
     /// (bilinear) and blended into the area as the full-size edit is.
     func preview(scale: Int) -> RGBAImage {
         let bounds = area.bounds
         guard !bounds.isEmpty, scale > 1 else { return image }
-        let shorterSide = min(image.width, image.height)
-        // The reduced copy sees what the operations read around the area, aligned on the
-        // reduced grid.
-        let margin = plan.operations.map { NeighbourhoodFilters.reach(of: $0, shorterSide: shorterSide) }.reduce(0, +) + scale
+        // The reduced copy sees what the edit reads around the area, aligned on the reduced grid.
+        let margin = reach + scale
         let left = max(0, bounds.x - margin) / scale * scale, top = max(0, bounds.y - margin) / scale * scale
         let region = PixelRect(x: left, y: top, width: min(image.width, bounds.maxX + margin) - left,
                                height: min(image.height, bounds.maxY + margin) - top)
@@ -33,12 +55,7 @@ struct CoarsePreview {
             reduced = Self.halved(reduced)
             reduction *= 2
         }
-        for operation in plan.operations {
-            reduced = ColourAdjustments.apply(operation, to: reduced)
-                ?? NeighbourhoodFilters.apply(operation, to: reduced, shorterSide: shorterSide, reducedBy: scale)
-                ?? reduced
-        }
-        return enlarged(reduced, scale: scale, region: region)
+        return enlarged(edit(reduced, scale), scale: scale, region: region)
     }
 
     /// Each 2x2 block's mean, colours weighted by alpha; an odd last row or column is counted

@@ -26,9 +26,16 @@ public struct EditPlan: Equatable, Sendable {
     /// Whether every variation comes out the same (only removal draws on a seed).
     var isDeterministic: Bool { !operations.contains(.remove) }
 
-    /// Whether an operation reads neighbouring pixels (blur, sharpen, pixelate): those take
-    /// longest at full size.
-    var readsNeighbours: Bool { operations.contains { NeighbourhoodFilters.reach(of: $0, shorterSide: 1) > 0 } }
+    /// Whether partial images show the edit at coarser scales (`CoarsePreview`): when an
+    /// operation reads neighbouring pixels (blur, sharpen, pixelate: slowest at full size), or
+    /// without a mask (the whole picture changes, and a coarse one is quick to make and to send).
+    /// Not for a removal, whose inpainter has scales of its own, nor a fill: a flat colour looks
+    /// the same at every scale.
+    func showsCoarseScales(masked: Bool) -> Bool {
+        let readsNeighbours = operations.contains { NeighbourhoodFilters.reach(of: $0, shorterSide: 1) > 0 }
+        let fills = operations.contains { if case .fill = $0 { true } else { false } }
+        return !operations.contains(.remove) && !fills && (readsNeighbours || !masked)
+    }
 
     /// For the `X-Retouch-Engine` header: `local; understood: remove, warmer; ignored: boat`.
     /// ASCII only (a word in another script shows as `?`) and at most `maxReportLength` long,

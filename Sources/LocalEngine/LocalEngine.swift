@@ -121,12 +121,19 @@ public struct LocalEngine: Sendable {
             func report(_ stage: RGBAImage, _ index: Int) { onPartial(index, finish(stage, job)) }
             let inpainter = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
             let final: RGBAImage
-            if plan.usesDefault {
-                final = defaultEdit(job, area: area, inpainter: inpainter) { partials.stage($0, report: report) }
+            if plan.usesDefault && job.mask == nil {
+                // Sepia over the whole picture: its coarser scales first, each sent as it is made.
+                let previews = CoarsePreview(image: job.image, area: area) { reduced, _ in Self.sepiaVignette(reduced, strength: 1) }
+                for scale in CoarsePreview.scales(count: partials.wanted) { partials.send(previews.preview(scale: scale), report: report) }
+                final = Self.sepiaVignette(job.image, strength: 1)
+            } else if plan.usesDefault {
+                // A fill from the surroundings: the inpainter's coarser levels are the stages.
+                final = withoutActuallyEscaping({ partials.stage($0, report: report) }) {
+                    inpainter.fill(job.image, hole: area.hole, onLevel: $0)
+                }
             } else if let first, plan.isDeterministic {
                 final = first
-            } else if plan.readsNeighbours && !plan.operations.contains(.remove) {
-                // The slow operations: their coarser scales first, each sent as soon as it is made.
+            } else if plan.showsCoarseScales(masked: job.mask != nil) {
                 let previews = CoarsePreview(plan: plan, image: job.image, area: area)
                 for scale in CoarsePreview.scales(count: partials.wanted) { partials.send(previews.preview(scale: scale), report: report) }
                 final = plan.apply(to: job.image, area: area, inpainter: inpainter) { _ in }
@@ -138,15 +145,6 @@ public struct LocalEngine: Sendable {
             partials.finish(from: job.image, to: final, fade: area.fade, report: report)
             onImage(variation, finish(final, job))
         }
-    }
-
-    /// The edit when the prompt says nothing the engine understands.
-    private func defaultEdit(_ job: Job, area: EditArea, inpainter: Inpainter, onStage: (RGBAImage) -> Void) -> RGBAImage {
-        if job.mask != nil {
-            return withoutActuallyEscaping(onStage) { inpainter.fill(job.image, hole: area.hole, onLevel: $0) }
-        }
-        [0.25, 0.5, 0.75].forEach { onStage(Self.sepiaVignette(job.image, strength: $0)) }
-        return Self.sepiaVignette(job.image, strength: 1)
     }
 
     /// `count` stages spread evenly, coarse first, always ending with the finest.
@@ -228,7 +226,8 @@ public struct LocalEngine: Sendable {
         let reach = (cx * cx + cy * cy).squareRoot()
         @inline(__always) func toned(_ value: Double, _ sepia: Double, _ vignette: Double) -> UInt8 {
             let mixed = (value + (sepia - value) * strength) * vignette
-            return UInt8(max(0, min(255, mixed.rounded())))
+            // Rounded half up by truncation, clamped after: no call to round() per channel.
+            return UInt8(max(0, min(255, Int(max(-1, min(256, mixed)) + 0.5))))
         }
         out.pixels.withUnsafeMutableBufferPointer { pixels in
             for y in 0..<image.height {
