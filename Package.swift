@@ -31,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         // libpng and libjpeg report errors by longjmp, which must never cross Swift frames: these
         // C targets keep setjmp/longjmp inside C and return status codes (apt: libpng-dev,
-        // libdeflate-dev for CPNG's fast path, libjpeg62-turbo-dev).
+        // libdeflate-dev for CPNG's fast decoding and its encoding, libjpeg62-turbo-dev).
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("deflate")]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 

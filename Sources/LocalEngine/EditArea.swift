@@ -8,6 +8,8 @@ struct EditArea: Sendable {
     let height: Int
     /// Per pixel, 0 (kept) to 255 (fully edited); nil edits every pixel fully.
     let weights: [UInt8]?
+    /// The smallest rectangle holding every edited pixel (empty when none is).
+    let bounds: PixelRect
 
     /// Pixels over which the strength ramps from the border to full.
     static let featherWidth = 4
@@ -17,6 +19,7 @@ struct EditArea: Sendable {
         self.width = width
         self.height = height
         weights = nil
+        bounds = PixelRect(x: 0, y: 0, width: width, height: height)
     }
 
     init(mask: RGBAImage) {
@@ -24,6 +27,22 @@ struct EditArea: Sendable {
         height = mask.height
         let steps = Self.stepsFromKeptPixels(mask)
         weights = steps.map { UInt8(Int($0) * 255 / Self.featherWidth) }
+        bounds = Self.bounds(of: steps, width: mask.width)
+    }
+
+    /// The rectangle around the non-zero entries of `values`, rows of `width`.
+    static func bounds(of values: [UInt8], width: Int) -> PixelRect {
+        var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
+        values.withUnsafeBufferPointer { values in
+            for y in 0..<(width > 0 ? values.count / width : 0) {
+                let row = y * width
+                guard let first = (0..<width).first(where: { values[row + $0] != 0 }) else { continue }
+                let last = (0..<width).last { values[row + $0] != 0 }!
+                minX = min(minX, first); maxX = max(maxX, last); minY = min(minY, y); maxY = y
+            }
+        }
+        return maxX < 0 ? PixelRect(x: 0, y: 0, width: 0, height: 0)
+            : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 
     /// Whether pixel `index` is edited at all.
@@ -65,16 +84,47 @@ struct EditArea: Sendable {
         return steps
     }
 
-    /// Every pixel at one strength.
-    init(width: Int, height: Int, weight: UInt8) {
-        self.width = width
-        self.height = height
-        weights = [UInt8](repeating: weight, count: width * height)
+    /// `from` moved towards `to` by `weight` / 255, for two states of one edit: they differ
+    /// only inside `bounds`, so only those pixels are mixed.
+    func fade(_ from: RGBAImage, _ to: RGBAImage, weight: UInt8) -> RGBAImage {
+        var out = from
+        let weight = Int(weight), keep = 255 - weight
+        out.pixels.withUnsafeMutableBufferPointer { out in
+            to.pixels.withUnsafeBufferPointer { to in
+                for y in bounds.y..<bounds.maxY {
+                    let start = (y * width + bounds.x) * 4
+                    for channel in start..<start + bounds.width * 4 {
+                        let sum = Int(out[channel]) * keep + Int(to[channel]) * weight + 128
+                        out[channel] = UInt8((sum + (sum >> 8)) >> 8)
+                    }
+                }
+            }
+        }
+        return out
     }
 
-    /// `from` moved towards `to` by `weight` / 255 everywhere.
-    static func mix(_ from: RGBAImage, _ to: RGBAImage, weight: UInt8) -> RGBAImage {
-        EditArea(width: from.width, height: from.height, weight: weight).blend(original: from, edited: to)
+    /// `original` with the area blended towards `edited`, which holds the pixels of `region`
+    /// (a part of the picture holding the area's bounds).
+    func blend(original: RGBAImage, edited: RGBAImage, at region: PixelRect) -> RGBAImage {
+        precondition(edited.width == region.width && edited.height == region.height)
+        if region == original.bounds { return blend(original: original, edited: edited) }
+        var out = original
+        let weights = weights ?? [UInt8](repeating: 255, count: width * height)
+        out.pixels.withUnsafeMutableBufferPointer { out in
+            edited.pixels.withUnsafeBufferPointer { edited in
+                for y in bounds.y..<bounds.maxY {
+                    for x in bounds.x..<bounds.maxX where weights[y * width + x] > 0 {
+                        let weight = Int(weights[y * width + x]), keep = 255 - weight
+                        let from = ((y - region.y) * region.width + x - region.x) * 4, to = (y * width + x) * 4
+                        for channel in 0..<4 {
+                            let sum = Int(out[to + channel]) * keep + Int(edited[from + channel]) * weight + 128
+                            out[to + channel] = UInt8((sum + (sum >> 8)) >> 8)
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// `edited` where the area is full, `original` outside it, mixed along the ramp.

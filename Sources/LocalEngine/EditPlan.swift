@@ -26,6 +26,17 @@ public struct EditPlan: Equatable, Sendable {
     /// Whether every variation comes out the same (only removal draws on a seed).
     var isDeterministic: Bool { !operations.contains(.remove) }
 
+    /// Whether partial images show the edit at coarser scales (`CoarsePreview`): when an
+    /// operation reads neighbouring pixels (blur, sharpen, pixelate: slowest at full size), or
+    /// without a mask (the whole picture changes, and a coarse one is quick to make and to send).
+    /// Not for a removal, whose inpainter has scales of its own, nor a fill: a flat colour looks
+    /// the same at every scale.
+    func showsCoarseScales(masked: Bool) -> Bool {
+        let readsNeighbours = operations.contains { NeighbourhoodFilters.reach(of: $0, shorterSide: 1) > 0 }
+        let fills = operations.contains { if case .fill = $0 { true } else { false } }
+        return !operations.contains(.remove) && !fills && (readsNeighbours || !masked)
+    }
+
     /// For the `X-Retouch-Engine` header: `local; understood: remove, warmer; ignored: boat`.
     /// ASCII only (a word in another script shows as `?`) and at most `maxReportLength` long,
     /// ignored words giving way first.
@@ -59,9 +70,14 @@ public struct EditPlan: Equatable, Sendable {
             if operation == .remove {
                 let before = current
                 current = withoutActuallyEscaping(onStage) { inpainter.fill(before, hole: area.hole, onLevel: $0) }
-            } else {
-                let edited = ColourAdjustments.apply(operation, to: current) ?? NeighbourhoodFilters.apply(operation, to: current)
-                current = area.blend(original: current, edited: edited ?? current)
+            } else if !area.bounds.isEmpty {
+                // Made on the part of the picture the area's pixels depend on, not the whole of it.
+                let region = NeighbourhoodFilters.region(for: operation, around: area.bounds, width: current.width,
+                                                         height: current.height)
+                let part = region == current.bounds ? current : current.cropped(to: region)
+                let edited = ColourAdjustments.apply(operation, to: part)
+                    ?? NeighbourhoodFilters.apply(operation, to: part, shorterSide: min(current.width, current.height), reducedBy: 1)
+                if let edited { current = area.blend(original: current, edited: edited, at: region) }
             }
         }
         return current

@@ -121,67 +121,85 @@ public struct LocalEngine: Sendable {
             func report(_ stage: RGBAImage, _ index: Int) { onPartial(index, finish(stage, job)) }
             let inpainter = Inpainter(seed: UInt64(variation) &* 0x9E37_79B9 &+ 17, passes: job.quality.passes)
             let final: RGBAImage
-            if plan.usesDefault {
-                final = defaultEdit(job, area: area, inpainter: inpainter) { partials.stage($0, report: report) }
+            if plan.usesDefault && job.mask == nil {
+                // Sepia over the whole picture: its coarser scales first, each sent as it is made.
+                let previews = CoarsePreview(image: job.image, area: area) { reduced, _ in Self.sepiaVignette(reduced, strength: 1) }
+                for scale in CoarsePreview.scales(count: partials.wanted) { partials.send(previews.preview(scale: scale), report: report) }
+                final = Self.sepiaVignette(job.image, strength: 1)
+            } else if plan.usesDefault {
+                // A fill from the surroundings: the inpainter's coarser levels are the stages.
+                final = withoutActuallyEscaping({ partials.stage($0, report: report) }) {
+                    inpainter.fill(job.image, hole: area.hole, onLevel: $0)
+                }
             } else if let first, plan.isDeterministic {
                 final = first
+            } else if plan.showsCoarseScales(masked: job.mask != nil) {
+                let previews = CoarsePreview(plan: plan, image: job.image, area: area)
+                for scale in CoarsePreview.scales(count: partials.wanted) { partials.send(previews.preview(scale: scale), report: report) }
+                final = plan.apply(to: job.image, area: area, inpainter: inpainter) { _ in }
             } else {
                 final = plan.apply(to: job.image, area: area, inpainter: inpainter) { partials.stage($0, report: report) }
             }
             first = first ?? final
-            // An edit made in one step shows its progress as the change fading in.
-            partials.finish(fadingIn: { [64, 128, 191].map { EditArea.mix(job.image, final, weight: $0) } }, report: report)
+            // Partial images still wanted show the change from the last stage fading in.
+            partials.finish(from: job.image, to: final, fade: area.fade, report: report)
             onImage(variation, finish(final, job))
         }
     }
 
-    /// The edit when the prompt says nothing the engine understands.
-    private func defaultEdit(_ job: Job, area: EditArea, inpainter: Inpainter, onStage: (RGBAImage) -> Void) -> RGBAImage {
-        if job.mask != nil {
-            return withoutActuallyEscaping(onStage) { inpainter.fill(job.image, hole: area.hole, onLevel: $0) }
-        }
-        [0.25, 0.5, 0.75].forEach { onStage(Self.sepiaVignette(job.image, strength: $0)) }
-        return Self.sepiaVignette(job.image, strength: 1)
-    }
-
     /// `count` stages spread evenly, coarse first, always ending with the finest.
-    static func pick(_ count: Int, from stages: [RGBAImage]) -> [RGBAImage] {
+    static func pick<Stage>(_ count: Int, from stages: [Stage]) -> [Stage] {
         guard count > 0, !stages.isEmpty else { return [] }
         if count >= stages.count { return stages }
         return (1...count).map { stages[($0 * stages.count) / count - 1] }
     }
 
-    /// Partial images sent while the work goes on: the first stages (the coarsest) as soon as
-    /// they are made, the last one kept back and sent once the work is done, as it is then
-    /// known to be the finest. A client sees progress early, not every partial at the end.
+    /// Partial images sent while the work goes on. Stages whose number is not known ahead (the
+    /// inpainter's levels, the image between operations): the first ones as soon as they are
+    /// made, the last one kept back and sent once the work is done, as it is then known to be
+    /// the finest. Stages planned ahead (coarse previews) are sent as they come. A client sees
+    /// progress early, not every partial at the end; when the work made fewer stages than
+    /// wanted, the rest show the change from the last stage to the result fading in.
     struct PartialImages {
         let wanted: Int
         private(set) var sent = 0
         private var held: RGBAImage?
+        /// The last stage sent or kept back.
+        private var last: RGBAImage?
 
         init(wanted: Int) { self.wanted = max(0, wanted) }
 
         mutating func stage(_ image: RGBAImage, report: (RGBAImage, Int) -> Void) {
             guard wanted > 0 else { return }
             if sent < wanted - 1 {
-                report(image, sent)
-                sent += 1
+                send(image, report: report)
             } else {
                 held = image
+                last = image
             }
         }
 
-        /// The finest stage kept back; or, when the work made no stages, `fadingIn()`.
-        mutating func finish(fadingIn: () -> [RGBAImage], report: (RGBAImage, Int) -> Void) {
-            guard wanted > 0 else { return }
+        /// A stage sent at once.
+        mutating func send(_ image: RGBAImage, report: (RGBAImage, Int) -> Void) {
+            guard sent < wanted else { return }
+            report(image, sent)
+            sent += 1
+            last = image
+        }
+
+        /// The finest stage kept back, then as many images of the change from the last stage
+        /// (or from `original`, when there was none) to `final` fading in as are still wanted.
+        mutating func finish(from original: RGBAImage, to final: RGBAImage,
+                             fade: (RGBAImage, RGBAImage, UInt8) -> RGBAImage, report: (RGBAImage, Int) -> Void) {
             if let held {
-                report(held, sent)
-                sent += 1
-            } else if sent == 0 {
-                for image in LocalEngine.pick(wanted, from: fadingIn()) {
-                    report(image, sent)
-                    sent += 1
-                }
+                send(held, report: report)
+                self.held = nil
+            }
+            let start = last ?? original, missing = wanted - sent
+            guard missing > 0 else { return }
+            for step in 1...missing {
+                // step / (missing + 1) of the way, rounded: 64, 128 and 191 for three.
+                send(fade(start, final, UInt8((2 * step * 255 + missing + 1) / (2 * (missing + 1)))), report: report)
             }
         }
     }
@@ -206,24 +224,27 @@ public struct LocalEngine: Sendable {
         var out = image
         let cx = Double(image.width) / 2, cy = Double(image.height) / 2
         let reach = (cx * cx + cy * cy).squareRoot()
-        for y in 0..<image.height {
-            for x in 0..<image.width {
-                let i = (y * image.width + x) * 4
-                let r = Double(image.pixels[i]), g = Double(image.pixels[i + 1]), b = Double(image.pixels[i + 2])
-                let dx = Double(x) - cx, dy = Double(y) - cy
-                let vignette = 1 - 0.45 * strength * pow((dx * dx + dy * dy).squareRoot() / reach, 2)
-                let sepia = ColourAdjustments.sepia(r, g, b)
-                let toned = [sepia.0, sepia.1, sepia.2]
-                for (c, value) in [r, g, b].enumerated() {
-                    let mixed = (value + (toned[c] - value) * strength) * vignette
-                    out.pixels[i + c] = UInt8(max(0, min(255, mixed.rounded())))
+        @inline(__always) func toned(_ value: Double, _ sepia: Double, _ vignette: Double) -> UInt8 {
+            let mixed = (value + (sepia - value) * strength) * vignette
+            // Rounded half up by truncation, clamped after: no call to round() per channel.
+            return UInt8(max(0, min(255, Int(max(-1, min(256, mixed)) + 0.5))))
+        }
+        out.pixels.withUnsafeMutableBufferPointer { pixels in
+            for y in 0..<image.height {
+                let dy = Double(y) - cy
+                for x in 0..<image.width {
+                    let i = (y * image.width + x) * 4
+                    let r = Double(pixels[i]), g = Double(pixels[i + 1]), b = Double(pixels[i + 2])
+                    let dx = Double(x) - cx
+                    let distance = (dx * dx + dy * dy).squareRoot() / reach
+                    let vignette = 1 - 0.45 * strength * (distance * distance)
+                    let sepia = ColourAdjustments.sepia(r, g, b)
+                    pixels[i] = toned(r, sepia.0, vignette)
+                    pixels[i + 1] = toned(g, sepia.1, vignette)
+                    pixels[i + 2] = toned(b, sepia.2, vignette)
                 }
             }
         }
         return out
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

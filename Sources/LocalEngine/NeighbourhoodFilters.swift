@@ -5,19 +5,62 @@ import Raster
 /// image takes a fraction of a second. Alpha is kept.
 enum NeighbourhoodFilters {
     static func apply(_ operation: EditOperation, to image: RGBAImage) -> RGBAImage? {
+        apply(operation, to: image, shorterSide: min(image.width, image.height), reducedBy: 1)
+    }
+
+    /// `operation` on `image`, a copy of a picture whose shorter side is `shorterSide` reduced
+    /// `scale` times: the radius and the blocks are the picture's, reduced alike (a radius that
+    /// comes to nothing leaves the copy as the reduction made it).
+    static func apply(_ operation: EditOperation, to image: RGBAImage, shorterSide: Int, reducedBy scale: Int) -> RGBAImage? {
+        func reduced(_ length: Int) -> Int { (length + scale / 2) / scale }
         switch operation {
-        case .blur: blurred(image, radius: blurRadius(image))
-        case .sharpen: sharpened(image)
-        case .pixelate: pixelated(image, block: blockSize(image))
-        default: nil
+        case .blur:
+            let radius = reduced(blurRadius(shorterSide: shorterSide))
+            return radius > 0 ? blurred(image, radius: radius) : image
+        case .sharpen:
+            let radius = reduced(max(1, blurRadius(shorterSide: shorterSide) / 2))
+            return radius > 0 ? sharpened(image, radius: radius) : image
+        case .pixelate: return pixelated(image, block: max(1, reduced(blockSize(shorterSide: shorterSide))))
+        default: return nil
         }
     }
 
     /// A blur that shows at any size: 1/150 of the shorter side, at least 2 pixels.
-    static func blurRadius(_ image: RGBAImage) -> Int { max(2, min(image.width, image.height) / 150) }
+    static func blurRadius(_ image: RGBAImage) -> Int { blurRadius(shorterSide: min(image.width, image.height)) }
+    static func blurRadius(shorterSide: Int) -> Int { max(2, shorterSide / 150) }
 
     /// Blocks of 1/64 of the shorter side, at least 4 pixels.
-    static func blockSize(_ image: RGBAImage) -> Int { max(4, min(image.width, image.height) / 64) }
+    static func blockSize(_ image: RGBAImage) -> Int { blockSize(shorterSide: min(image.width, image.height)) }
+    static func blockSize(shorterSide: Int) -> Int { max(4, shorterSide / 64) }
+
+    /// How far from a pixel `operation` reads, in pixels of a picture whose shorter side is
+    /// `shorterSide`: three box blurs reach three radii.
+    static func reach(of operation: EditOperation, shorterSide: Int) -> Int {
+        switch operation {
+        case .blur: 3 * blurRadius(shorterSide: shorterSide)
+        case .sharpen: 3 * max(1, blurRadius(shorterSide: shorterSide) / 2)
+        case .pixelate: blockSize(shorterSide: shorterSide)
+        default: 0
+        }
+    }
+
+    /// The part of a `width` x `height` picture that `operation` made on it alone gives the
+    /// pixels of `rect` exactly as on the whole picture: `rect` grown by the blurs' reach (the
+    /// picture's own edges are repeated either way), or by whole blocks of the pixelation grid.
+    static func region(for operation: EditOperation, around rect: PixelRect, width: Int, height: Int) -> PixelRect {
+        let shorterSide = min(width, height)
+        let whole = PixelRect(x: 0, y: 0, width: width, height: height)
+        if operation == .pixelate {
+            let block = blockSize(shorterSide: shorterSide)
+            let left = rect.x / block * block, top = rect.y / block * block
+            let right = (rect.maxX + block - 1) / block * block, bottom = (rect.maxY + block - 1) / block * block
+            return PixelRect(x: left, y: top, width: right - left, height: bottom - top).clipped(to: whole)
+        }
+        let margin = reach(of: operation, shorterSide: shorterSide)
+        guard margin > 0 else { return rect.clipped(to: whole) }
+        return PixelRect(x: rect.x - margin - 1, y: rect.y - margin - 1, width: rect.width + 2 * margin + 2,
+                         height: rect.height + 2 * margin + 2).clipped(to: whole)
+    }
 
     /// Three box blurs each way, close to a Gaussian of about the radius.
     static func blurred(_ image: RGBAImage, radius: Int) -> RGBAImage {
@@ -94,8 +137,8 @@ enum NeighbourhoodFilters {
     }
 
     /// Unsharp masking: the difference from a slight blur, added back once more.
-    static func sharpened(_ image: RGBAImage) -> RGBAImage {
-        let soft = blurred(image, radius: max(1, blurRadius(image) / 2))
+    static func sharpened(_ image: RGBAImage, radius: Int) -> RGBAImage {
+        let soft = blurred(image, radius: radius)
         var out = image
         out.pixels.withUnsafeMutableBufferPointer { pixels in
             soft.pixels.withUnsafeBufferPointer { soft in

@@ -100,11 +100,24 @@ struct EventStream: AsyncSequence, Sendable {
             guard let event = await events.next() else { return nil }
             let answer = stream.answer
             sent += 1
-            return try Self.chunk(try answer.edit.streamEvent(event, job: answer.job, created: answer.created, usage: answer.usage))
+            let (data, image) = try answer.edit.streamEvent(event, job: answer.job, created: answer.created, usage: answer.usage)
+            return try Self.chunk(data, image: image)
         }
 
-        static func chunk(_ event: Wire.StreamEvent) throws -> [UInt8] {
-            Array("event: \(event.type ?? "message")\ndata: \(try EditAnswer.json(event))\n\n".utf8)
+        /// The event as SSE. `image` becomes its `b64_json`, the object's last member, written
+        /// straight into the chunk: base64 needs no escaping, and the JSON encoder would scan and
+        /// copy its megabytes again.
+        static func chunk(_ event: Wire.StreamEvent, image: Data? = nil) throws -> [UInt8] {
+            let json = Array(try EditAnswer.json(event).utf8)
+            var chunk = Array("event: \(event.type ?? "message")\ndata: ".utf8)
+            guard let image else { return chunk + json + Array("\n\n".utf8) }
+            let base64 = image.base64EncodedData()
+            chunk.reserveCapacity(chunk.count + json.count + base64.count + 20)
+            chunk += json.dropLast()
+            chunk += Array(#","b64_json":""#.utf8)
+            chunk += base64
+            chunk += Array("\"}\n\n".utf8)
+            return chunk
         }
     }
 

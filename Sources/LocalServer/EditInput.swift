@@ -127,10 +127,19 @@ struct EditInput {
     /// the memory it needs taken from the server's budget first.
     func job(lease: EditLease, decoder: ImageDecoder = ImageDecoder()) throws -> LocalEngine.Job {
         let size = try requestedSize()
-        let image = try decode(images[0], what: "image 1", param: "image", lease: lease, decoder: decoder)
+        // The picture and the mask decode side by side; the picture's failure is the one told.
+        let parts = [(images[0], "image 1", "image")] + (mask.map { [($0, "the mask", "mask")] } ?? [])
+        let decoded = Locked([Result<RGBAImage, Error>?](repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            let (part, what, param) = parts[index]
+            let result = Result { try decode(part, what: what, param: param, lease: lease, decoder: decoder) }
+            decoded.withLock { $0[index] = result }
+        }
+        let results = decoded.withLock { $0 }
+        let image = try results[0]!.get()
         var maskImage: RGBAImage?
-        if let mask {
-            maskImage = try decode(mask, what: "the mask", param: "mask", lease: lease, decoder: decoder)
+        if parts.count > 1 {
+            maskImage = try results[1]!.get()
             guard maskImage?.width == image.width, maskImage?.height == image.height else {
                 throw HTTPFailure(status: .badRequest, message: "Invalid mask image size: it must match the first image.",
                                   param: "mask", code: "invalid_mask_image_size")
@@ -241,14 +250,17 @@ struct EditInput {
 
     static func tiles(_ width: Int, _ height: Int) -> Int { (width + 63) / 64 * ((height + 63) / 64) }
 
-    func streamEvent(_ event: EditAnswer.EngineEvent, job: LocalEngine.Job, created: Int, usage: Usage) throws -> Wire.StreamEvent {
+    /// The event for an engine event, without its image, and the image's encoded bytes, which
+    /// `EventStream` writes into the event as base64.
+    func streamEvent(_ event: EditAnswer.EngineEvent, job: LocalEngine.Job, created: Int,
+                     usage: Usage) throws -> (event: Wire.StreamEvent, image: Data) {
         switch event {
         case .partial(let index, let image):
-            return Wire.StreamEvent(type: "image_edit.partial_image", b64_json: try encoded(image, fast: true).base64EncodedString(),
-                                    partial_image_index: index, created_at: created, settings: settings(job))
+            return (Wire.StreamEvent(type: "image_edit.partial_image", partial_image_index: index, created_at: created,
+                                     settings: settings(job)), try encoded(image, fast: true))
         case .image(_, let image):
-            return Wire.StreamEvent(type: "image_edit.completed", b64_json: try encoded(image).base64EncodedString(),
-                                    created_at: created, settings: settings(job), usage: usage)
+            return (Wire.StreamEvent(type: "image_edit.completed", created_at: created, settings: settings(job), usage: usage),
+                    try encoded(image))
         }
     }
 }

@@ -68,7 +68,14 @@ public struct RGBAImage: Equatable, Sendable {
 
     /// True when some pixel is not fully opaque.
     public var hasTransparency: Bool {
-        stride(from: 3, to: pixels.count, by: 4).contains { pixels[$0] != 255 }
+        pixels.withUnsafeBufferPointer { pixels in
+            var index = 3
+            while index < pixels.count {
+                if pixels[index] != 255 { return true }
+                index += 4
+            }
+            return false
+        }
     }
 
     /// The smallest rectangle holding every pixel that is not fully transparent; nil when none is.

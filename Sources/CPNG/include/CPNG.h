@@ -41,11 +41,12 @@ int retouch_png_decode_shrunk_rgba(const uint8_t *data, size_t size, uint32_t ou
 // Returns RETOUCH_PNG_OK, or RETOUCH_PNG_NOT_HANDLED for anything else or any problem.
 int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size);
 
-// Encoding uses the simplified API, which catches its own errors. Composite macros Swift does
-// not import:
-static inline png_uint_32 retouch_png_image_version(void) { return PNG_IMAGE_VERSION; }
-static inline png_uint_32 retouch_png_format_rgba(void) { return PNG_FORMAT_RGBA; }
-static inline png_uint_32 retouch_png_format_rgb(void) { return PNG_FORMAT_RGB; }
-static inline png_uint_32 retouch_png_image_flag_fast(void) { return PNG_IMAGE_FLAG_FAST; }
-static inline const char *retouch_png_image_message(const png_image *image) { return image->message; }
+// Encodes straight 8-bit RGBA pixels as an 8-bit RGB (channels 3, alpha dropped) or RGBA
+// (channels 4) PNG with an sRGB chunk, deflated by libdeflate at `level` (1-12): every row with
+// `filter` (0-4), or with -1 each row with the filter libpng's heuristic picks. `out` holds at
+// least retouch_png_encode_bound bytes. Returns the PNG's size, 0 on failure (out of memory, bad
+// arguments).
+size_t retouch_png_encode_bound(uint32_t width, uint32_t height, int channels);
+size_t retouch_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, int channels, int level, int filter,
+                          uint8_t *out, size_t out_size);
 #endif
