@@ -384,8 +384,8 @@ func serverMemory() async throws {
 /// The benchmarks in the order they run; `RetouchBench NAME` runs one.
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("sse", sseThroughput), ("fill", fillQuality), ("phases", sixelPhases), ("graphics", graphicsComparison),
-    ("photos", photoComparison),
-    ("serve", serverMemory), ("engine", engineAndRoundTrip), ("upload", uploadMemory), ("traffic", editorTraffic),
+    ("photos", photoComparison), ("serve", serverMemory), ("engine", engineAndRoundTrip), ("partials", partialTiming),
+    ("upload", uploadMemory), ("traffic", editorTraffic),
 ]
 let only = CommandLine.arguments.dropFirst().first
 for benchmark in benchmarks where only == nil || only == benchmark.name {
