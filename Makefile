@@ -7,16 +7,20 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo samples clean bench release fuzz terminals
 
-# Installs only the Debian packages that are missing.
+# Installs those of the Debian packages given that are missing.
+define install-missing
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+fi
+endef
+
 deps:
-	@missing=""; \
-	for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call install-missing,$(APT_PACKAGES))
 	@command -v swift >/dev/null || { echo "Swift 6 is needed: put it on PATH (or in /opt/swift)"; exit 1; }
 
 build: deps
@@ -40,14 +44,7 @@ test: deps
 TERMINAL_PACKAGES := xvfb xterm mlterm kitty xdotool x11-apps xfonts-base fonts-dejavu-core libgl1-mesa-dri
 
 terminals: deps
-	@missing=""; \
-	for p in $(TERMINAL_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(call install-missing,$(TERMINAL_PACKAGES))
 	swift build --build-tests
 	swift test --skip-build --filter TerminalScreenshotTests
 

@@ -16,8 +16,8 @@ public enum Dither: Sendable, Equatable {
     case none
     /// Floyd–Steinberg, serpentine, passing on `strength` of the error (1 = all): for stills.
     case errorDiffusion(strength: Float)
-    /// An 8x8 Bayer pattern fixed to image positions: successive partial images drawn with the
-    /// same palette keep the same pattern where they agree, so they do not shimmer.
+    /// An 8x8 Bayer pattern fixed to image positions: pictures drawn with the same palette keep
+    /// the same pattern where they agree (`retouch show --dither ordered`).
     case ordered
 }
 

@@ -4,8 +4,9 @@ import Raster
 /// in passes that carry several colours' segments (`BandPacker`), with `!n` run-length coding.
 public enum SixelEncoder {
     public struct Options: Sendable {
-        /// 120 by default: with a k-means palette that keeps more detail than img2sixel's 256
-        /// in about two thirds of the bytes (see `make bench`); up to 256.
+        /// 120 by default: with a k-means palette, more detail than img2sixel's 256 in about
+        /// two thirds of its bytes on the sample, less of an edge on other photographs (see
+        /// `make bench`); up to 256.
         public var maxColors: Int = 120
         public var dither: Dither = .none
         /// Reuse this palette (successive partial images), instead of choosing one.

@@ -10,35 +10,43 @@ import Testing
 /// in its place, at its size, with its pixels; nothing of its colours anywhere else) or fails
 /// with what differs. Screenshots go to .build/terminal-screenshots/ (every one taken with
 /// RETOUCH_SCREENSHOTS_EVERY set); RETOUCH_EXECUTABLE runs another build of retouch.
+extension Trait where Self == ConditionTrait {
+    /// Runs the test where `kind` and the X tools are installed; elsewhere skips it, saying why.
+    static func needs(_ kind: TerminalKind) -> Self {
+        .enabled(if: Programs.available(kind),
+                 Comment(rawValue: "needs Xvfb, xdotool, xwd and \(kind.program) (`make terminals` installs them)"))
+    }
+}
+
 @Suite(.serialized) struct TerminalScreenshotTests {
     // MARK: retouch show
 
-    @Test(.enabled(if: Programs.available(.xterm), "needs Xvfb, xdotool, xwd and xterm (`make terminals` installs them)"))
+    @Test(.needs(.xterm))
     func showInXterm() async throws { try await show(.xterm) }
 
-    @Test(.enabled(if: Programs.available(.mlterm), "needs Xvfb, xdotool, xwd and mlterm (`make terminals` installs them)"))
+    @Test(.needs(.mlterm))
     func showInMlterm() async throws { try await show(.mlterm) }
 
-    @Test(.enabled(if: Programs.available(.kitty), "needs Xvfb, xdotool, xwd and kitty (`make terminals` installs them)"))
+    @Test(.needs(.kitty))
     func showInKitty() async throws { try await show(.kitty) }
 
     // MARK: The editor: first frame, the mask, a run's partial images and result, resizing
 
-    @Test(.enabled(if: Programs.available(.xterm), "needs Xvfb, xdotool, xwd and xterm (`make terminals` installs them)"))
+    @Test(.needs(.xterm))
     func editorInXterm() async throws { try await editor(.xterm) }
 
-    @Test(.enabled(if: Programs.available(.mlterm), "needs Xvfb, xdotool, xwd and mlterm (`make terminals` installs them)"))
+    @Test(.needs(.mlterm))
     func editorInMlterm() async throws { try await editor(.mlterm) }
 
-    @Test(.enabled(if: Programs.available(.kitty), "needs Xvfb, xdotool, xwd and kitty (`make terminals` installs them)"))
+    @Test(.needs(.kitty))
     func editorInKitty() async throws { try await editor(.kitty) }
 
     // MARK: The editor on the offline engine
 
-    @Test(.enabled(if: Programs.available(.xterm), "needs Xvfb, xdotool, xwd and xterm (`make terminals` installs them)"))
+    @Test(.needs(.xterm))
     func offlineEditInXterm() async throws { try await offlineEdit(.xterm) }
 
-    @Test(.enabled(if: Programs.available(.kitty), "needs Xvfb, xdotool, xwd and kitty (`make terminals` installs them)"))
+    @Test(.needs(.kitty))
     func offlineEditInKitty() async throws { try await offlineEdit(.kitty) }
 
     // MARK: -
