@@ -25,9 +25,9 @@ struct LinkPace {
 
     func holdsPictures(unsent: Int) -> Bool { unsent > Self.backlogLimit }
 
-    /// Whole pictures (iTerm2, kitty) go as drafts over a slow link, or while the last frame
-    /// is still on its way.
-    func draftsPictures(unsent: Int) -> Bool { isSlow || unsent > 0 }
+    /// Whole pictures (iTerm2, kitty) go as drafts over a slow link only: a local terminal
+    /// still reading the last frame is no reason to show a blurred one.
+    var draftsPictures: Bool { isSlow }
 
     mutating func drewDraft(at now: Double) { lastDraft = now }
 

@@ -82,7 +82,7 @@ final class CursesTerminal: TerminalDevice {
             return
         }
         let plan = graphics.plan(screen, screenRepainted: previous == nil)
-        let draft = graphics.sendsWholePictures && link.draftsPictures(unsent: unsent)
+        let draft = graphics.sendsWholePictures && link.draftsPictures
         var pictures = graphics.bytes(for: plan, draft: draft)
         let now = Monotonic.seconds()
         if draft && !plan.draw.isEmpty { link.drewDraft(at: now) }

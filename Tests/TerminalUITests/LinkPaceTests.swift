@@ -6,19 +6,20 @@ import Testing
         var link = LinkPace()
         link.observe(unsent: 0)
         link.wrote(seconds: 0.01)
-        #expect(!link.isSlow && !link.draftsPictures(unsent: 0) && !link.holdsPictures(unsent: 0))
-        // A frame still on its way gets a draft, even on a fast link.
-        #expect(link.draftsPictures(unsent: 4096))
+        #expect(!link.isSlow && !link.draftsPictures && !link.holdsPictures(unsent: 0))
+        // A local terminal still reading the last frame gets the next one in full.
+        link.observe(unsent: 4096)
+        #expect(!link.draftsPictures)
     }
 
     @Test func aBacklogOrABlockedWriteMakesTheLinkSlow() {
         var backlog = LinkPace()
         backlog.observe(unsent: LinkPace.backlogLimit + 1)
         #expect(backlog.isSlow && backlog.holdsPictures(unsent: LinkPace.backlogLimit + 1))
-        #expect(backlog.draftsPictures(unsent: 0), "drafts go on once the backlog has drained")
+        #expect(backlog.draftsPictures, "drafts go on once the backlog has drained")
         var blocked = LinkPace()
         blocked.wrote(seconds: 0.3)
-        #expect(blocked.isSlow && blocked.draftsPictures(unsent: 0))
+        #expect(blocked.isSlow && blocked.draftsPictures)
     }
 
     @Test func draftsAreRefinedOnceKeysStopAndTheLinkIsIdle() {
