@@ -1,7 +1,8 @@
 import Raster
 
 /// DEC sixel output: a palette of up to 256 registers, then bands of six pixel rows, each band
-/// in passes that carry several colours' segments (`BandPacker`), with `!n` run-length coding.
+/// in passes that carry several colours' segments (`BandPacker`), with `!n` run-length coding;
+/// a segment may paint pixels that a later one paints over, where that makes runs longer.
 public enum SixelEncoder {
     public struct Options: Sendable {
         /// 120 by default: with a k-means palette, more detail than img2sixel's 256 in about
@@ -57,6 +58,8 @@ public enum SixelEncoder {
         present.reserveCapacity(colorCount)
         var bands = BandPacker()
         let transparent = indexed.transparent
+        // Per band, the transparent pixels of each column, which no colour may paint.
+        var clear: [UInt8]? = transparent == nil ? nil : [UInt8](repeating: 0, count: w)
         indexed.indices.withUnsafeBufferPointer { idx in
             bits.withUnsafeMutableBufferPointer { bits in
                 first.withUnsafeMutableBufferPointer { first in
@@ -64,12 +67,16 @@ public enum SixelEncoder {
                         var top = 0
                         while top < h {
                             present.removeAll(keepingCapacity: true)
+                            if clear != nil { clear = [UInt8](repeating: 0, count: w) }
                             for row in 0..<min(6, h - top) {
                                 let y = top + row
                                 let mask = UInt8(1 << row)
                                 for x in 0..<w {
                                     let i = y * w + x
-                                    if let transparent, transparent[i] { continue }
+                                    if let transparent, transparent[i] {
+                                        clear![x] |= mask
+                                        continue
+                                    }
                                     let k = Int(idx[i])
                                     if last[k] < 0 {
                                         present.append(k)
@@ -83,7 +90,7 @@ public enum SixelEncoder {
                                     bits[k * w + x] |= mask
                                 }
                             }
-                            bands.write(present, bits: bits, width: w, first: first, last: last, into: out)
+                            bands.write(present, bits: bits, width: w, transparent: clear, first: first, last: last, into: out)
                             for k in present {
                                 (bits.baseAddress! + k * w + first[k]).update(repeating: 0, count: last[k] - first[k] + 1)
                                 first[k] = Int.max

@@ -109,6 +109,27 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(painted == holed.transparent!.map { !$0 })
     }
 
+    /// A colour written first may paint pixels a later colour paints over: a field with one
+    /// pixel of another colour in every column costs a run for the field, not a character per
+    /// column, and still decodes to exactly its pixels.
+    @Test func laterColoursPaintOverEarlierRuns() throws {
+        let palette = Palette(colors: [RGBA(20, 40, 200), RGBA(240, 220, 0)])
+        let width = 240, height = 12
+        // The field (colour 0) everywhere but one pixel per column, on a different row each time.
+        let indices = (0..<(width * height)).map { i -> UInt8 in (i / width) % 6 == (i % width) % 6 ? 1 : 0 }
+        let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
+        let sixel = SixelEncoder.encode(indexed)
+        #expect(text(sixel).contains("#0!\(width)~"), "the field is one run: \(text(sixel).prefix(200))")
+        // Two bands: a character per column for each colour would be about 4 x 240 bytes; one
+        // per column for the scattered colour and a run for the field is about 2 x 240.
+        #expect(sixel.count < width * 2 + 100, "\(sixel.count) bytes")
+        let back = try Libsixel.decode(sixel)
+        let wrong = (0..<(width * height)).filter { i in
+            SixelEncoder.snap(back[i % width, i / width]) != SixelEncoder.snap(palette.colors[Int(indices[i])])
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
+    }
+
     /// A dark picture's colours sit close together; each palette entry must still be its own
     /// colour once snapped to percentages, and pixels must reach all of them.
     @Test func aTightClusterGetsTheWholePalette() {
