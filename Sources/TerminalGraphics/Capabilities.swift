@@ -148,7 +148,8 @@ public struct SixelLimits: Equatable, Sendable {
     }
 
     /// Fewer registers than this leave visible steps between colours: dither.
-    public var wantsDither: Bool { colors < 64 }
+    public static let fewestUndithered = 64
+    public var wantsDither: Bool { colors < Self.fewestUndithered }
 
     /// A picture of `width` x `height` shrunk, aspect kept, to the largest the terminal takes.
     public func fitting(width: Int, height: Int) -> (width: Int, height: Int) {

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Raster
 
 /// An image as palette indices; pixels with alpha below 128 are transparent.
@@ -22,30 +24,47 @@ public enum Dither: Sendable, Equatable {
 }
 
 extension IndexedImage {
+    /// Rows mapped together: error diffusion starts afresh at each strip, so strips can be
+    /// mapped side by side and the result does not depend on how many processors there are.
+    static let stripRows = 96
+
     public init(_ image: RGBAImage, palette: Palette, dither: Dither) {
         width = image.width
         height = image.height
         self.palette = palette
-        var nearest = NearestColor(palette)
         var mapped = [UInt8](repeating: 0, count: image.width * image.height)
-        var transparent: [Bool]?
         if image.hasTransparency {
             transparent = stride(from: 3, to: image.pixels.count, by: 4).map { image.pixels[$0] < 128 }
+        } else {
+            transparent = nil
         }
-        switch dither {
-        case .none:
-            image.pixels.withUnsafeBufferPointer { px in
-                for i in 0..<(image.width * image.height) {
-                    mapped[i] = UInt8(nearest.index(Int32(px[i * 4]), Int32(px[i * 4 + 1]), Int32(px[i * 4 + 2])))
+        let strips = (image.height + Self.stripRows - 1) / Self.stripRows
+        let workers = max(1, min(strips, ProcessInfo.processInfo.activeProcessorCount))
+        mapped.withUnsafeMutableBufferPointer { mapped in
+            nonisolated(unsafe) let out = mapped
+            // Each worker takes every `workers`-th strip, with its own nearest-colour memory.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var nearest = NearestColor(palette)
+                for strip in stride(from: worker, to: strips, by: workers) {
+                    let rows = (strip * Self.stripRows)..<min(image.height, (strip + 1) * Self.stripRows)
+                    switch dither {
+                    case .none where palette.rate > 0:
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: 0, nearest: &nearest, into: out)
+                    case .none:
+                        image.pixels.withUnsafeBufferPointer { px in
+                            for i in (rows.lowerBound * image.width)..<(rows.upperBound * image.width) {
+                                out[i] = UInt8(nearest.index(Int32(px[i * 4]), Int32(px[i * 4 + 1]), Int32(px[i * 4 + 2])))
+                            }
+                        }
+                    case .ordered:
+                        Self.ordered(image, rows: rows, palette: palette, nearest: &nearest, into: out)
+                    case .errorDiffusion(let strength):
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: strength, nearest: &nearest, into: out)
+                    }
                 }
             }
-        case .ordered:
-            Self.ordered(image, palette: palette, nearest: &nearest, into: &mapped)
-        case .errorDiffusion(let strength):
-            Self.floydSteinberg(image, palette: palette, strength: strength, nearest: &nearest, into: &mapped)
         }
         indices = mapped
-        self.transparent = transparent
     }
 
     static let bayer8: [Int32] = {
@@ -65,13 +84,14 @@ extension IndexedImage {
         return m
     }()
 
-    static func ordered(_ image: RGBAImage, palette: Palette, nearest: inout NearestColor, into indices: inout [UInt8]) {
+    static func ordered(_ image: RGBAImage, rows: Range<Int>, palette: Palette, nearest: inout NearestColor,
+                        into indices: UnsafeMutableBufferPointer<UInt8>) {
         // The pattern spans about one palette step, estimated from the colour count.
         let step = 255.0 / Double(max(2, palette.colors.count)).squareRoot().squareRoot() / 2
         let scale = Int32(step * 256 / 64)
         let w = image.width
         image.pixels.withUnsafeBufferPointer { px in
-            for y in 0..<image.height {
+            for y in rows {
                 for x in 0..<w {
                     let i = y * w + x
                     let offset = ((bayer8[(y & 7) * 8 + (x & 7)] * 2 - 63) * scale) >> 9
@@ -84,41 +104,76 @@ extension IndexedImage {
         }
     }
 
-    static func floydSteinberg(_ image: RGBAImage, palette: Palette, strength: Float, nearest: inout NearestColor,
-                               into indices: inout [UInt8]) {
-        let w = image.width, h = image.height
+    /// With a palette `rate`, the colour chosen weighs what it costs in sixel bytes as well:
+    /// another colour costs its palette cost, repeating the colour before it on the row costs
+    /// 2 bits (a run goes on), and the colour above in the same band 3 bits (no new colour in
+    /// that column). On photographs a third fewer bytes, for about 1 dB.
+    static func floydSteinberg(_ image: RGBAImage, rows yRange: Range<Int>, palette: Palette, strength: Float,
+                               nearest: inout NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
+        let w = image.width
         let colors = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
         // Errors in 1/16ths, scaled by strength (out of 256), two rows with a column of margin each side.
         let gain = Int32(max(0, min(1, strength)) * 256)
-        var current = [Int32](repeating: 0, count: (w + 2) * 3)
-        var next = [Int32](repeating: 0, count: (w + 2) * 3)
+        let weighed = palette.rate > 0
+        let run = 2 * palette.rate, stack = 3 * palette.rate
+        let costs = weighed ? palette.costs : [Float](repeating: 0, count: palette.colors.count)
+        var rows = [Int32](repeating: 0, count: (w + 2) * 3 * 2)
         image.pixels.withUnsafeBufferPointer { px in
             colors.withUnsafeBufferPointer { pal in
-                for y in 0..<h {
-                    let leftToRight = y % 2 == 0
-                    for k in 0..<next.count { next[k] = 0 }
-                    for step in 0..<w {
-                        let x = leftToRight ? step : w - 1 - step
-                        let i = y * w + x
-                        let e = (x + 1) * 3
-                        var rgb: (Int32, Int32, Int32) = (0, 0, 0)
-                        // Rounded, so that errors of a level or two are passed on rather than dropped.
-                        rgb.0 = min(255, max(0, Int32(px[i * 4]) + ((current[e] * gain + 2048) >> 12)))
-                        rgb.1 = min(255, max(0, Int32(px[i * 4 + 1]) + ((current[e + 1] * gain + 2048) >> 12)))
-                        rgb.2 = min(255, max(0, Int32(px[i * 4 + 2]) + ((current[e + 2] * gain + 2048) >> 12)))
-                        let k = nearest.index(rgb.0, rgb.1, rgb.2)
-                        indices[i] = UInt8(k)
-                        let errors = [rgb.0 - pal[k * 3], rgb.1 - pal[k * 3 + 1], rgb.2 - pal[k * 3 + 2]]
-                        let ahead = leftToRight ? 3 : -3
-                        for c in 0..<3 {
-                            let error = errors[c]
-                            current[e + ahead + c] += error * 7
-                            next[e - ahead + c] += error * 3
-                            next[e + c] += error * 5
-                            next[e + ahead + c] += error
+                costs.withUnsafeBufferPointer { costs in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        do {
+                            var current = rows.baseAddress!, next = current + (w + 2) * 3
+                            /// The squared distance from `rgb` to colour `k` plus what naming `k`
+                            /// costs after `before` and below `above`.
+                            func cost(_ k: Int, _ r: Int32, _ g: Int32, _ b: Int32, before: Int, above: Int) -> Float {
+                                let dr = r &- pal[k &* 3], dg = g &- pal[k &* 3 &+ 1], db = b &- pal[k &* 3 &+ 2]
+                                var named = costs[k]
+                                if k == before { named = min(named, run) }
+                                if k == above { named = min(named, stack) }
+                                return Float(dr &* dr &+ dg &* dg &+ db &* db) + named
+                            }
+                            for y in yRange {
+                                let leftToRight = y % 2 == 0
+                                var before = -1
+                                next.update(repeating: 0, count: (w + 2) * 3)
+                                for step in 0..<w {
+                                    let x = leftToRight ? step : w - 1 - step
+                                    let i = y * w + x
+                                    let e = (x + 1) * 3
+                                    // Rounded, so that errors of a level or two are passed on rather than dropped.
+                                    let r = min(255, max(0, Int32(px[i &* 4]) &+ ((current[e] &* gain &+ 2048) >> 12)))
+                                    let g = min(255, max(0, Int32(px[i &* 4 &+ 1]) &+ ((current[e &+ 1] &* gain &+ 2048) >> 12)))
+                                    let b = min(255, max(0, Int32(px[i &* 4 &+ 2]) &+ ((current[e &+ 2] &* gain &+ 2048) >> 12)))
+                                    var k = nearest.index(r, g, b)
+                                    if weighed {
+                                        // Of the nearest, the colour before and the one above in
+                                        // the band, the one that costs least in context.
+                                        let above = y % 6 == 0 || y == yRange.lowerBound ? -1 : Int(indices[i &- w])
+                                        var least = cost(k, r, g, b, before: before, above: above)
+                                        if before >= 0 && before != k {
+                                            let c = cost(before, r, g, b, before: before, above: above)
+                                            if c < least { (k, least) = (before, c) }
+                                        }
+                                        if above >= 0 && above != k && cost(above, r, g, b, before: before, above: above) < least { k = above }
+                                        before = k
+                                    }
+                                    indices[i] = UInt8(truncatingIfNeeded: k)
+                                    let ahead = leftToRight ? 3 : -3
+                                    func pass(_ error: Int32, channel c: Int) {
+                                        current[e &+ ahead &+ c] &+= error &* 7
+                                        next[e &- ahead &+ c] &+= error &* 3
+                                        next[e &+ c] &+= error &* 5
+                                        next[e &+ ahead &+ c] &+= error
+                                    }
+                                    pass(r &- pal[k &* 3], channel: 0)
+                                    pass(g &- pal[k &* 3 &+ 1], channel: 1)
+                                    pass(b &- pal[k &* 3 &+ 2], channel: 2)
+                                }
+                                swap(&current, &next)
+                            }
                         }
                     }
-                    swap(&current, &next)
                 }
             }
         }

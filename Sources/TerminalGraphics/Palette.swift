@@ -1,12 +1,23 @@
+import Dispatch
+import Foundation
 import Raster
 
 /// Up to 256 colours chosen for one image (or a run of similar images).
 public struct Palette: Equatable, Sendable {
     public var colors: [RGBA]
+    /// Squared levels of error worth one bit of output (0: colours are chosen by distance only).
+    public var rate: Float
+    /// What mapping a pixel to each colour costs, in squared levels added to its distance
+    /// (empty when `rate` is 0): `rate` x the bits naming the colour takes. A colour few pixels
+    /// use costs more, so a noisy region settles on the colours common around it: fewer colours
+    /// per band column and longer runs, for a little error (entropy-constrained quantisation).
+    public var costs: [Float]
 
-    public init(colors: [RGBA]) {
-        precondition(!colors.isEmpty && colors.count <= 256)
+    public init(colors: [RGBA], rate: Float = 0, costs: [Float] = []) {
+        precondition(!colors.isEmpty && colors.count <= 256 && (costs.isEmpty || costs.count == colors.count))
         self.colors = colors
+        self.rate = costs.isEmpty ? 0 : rate
+        self.costs = costs
     }
 
     /// Median cut on a sample of the image, refined by a few k-means passes over the same sample:
@@ -17,27 +28,53 @@ public struct Palette: Equatable, Sendable {
     /// `snap` maps a colour to one the output can express (sixel registers hold percentages).
     /// Colours that snap to the same one are moved to the pixels served worst, so a tight
     /// cluster (a dark photograph) does not waste half the palette on duplicates.
+    ///
+    /// With a `rate` above 0, each colour costs `rate` squared levels per bit it takes to name
+    /// (−log2 of the share of pixels it serves), in a few more k-means passes and in `costs`:
+    /// colours that serve few pixels give them up to common ones or vanish.
     public static func quantize(_ image: RGBAImage, maxColors: Int = 256, sampleSize: Int = 12_288,
-                                refinements: Int = 3, snap: (RGBA) -> RGBA = { $0 }) -> Palette {
+                                refinements: Int = 3, rate: Float = 0, snap: (RGBA) -> RGBA = { $0 }) -> Palette {
         let maxColors = max(1, min(256, maxColors))
         let sample = Self.sample(image, count: sampleSize)
         guard !sample.isEmpty else { return Palette(colors: [RGBA(0, 0, 0)]) }
         var centers = medianCut(sample, colors: maxColors)
         for _ in 0..<refinements {
-            centers = kMeansStep(sample, centers: centers)
+            centers = kMeansStep(sample, centers: centers, costs: [], rate: 0).centers
         }
-        var colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
+        var colors = distinct(centers, serving: sample, snap: snap)
+        guard rate > 0 else { return Palette(colors: colors) }
+        // Rate-weighted passes from there; a colour that no longer serves any pixel is dropped.
+        centers = colors.map { (Double($0.r), Double($0.g), Double($0.b)) }
+        var costs = [Float](repeating: 0, count: centers.count)
+        for _ in 0..<4 {
+            (centers, costs) = kMeansStep(sample, centers: centers, costs: costs, rate: rate)
+            let kept = costs.indices.filter { costs[$0].isFinite }
+            centers = kept.map { centers[$0] }
+            costs = kept.map { costs[$0] }
+        }
+        colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
+        var seen = Set<UInt32>()
+        let unique = colors.indices.filter { seen.insert(colors[$0].key).inserted }
+        return Palette(colors: unique.map { colors[$0] }, rate: rate, costs: unique.map { costs[$0] })
+    }
+
+    /// The centres snapped, each a different colour: centres that snap to the same one are moved
+    /// to the points served worst (twice at most), and any still alike dropped.
+    private static func distinct(_ start: [Center], serving sample: [Point], snap: (RGBA) -> RGBA) -> [RGBA] {
+        var centers = start
+        func snapped() -> [RGBA] { centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) } }
+        var colors = snapped()
         for _ in 0..<2 {
             var seen = Set<UInt32>()
             let duplicates = colors.indices.filter { !seen.insert(colors[$0].key).inserted }
             guard !duplicates.isEmpty else { break }
             let worst = worstServed(sample, by: colors, count: duplicates.count)
             for (slot, point) in zip(duplicates, worst) { centers[slot] = (Double(point.0), Double(point.1), Double(point.2)) }
-            centers = kMeansStep(sample, centers: centers)
-            colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
+            centers = kMeansStep(sample, centers: centers, costs: [], rate: 0).centers
+            colors = snapped()
         }
         var seen = Set<UInt32>()
-        return Palette(colors: colors.filter { seen.insert($0.key).inserted })
+        return colors.filter { seen.insert($0.key).inserted }
     }
 
     /// The `count` sample points farthest from their nearest colour, one per distinct value.
@@ -136,22 +173,40 @@ public struct Palette: Equatable, Sendable {
         }
     }
 
-    static func kMeansStep(_ points: [Point], centers: [Center]) -> [Center] {
-        var sums = [Center](repeating: (0, 0, 0), count: centers.count)
-        var counts = [Int](repeating: 0, count: centers.count)
-        let lanes = CentersByLane(centers.map { (Float($0.0), Float($0.1), Float($0.2)) })
-        sums.withUnsafeMutableBufferPointer { sums in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for p in points {
+    /// One k-means pass: each point goes to the centre nearest once its cost is added; each
+    /// centre moves to the mean of its points, and its cost becomes `rate` x the bits naming it
+    /// takes (infinite when it served none).
+    static func kMeansStep(_ points: [Point], centers: [Center], costs: [Float], rate: Float) -> (centers: [Center], costs: [Float]) {
+        let lanes = CentersByLane(centers.map { (Float($0.0), Float($0.1), Float($0.2)) }, costs: costs)
+        // Points are assigned in parts side by side; whole-number sums add up the same in any order.
+        let parts = min(4, max(1, points.count / 2048))
+        var partSums = [[(Int, Int, Int, count: Int)]](repeating: [], count: parts)
+        partSums.withUnsafeMutableBufferPointer { partSums in
+            nonisolated(unsafe) let results = partSums
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var sums = [(Int, Int, Int, count: Int)](repeating: (0, 0, 0, 0), count: centers.count)
+                for p in points[(points.count * part / parts)..<(points.count * (part + 1) / parts)] {
                     let best = lanes.nearest(Float(p.0), Float(p.1), Float(p.2))
-                    sums[best].0 += Double(p.0); sums[best].1 += Double(p.1); sums[best].2 += Double(p.2)
-                    counts[best] += 1
+                    sums[best].0 += Int(p.0); sums[best].1 += Int(p.1); sums[best].2 += Int(p.2)
+                    sums[best].count += 1
                 }
+                results[part] = sums
             }
         }
-        return centers.indices.map { k in
-            counts[k] == 0 ? centers[k] : (sums[k].0 / Double(counts[k]), sums[k].1 / Double(counts[k]), sums[k].2 / Double(counts[k]))
+        var sums = [(Int, Int, Int)](repeating: (0, 0, 0), count: centers.count)
+        var counts = [Int](repeating: 0, count: centers.count)
+        for part in partSums {
+            for (k, s) in part.enumerated() {
+                sums[k].0 += s.0; sums[k].1 += s.1; sums[k].2 += s.2
+                counts[k] += s.count
+            }
         }
+        let moved = centers.indices.map { k in
+            counts[k] == 0 ? centers[k] : (Double(sums[k].0) / Double(counts[k]), Double(sums[k].1) / Double(counts[k]), Double(sums[k].2) / Double(counts[k]))
+        }
+        guard rate > 0 else { return (moved, costs) }
+        let total = Float(points.count)
+        return (moved, counts.map { $0 == 0 ? .infinity : rate * -log2(Float($0) / total) })
     }
 }
 
@@ -162,39 +217,45 @@ extension RGBA {
 
 /// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once.
 struct CentersByLane {
-    /// Per group of eight colours: their reds, greens and blues.
+    /// Per group of eight colours: their reds, greens, blues and costs.
     private var lanes: [SIMD8<Float>] = []
 
-    init(_ colors: [(Float, Float, Float)]) {
+    /// `costs` (empty: none) are added to the squared distances.
+    init(_ colors: [(Float, Float, Float)], costs: [Float] = []) {
         for start in stride(from: 0, to: colors.count, by: 8) {
-            // Lanes past the end sit far away, never nearest.
-            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r
+            // Lanes past the end sit far away, never nearest; so does a colour costing infinity.
+            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r, cost = SIMD8<Float>(repeating: 0)
             for lane in 0..<Swift.min(8, colors.count - start) {
                 (r[lane], g[lane], b[lane]) = colors[start + lane]
+                if !costs.isEmpty { cost[lane] = Swift.min(1e9, costs[start + lane]) }
             }
-            lanes += [r, g, b]
+            lanes += [r, g, b, cost]
         }
     }
 
     /// The index of the colour nearest to (red, green, blue); the first of equals.
     func nearest(_ red: Float, _ green: Float, _ blue: Float) -> Int {
         lanes.withUnsafeBufferPointer { lanes in
-            var bestDistance = Float.infinity, bestGroup = 0
-            var bestLanes = SIMD8<Float>()
-            for group in 0..<(lanes.count / 3) {
-                let dr = lanes[group * 3] - red, dg = lanes[group * 3 + 1] - green, db = lanes[group * 3 + 2] - blue
-                let d = dr * dr + dg * dg + db * db
-                // Scalar mins on the lanes: SIMD's generic min() and pointwiseMin are calls here.
-                let least = Swift.min(Swift.min(Swift.min(d[0], d[1]), Swift.min(d[2], d[3])),
-                                      Swift.min(Swift.min(d[4], d[5]), Swift.min(d[6], d[7])))
-                if least < bestDistance {
-                    bestDistance = least
-                    bestGroup = group
-                    bestLanes = d
+            // Each lane keeps its own best so far: one comparison per group of eight, and the
+            // eight are compared with each other once at the end.
+            var best = SIMD8<Float>(repeating: .infinity), bestGroup = SIMD8<Int32>(repeating: 0)
+            var group = SIMD8<Int32>(repeating: 0)
+            for base in stride(from: 0, to: lanes.count, by: 4) {
+                let dr = lanes[base] - red, dg = lanes[base + 1] - green, db = lanes[base + 2] - blue
+                let d = dr * dr + dg * dg + db * db + lanes[base + 3]
+                let closer = d .< best
+                best.replace(with: d, where: closer)
+                bestGroup.replace(with: group, where: closer)
+                group &+= 1
+            }
+            var index = Int.max, distance = Float.infinity
+            for lane in 0..<8 {
+                let candidate = Int(bestGroup[lane]) * 8 + lane
+                if best[lane] < distance || (best[lane] == distance && candidate < index) {
+                    (index, distance) = (candidate, best[lane])
                 }
             }
-            for lane in 0..<8 where bestLanes[lane] == bestDistance { return bestGroup * 8 + lane }
-            return bestGroup * 8
+            return index == Int.max ? 0 : index
         }
     }
 }
@@ -210,7 +271,7 @@ struct NearestColor {
 
     init(_ palette: Palette) {
         count = palette.colors.count
-        lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
+        lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) }, costs: palette.costs)
         cache = [Int16](repeating: -1, count: 1 << 21)
     }
 

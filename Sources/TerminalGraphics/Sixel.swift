@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Raster
 
 /// DEC sixel output: a palette of up to 256 registers, then bands of six pixel rows, each band
@@ -10,29 +12,45 @@ public enum SixelEncoder {
         /// `make bench`); up to 256.
         public var maxColors: Int = 120
         public var dither: Dither = .none
+        /// What a colour is worth in bytes (`Palette.rate`); 0: colours by distance only.
+        public var rate: Float = 0
         /// Reuse this palette (successive partial images), instead of choosing one.
         public var palette: Palette?
         /// Paint transparent pixels in this colour instead of leaving the terminal's background.
         public var background: RGBA?
 
-        public init(maxColors: Int = 120, dither: Dither = .none, palette: Palette? = nil, background: RGBA? = nil) {
+        public init(maxColors: Int = 120, dither: Dither = .none, rate: Float = 0, palette: Palette? = nil, background: RGBA? = nil) {
             self.maxColors = maxColors
             self.dither = dither
+            self.rate = rate
             self.palette = palette
             self.background = background
         }
     }
 
     /// The palette `encode` would choose for `image`, snapped to what sixel can express.
-    public static func palette(for image: RGBAImage, maxColors: Int = 120) -> Palette {
-        Palette.quantize(image, maxColors: maxColors, snap: snap)
+    public static func palette(for image: RGBAImage, maxColors: Int = 120, rate: Float = 0) -> Palette {
+        Palette.quantize(image, maxColors: maxColors, rate: rate, snap: snap)
     }
 
     public static func encode(_ image: RGBAImage, options: Options = Options()) -> [UInt8] {
         var source = image
         if let background = options.background { source = source.flattened(over: background) }
-        let palette = options.palette.map { Palette(colors: $0.colors.map(snap)) } ?? Self.palette(for: source, maxColors: options.maxColors)
-        return encode(IndexedImage(source, palette: palette, dither: options.dither))
+        let palette = options.palette.map { Palette(colors: $0.colors.map(snap)) } ?? Self.palette(for: source, maxColors: options.maxColors, rate: options.rate)
+        // A picture of its own may number its registers as suits it; one that shares its
+        // palette with others keeps the palette's numbers (see `Registers`).
+        return encode(IndexedImage(source, palette: palette, dither: options.dither),
+                      registers: options.palette == nil ? .mostSelectedFirst : .paletteOrder)
+    }
+
+    /// How colour registers are numbered.
+    public enum Registers: Sendable {
+        /// Register n is palette colour n: pieces of pictures drawn with one palette agree, so a
+        /// terminal whose registers are shared between pictures (a VT340) keeps earlier ones right.
+        case paletteOrder
+        /// The colours selected most often get the shortest numbers (`#7` rather than `#117`):
+        /// about 4 % fewer bytes on a dithered photograph.
+        case mostSelectedFirst
     }
 
     /// Sixel colour registers take percentages: a colour is only as exact as 0–100 allows.
@@ -44,31 +62,82 @@ public enum SixelEncoder {
         return RGBA(s(c.r), s(c.g), s(c.b))
     }
 
-    public static func encode(_ indexed: IndexedImage) -> [UInt8] {
-        let w = indexed.width, h = indexed.height
-        let out = SixelWriter(capacity: w * h / 2)
-        writeHeader(indexed, to: out)
+    /// Bands written together: each group of bands is written on its own (side by side), and
+    /// the groups are joined in order; the output does not depend on how many processors ran.
+    static let bandsPerGroup = 16
+
+    public static func encode(_ indexed: IndexedImage, registers: Registers = .paletteOrder) -> [UInt8] {
         let colorCount = indexed.palette.colors.count
-        // Per band: each colour's six-bit column patterns, and the first and last column it
-        // touches (so only that span is looked at).
-        var bits = [UInt8](repeating: 0, count: colorCount * w)
-        var first = [Int](repeating: Int.max, count: colorCount)
-        var last = [Int](repeating: -1, count: colorCount)
+        let groupRows = 6 * bandsPerGroup
+        let groups = (indexed.height + groupRows - 1) / groupRows
+        let workers = max(1, min(groups, ProcessInfo.processInfo.activeProcessorCount))
+        var written = [(data: SixelWriter, selections: [Int])?](repeating: nil, count: groups)
+        written.withUnsafeMutableBufferPointer { written in
+            nonisolated(unsafe) let results = written
+            // Each worker takes every `workers`-th group, with its own scratch.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var scratch = BandScratch(colors: colorCount, width: indexed.width)
+                for group in stride(from: worker, to: groups, by: workers) {
+                    let rows = (group * groupRows)..<min(indexed.height, (group + 1) * groupRows)
+                    results[group] = writeBands(indexed, rows: rows, scratch: &scratch)
+                }
+            }
+        }
+        var selections = [Int](repeating: 0, count: colorCount)
+        for case let (_, counts)? in written { for k in 0..<colorCount { selections[k] += counts[k] } }
+        let numbers: [Int]
+        switch registers {
+        case .paletteOrder:
+            numbers = Array(0..<colorCount)
+        case .mostSelectedFirst:
+            var byUse = [Int](repeating: 0, count: colorCount)
+            for (rank, k) in (0..<colorCount).sorted(by: { selections[$0] > selections[$1] }).enumerated() { byUse[k] = rank }
+            numbers = byUse
+        }
+        let picture = SixelWriter(capacity: written.reduce(32 * colorCount) { $0 + ($1?.data.count ?? 0) + 1 })
+        writeHeader(indexed, registers: numbers, to: picture)
+        for (group, bands) in written.enumerated() {
+            if group > 0 { picture.byte(45) }  // -: next band
+            bands?.data.renumbered(numbers, into: picture)
+        }
+        picture.text("\u{1B}\\")
+        return picture.bytes
+    }
+
+    /// Per worker: each colour's six-bit column patterns in the band, and the first and last
+    /// column it touches (so only that span is looked at).
+    struct BandScratch {
+        var bits: [UInt8]
+        var first: [Int]
+        var last: [Int]
         var present: [Int] = []
-        present.reserveCapacity(colorCount)
-        var bands = BandPacker()
+
+        init(colors: Int, width: Int) {
+            bits = [UInt8](repeating: 0, count: colors * width)
+            first = [Int](repeating: Int.max, count: colors)
+            last = [Int](repeating: -1, count: colors)
+            present.reserveCapacity(colors)
+        }
+    }
+
+    /// The bands of `rows` (a multiple of six from the top), `-` between them, and how often
+    /// each colour was selected there.
+    static func writeBands(_ indexed: IndexedImage, rows: Range<Int>, scratch: inout BandScratch) -> (SixelWriter, [Int]) {
+        let w = indexed.width
+        let out = SixelWriter(capacity: w * rows.count / 2)
+        var bands = BandPacker(colors: indexed.palette.colors.count)
         let transparent = indexed.transparent
         // Per band, the transparent pixels of each column, which no colour may paint.
         var clear: [UInt8]? = transparent == nil ? nil : [UInt8](repeating: 0, count: w)
         indexed.indices.withUnsafeBufferPointer { idx in
-            bits.withUnsafeMutableBufferPointer { bits in
-                first.withUnsafeMutableBufferPointer { first in
-                    last.withUnsafeMutableBufferPointer { last in
-                        var top = 0
-                        while top < h {
-                            present.removeAll(keepingCapacity: true)
+            scratch.bits.withUnsafeMutableBufferPointer { bits in
+                scratch.first.withUnsafeMutableBufferPointer { first in
+                    scratch.last.withUnsafeMutableBufferPointer { last in
+                        var top = rows.lowerBound
+                        while top < rows.upperBound {
+                            scratch.present.removeAll(keepingCapacity: true)
                             if clear != nil { clear = [UInt8](repeating: 0, count: w) }
-                            for row in 0..<min(6, h - top) {
+                            for row in 0..<min(6, rows.upperBound - top) {
                                 let y = top + row
                                 let mask = UInt8(1 << row)
                                 for x in 0..<w {
@@ -79,7 +148,7 @@ public enum SixelEncoder {
                                     }
                                     let k = Int(idx[i])
                                     if last[k] < 0 {
-                                        present.append(k)
+                                        scratch.present.append(k)
                                         first[k] = x
                                         last[k] = x
                                     } else if x < first[k] {
@@ -90,33 +159,32 @@ public enum SixelEncoder {
                                     bits[k * w + x] |= mask
                                 }
                             }
-                            bands.write(present, bits: bits, width: w, transparent: clear, first: first, last: last, into: out)
-                            for k in present {
+                            bands.write(scratch.present, bits: bits, width: w, transparent: clear, first: first, last: last, into: out)
+                            for k in scratch.present {
                                 (bits.baseAddress! + k * w + first[k]).update(repeating: 0, count: last[k] - first[k] + 1)
                                 first[k] = Int.max
                                 last[k] = -1
                             }
                             top += 6
-                            if top < h { out.byte(45) }  // -: next band
+                            if top < rows.upperBound { out.byte(45) }  // -: next band
                         }
                     }
                 }
             }
         }
-        out.text("\u{1B}\\")
-        return out.bytes
+        return (out, bands.selections)
     }
 
     /// DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, raster
     /// attributes (1:1 pixels, width, height), and the colours the image uses, as percentages
     /// (a small piece of a picture defines a few, not the whole palette).
-    static func writeHeader(_ indexed: IndexedImage, to out: SixelWriter) {
+    static func writeHeader(_ indexed: IndexedImage, registers: [Int], to out: SixelWriter) {
         out.text("\u{1B}P0;1;0q\"1;1;")
         out.number(indexed.width); out.text(";"); out.number(indexed.height)
         var used = [Bool](repeating: false, count: indexed.palette.colors.count)
         for (i, k) in indexed.indices.enumerated() where indexed.transparent?[i] != true { used[Int(k)] = true }
         for (k, c) in indexed.palette.colors.enumerated() where used[k] {
-            out.text("#"); out.number(k); out.text(";2;")
+            out.text("#"); out.number(registers[k]); out.text(";2;")
             out.number((Int(c.r) * 100 + 127) / 255); out.text(";")
             out.number((Int(c.g) * 100 + 127) / 255); out.text(";")
             out.number((Int(c.b) * 100 + 127) / 255)
@@ -129,7 +197,7 @@ public enum SixelEncoder {
 final class SixelWriter {
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    private var count = 0
+    private var used = 0
 
     init(capacity: Int) {
         self.capacity = max(64, capacity)
@@ -138,13 +206,32 @@ final class SixelWriter {
 
     deinit { buffer.deallocate() }
 
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: used)) }
+    var count: Int { used }
+
+    /// These bytes, where each `#n` (a colour selection: data has no other `#`) becomes
+    /// `#numbers[n]`, appended to `out`.
+    func renumbered(_ numbers: [Int], into out: SixelWriter) {
+        var i = 0
+        while i < used {
+            let b = buffer[i]
+            i += 1
+            out.byte(b)
+            guard b == 35 else { continue }  // #
+            var n = 0
+            while i < used, buffer[i] >= 48, buffer[i] <= 57 {
+                n = n * 10 + Int(buffer[i] - 48)
+                i += 1
+            }
+            out.number(numbers[n])
+        }
+    }
 
     private func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
-        let grown = max(capacity * 2, count + extra)
+        guard used + extra > capacity else { return }
+        let grown = max(capacity * 2, used + extra)
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        larger.update(from: buffer, count: count)
+        larger.update(from: buffer, count: used)
         buffer.deallocate()
         buffer = larger
         capacity = grown
@@ -152,8 +239,8 @@ final class SixelWriter {
 
     func byte(_ b: UInt8) {
         reserve(1)
-        buffer[count] = b
-        count += 1
+        buffer[used] = b
+        used += 1
     }
 
     func text(_ s: String) {

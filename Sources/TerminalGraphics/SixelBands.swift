@@ -30,9 +30,15 @@ struct BandPacker {
     private var occupied: [UInt64] = []
     /// The colour register selected last: the selection holds across passes and bands.
     private var selected = -1
+    /// How often each colour has been selected so far.
+    private(set) var selections: [Int]
     /// Per column, the rows a segment may no longer paint: pixels whose own colour is written,
     /// and transparent ones.
     private var final: [UInt8] = []
+
+    init(colors: Int) {
+        selections = [Int](repeating: 0, count: colors)
+    }
 
     /// Writes the band whose colours `present` have column patterns `bits` (colour `k` at
     /// `k * width`), each within `first[k]...last[k]`, and whose transparent pixels are
@@ -66,6 +72,7 @@ struct BandPacker {
                     out.byte(35)  // #
                     out.number(color)
                     selected = color
+                    selections[color] += 1
                 }
                 out.run(63, count: start - x)
                 x = Int(segment.end) + 1

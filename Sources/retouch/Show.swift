@@ -36,8 +36,8 @@ struct Show: ParsableCommand {
     @Option(help: "auto, sixel, kitty, iterm, halfblock or none.")
     var graphics: GraphicsMode = .auto
 
-    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers).")
-    var colors = SixelEncoder.Options().maxColors
+    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers); by default up to 176 for a colour picture, 16 for a grey one.")
+    var colors: Int?
 
     /// The `--dither` choices, each an encoder setting.
     enum DitherChoice: String, CaseIterable, ExpressibleByArgument {
@@ -46,19 +46,19 @@ struct Show: ParsableCommand {
         var dither: Dither {
             switch self {
             case .none: .none
-            case .diffusion: .errorDiffusion(strength: 0.75)
+            case .diffusion: SixelStyle.diffusion
             case .ordered: .ordered
             }
         }
     }
 
-    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion when the terminal has fewer than 64 colour registers, else none.")
+    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion for a colour picture or when the terminal has fewer than 64 colour registers, else none.")
     var dither: DitherChoice?
 
     func validate() throws {
         if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
         if let height, height < 1 { throw ValidationError("--height must be at least 1 row") }
-        if !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256") }
+        if let colors, !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256, not \(colors)") }
     }
 
     func run() throws {
@@ -124,8 +124,10 @@ struct Show: ParsableCommand {
         case .sixel:
             pixels = choice.sixel.fitting(width: pixels.width, height: pixels.height)
             let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
-            let dither = self.dither ?? (choice.sixel.wantsDither ? .diffusion : .none)
-            return SixelEncoder.encode(scaled, options: SixelEncoder.Options(maxColors: min(colors, choice.sixel.colors), dither: dither.dither))
+            let style = SixelStyle.still(for: scaled, registers: choice.sixel.colors)
+            let options = SixelEncoder.Options(maxColors: min(colors ?? style.maxColors, choice.sixel.colors),
+                                               dither: dither?.dither ?? style.dither, rate: style.rate)
+            return SixelEncoder.encode(scaled, options: options)
         case .kitty:
             // At the size it fits in, as sixel: given cells, kitty would stretch the picture to
             // fill them. No id, so that nothing printed later replaces it; the cursor ends

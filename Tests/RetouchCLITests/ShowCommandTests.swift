@@ -22,6 +22,12 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("\u{1B}P0;1;0q\"1;1;200;200"))
         #expect(result.stdout.hasSuffix("\u{1B}\\\n"))
+        // --colors caps the palette; out of range, it says what is allowed.
+        let few = try CLI.run(["show", "--graphics", "sixel", "--width", "20", "--colors", "8", lakeside])
+        #expect(few.status == 0)
+        #expect(few.stdout.components(separatedBy: ";2;").count - 1 <= 8)
+        let wrong = try CLI.run(["show", "--graphics", "sixel", "--colors", "300", lakeside])
+        #expect(wrong.status == 2 && wrong.stderr.contains("--colors must be 2 to 256, not 300"), "\(wrong.stderr)")
     }
 
     /// kitty would stretch a picture given in cells to fill them, replace an earlier picture of

@@ -130,6 +130,81 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
     }
 
+    /// A picture taller than one group of bands is written group by group, side by side; the
+    /// groups join into one picture that decodes to exactly its pixels, whatever the order the
+    /// groups were written in.
+    @Test func groupsOfBandsJoinIntoOnePicture() throws {
+        var random = SeededRandom(seed: 11)
+        let palette = Palette(colors: (0..<24).map { (k: Int) -> RGBA in RGBA(UInt8(k * 10), UInt8(255 - k * 10), 90) })
+        let width = 37, height = SixelEncoder.bandsPerGroup * 6 * 3 + 5
+        let indices = (0..<(width * height)).map { i in UInt8((i / width / 7 + Int(random.next() % 3)) % 24) }
+        let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
+        let sixel = SixelEncoder.encode(indexed, registers: .mostSelectedFirst)
+        #expect(text(sixel).filter { $0 == "-" }.count == (height + 5) / 6 - 1, "one band separator between bands")
+        let back = try Libsixel.decode(sixel)
+        #expect(back.width == width && back.height == height)
+        let wrong = (0..<(width * height)).filter { i in
+            SixelEncoder.snap(back[i % width, i / width]) != SixelEncoder.snap(palette.colors[Int(indices[i])])
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
+    }
+
+    /// Registers numbered by use: the colours selected most often (two that alternate in
+    /// scattered pixels over a field) are `#0` and `#1`, and the picture is the same as with the
+    /// palette's own numbers, in fewer bytes.
+    @Test func theMostSelectedColoursGetTheShortestNumbers() throws {
+        let palette = Palette(colors: (0..<120).map { (k: Int) -> RGBA in RGBA(UInt8(k * 2), UInt8(k), UInt8(255 - k * 2)) })
+        let width = 200, height = 24
+        let indices = (0..<(width * height)).map { i -> UInt8 in
+            let x = i % width, y = i / width
+            return y % 6 != 2 ? 3 : x % 10 == 0 ? 117 : x % 10 == 5 ? 64 : UInt8(x / 10)
+        }
+        let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
+        let numbered = SixelEncoder.encode(indexed, registers: .mostSelectedFirst)
+        let plain = SixelEncoder.encode(indexed, registers: .paletteOrder)
+        let scattered: Set<String> = ["2;92;46;8", "2;50;25;50"]  // colours 117 and 64, as percentages
+        let first = text(numbered).components(separatedBy: "#").filter { $0.hasPrefix("0;") || $0.hasPrefix("1;") }
+        #expect(Set(first.map { String($0.dropFirst(2)) }) == scattered, "\(first)")
+        #expect(numbered.count < plain.count, "\(numbered.count) bytes, \(plain.count) in palette order")
+        let a = try Libsixel.decode(numbered), b = try Libsixel.decode(plain)
+        #expect(a.pixels == b.pixels)
+    }
+
+    /// With a rate, a noisy picture's pixels settle on fewer colours per band: far fewer bytes
+    /// for a little error. Without one, the palette and mapping are as before.
+    @Test func aRateTradesALittleErrorForFewerBytes() {
+        var random = SeededRandom(seed: 3)
+        // A dark gradient under strong noise (a starfield's sky), 240x120.
+        let image = RGBAImage(width: 240, height: 120) { x, y in
+            let noise = Int(random.next() % 21) - 10
+            func level(_ base: Int) -> UInt8 { UInt8(max(0, min(255, base + noise))) }
+            return RGBA(level(30 + x / 8), level(35 + y / 6), level(60))
+        }
+        func encoded(rate: Float) -> (bytes: Int, psnr: Double) {
+            let palette = SixelEncoder.palette(for: image, maxColors: 120, rate: rate)
+            let indexed = IndexedImage(image, palette: palette, dither: .none)
+            var shown = image
+            for i in 0..<(image.width * image.height) { shown[i % image.width, i / image.width] = palette.colors[Int(indexed.indices[i])] }
+            return (SixelEncoder.encode(indexed).count, psnr(shown, image))
+        }
+        let exact = encoded(rate: 0), weighed = encoded(rate: 20)
+        #expect(Double(weighed.bytes) < Double(exact.bytes) * 0.7, "\(weighed.bytes) bytes, \(exact.bytes) without a rate")
+        // The noise itself is about 33 dB: the picture stays well within it.
+        #expect(weighed.psnr > 36, "\(weighed.psnr) dB, \(exact.psnr) without a rate")
+        #expect(SixelEncoder.palette(for: image, maxColors: 120).costs.isEmpty)
+    }
+
+    /// A still picture's style: a grey one gets a few undithered levels, a colour one a larger
+    /// palette, diffused; a terminal with few registers gets diffusion and no more colours.
+    @Test func aStillsStyleFollowsThePicture() {
+        let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
+        let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
+        #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 16, rate: 80, dither: .none))
+        #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
+        #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
+        #expect(SixelStyle.still(for: grey, registers: 8).dither == SixelStyle.diffusion)
+    }
+
     /// A dark picture's colours sit close together; each palette entry must still be its own
     /// colour once snapped to percentages, and pixels must reach all of them.
     @Test func aTightClusterGetsTheWholePalette() {
