@@ -44,7 +44,7 @@ extension IndexedImage {
             nonisolated(unsafe) let out = mapped
             // Each worker takes every `workers`-th strip, with its own nearest-colour memory.
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var nearest = NearestColor(palette)
+                var nearest = NearestColor(palette, coarse: dither != .none && dither != .ordered)
                 for strip in stride(from: worker, to: strips, by: workers) {
                     let rows = (strip * Self.stripRows)..<min(image.height, (strip + 1) * Self.stripRows)
                     switch dither {

@@ -260,27 +260,34 @@ struct CentersByLane {
     }
 }
 
-/// Nearest palette colour for any RGB value, remembered per 7-bit cell so each cell is searched
-/// once. The cell's centre is searched, half a level from its values: coarser cells (6 bits)
-/// send a tight cluster of colours (a dark photograph, skin) to a few of the palette entries
-/// chosen for it.
+/// Nearest palette colour for any RGB value, remembered per cell so each cell is searched once;
+/// the cell's centre is searched. Cells are 7-bit by default: coarser cells (6 bits) send a tight
+/// cluster of colours (a dark photograph, skin) to a few of the palette entries chosen for it.
+/// Under error diffusion that error is passed on, and 6-bit cells are searched half as often
+/// and fit in a processor's cache.
 struct NearestColor {
-    private var cache: [Int16]
+    /// Colour index + 1 per cell (0: not searched yet); the 256th colour is not remembered.
+    private var cache: [UInt8]
     private let lanes: CentersByLane
+    /// Bits dropped from each channel: 1 for 7-bit cells, 2 for 6-bit ones.
+    private let dropped: Int32
     let count: Int
 
-    init(_ palette: Palette) {
+    init(_ palette: Palette, coarse: Bool = false) {
         count = palette.colors.count
         lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) }, costs: palette.costs)
-        cache = [Int16](repeating: -1, count: 1 << 21)
+        dropped = coarse ? 2 : 1
+        cache = [UInt8](repeating: 0, count: 1 << (3 * (8 - Int(dropped))))
     }
 
     mutating func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
-        let key = Int((r >> 1) << 14 | (g >> 1) << 7 | (b >> 1))
+        let bits = 8 - dropped
+        let key = Int((r >> dropped) << (2 * bits) | (g >> dropped) << bits | (b >> dropped))
         let cached = cache[key]
-        if cached >= 0 { return Int(cached) }
-        let best = lanes.nearest(Float(r & ~1) + 0.5, Float(g & ~1) + 0.5, Float(b & ~1) + 0.5)
-        cache[key] = Int16(best)
+        if cached != 0 { return Int(cached) - 1 }
+        let low: Int32 = ~((1 << dropped) - 1), centre = Float((1 << dropped) - 1) / 2
+        let best = lanes.nearest(Float(r & low) + centre, Float(g & low) + centre, Float(b & low) + centre)
+        if best < 255 { cache[key] = UInt8(best + 1) }
         return best
     }
 }
