@@ -104,18 +104,20 @@ public enum SixelEncoder {
         return picture.bytes
     }
 
-    /// Per worker: each colour's six-bit column patterns in the band, and the first and last
-    /// column it touches (so only that span is looked at).
+    /// Per worker: each colour's six-bit column patterns in the band, the first and last column
+    /// it touches (so only that span is looked at), and its pixels there.
     struct BandScratch {
         var bits: [UInt8]
         var first: [Int]
         var last: [Int]
+        var pixels: [Int]
         var present: [Int] = []
 
         init(colors: Int, width: Int) {
             bits = [UInt8](repeating: 0, count: colors * width)
             first = [Int](repeating: Int.max, count: colors)
             last = [Int](repeating: -1, count: colors)
+            pixels = [Int](repeating: 0, count: colors)
             present.reserveCapacity(colors)
         }
     }
@@ -133,6 +135,7 @@ public enum SixelEncoder {
             scratch.bits.withUnsafeMutableBufferPointer { bits in
                 scratch.first.withUnsafeMutableBufferPointer { first in
                     scratch.last.withUnsafeMutableBufferPointer { last in
+                      scratch.pixels.withUnsafeMutableBufferPointer { pixels in
                         var top = rows.lowerBound
                         while top < rows.upperBound {
                             scratch.present.removeAll(keepingCapacity: true)
@@ -157,17 +160,21 @@ public enum SixelEncoder {
                                         last[k] = x
                                     }
                                     bits[k * w + x] |= mask
+                                    pixels[k] += 1
                                 }
                             }
-                            bands.write(scratch.present, bits: bits, width: w, transparent: clear, first: first, last: last, into: out)
+                            bands.write(scratch.present, bits: bits, width: w, transparent: clear, first: first, last: last,
+                                        pixels: pixels, into: out)
                             for k in scratch.present {
                                 (bits.baseAddress! + k * w + first[k]).update(repeating: 0, count: last[k] - first[k] + 1)
                                 first[k] = Int.max
                                 last[k] = -1
+                                pixels[k] = 0
                             }
                             top += 6
                             if top < rows.upperBound { out.byte(45) }  // -: next band
                         }
+                      }
                     }
                 }
             }
@@ -208,6 +215,14 @@ final class SixelWriter {
 
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: used)) }
     var count: Int { used }
+
+    func clear() { used = 0 }
+
+    func append(_ other: SixelWriter) {
+        reserve(other.used)
+        (buffer + used).update(from: other.buffer, count: other.used)
+        used += other.used
+    }
 
     /// These bytes, where each `#n` (a colour selection: data has no other `#`) becomes
     /// `#numbers[n]`, appended to `out`.

@@ -130,6 +130,55 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
     }
 
+    /// A band goes the shorter of two ways: packed (fine texture) or a pass per colour, the
+    /// most common first (a field with small blocks of two colours: the field is one run).
+    @Test(arguments: [(colors: 40, scattered: true), (colors: 3, scattered: false)])
+    func eachBandGoesTheShorterWay(colors: Int, scattered: Bool) {
+        var random = SeededRandom(seed: 9)
+        let width = 300
+        // Six rows of either noise over `colors` colours, or a field (0) with 2x3 blocks of
+        // colour 1 above, then of colour 2 below, every 8 columns.
+        let rows: [[Int]] = (0..<6).map { y in
+            (0..<width).map { x in
+                scattered ? Int(random.next() % UInt64(colors)) : x % 8 < 2 && y < 3 ? 1 : (4..<6).contains(x % 8) && y >= 3 ? 2 : 0
+            }
+        }
+        var bits = [UInt8](repeating: 0, count: colors * width), pixels = [Int](repeating: 0, count: colors)
+        var first = [Int](repeating: Int.max, count: colors), last = [Int](repeating: -1, count: colors)
+        for (y, row) in rows.enumerated() {
+            for (x, k) in row.enumerated() {
+                bits[k * width + x] |= UInt8(1 << y)
+                pixels[k] += 1
+                first[k] = min(first[k], x)
+                last[k] = max(last[k], x)
+            }
+        }
+        let present = (0..<colors).filter { pixels[$0] > 0 }
+        func written(_ way: (inout BandPacker, UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<Int>,
+                             UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>, SixelWriter) -> Void) -> Int {
+            var packer = BandPacker(colors: colors)
+            let out = SixelWriter(capacity: 1024)
+            bits.withUnsafeMutableBufferPointer { bits in
+                first.withUnsafeMutableBufferPointer { first in
+                    last.withUnsafeMutableBufferPointer { last in
+                        pixels.withUnsafeMutableBufferPointer { pixels in way(&packer, bits, first, last, pixels, out) }
+                    }
+                }
+            }
+            return out.count
+        }
+        var log: [Int] = []
+        let chosen = written { $0.write(present, bits: $1, width: width, transparent: nil, first: $2, last: $3, pixels: $4, into: $5) }
+        let packed = written { $0.writePacked(present, bits: $1, width: width, transparent: nil, first: $2, last: $3, into: $5, selecting: &log) }
+        let plain = written { packer, bits, first, last, pixels, out in
+            packer.writePlain(present.sorted { pixels[$0] > pixels[$1] }, bits: bits, width: width, transparent: nil,
+                              first: first, last: last, into: out, selecting: &log)
+        }
+        #expect(chosen == min(packed, plain), "\(chosen) bytes; packed \(packed), plain \(plain)")
+        #expect(packed != plain)
+        #expect(scattered ? packed < plain : plain < packed, "packed \(packed), plain \(plain)")
+    }
+
     /// A picture taller than one group of bands is written group by group, side by side; the
     /// groups join into one picture that decodes to exactly its pixels, whatever the order the
     /// groups were written in.
