@@ -18,6 +18,9 @@ struct BandPacker {
     /// about what a `#n` switch costs, so it ends the segment and leaves its columns to other
     /// colours in the same pass (on noisy photographs 3 to 6 % fewer bytes than a gap of 10).
     static let widestGap = 3
+    /// A band of more colours is only packed: a pass per colour costs a pass over the band's
+    /// width per colour to write, and on photographs wins at most a few percent there.
+    static let mostColorsWrittenPlain = 32
 
     struct Segment {
         var start: Int32
@@ -64,6 +67,12 @@ struct BandPacker {
         writePacked(present, bits: bits, width: width, transparent: transparent, first: first, last: last,
                     into: packed, selecting: &packedLog)
         let afterPacked = selected
+        guard present.count <= Self.mostColorsWrittenPlain else {
+            out.append(packed)
+            for k in packedLog { selections[k] += 1 }
+            packedSelections = packedLog
+            return
+        }
         selected = before
         plain.clear()
         let common = present.sorted { pixels[$0] > pixels[$1] }
