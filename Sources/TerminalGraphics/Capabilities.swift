@@ -147,10 +147,6 @@ public struct SixelLimits: Equatable, Sendable {
                   maxHeight: replies?.sixelMaxSize?.height)
     }
 
-    /// Fewer registers than this leave visible steps between colours: dither.
-    public static let fewestUndithered = 64
-    public var wantsDither: Bool { colors < Self.fewestUndithered }
-
     /// A picture of `width` x `height` shrunk, aspect kept, to the largest the terminal takes.
     public func fitting(width: Int, height: Int) -> (width: Int, height: Int) {
         let scale = min(1, Double(maxWidth ?? width) / Double(max(1, width)), Double(maxHeight ?? height) / Double(max(1, height)))

@@ -13,16 +13,18 @@ public struct SixelStyle: Equatable, Sendable {
     /// gives away, and most of its smoothness.
     public static let diffusion = Dither.errorDiffusion(strength: 0.8)
 
+    /// Diffusion at half strength: enough to hide the steps between a grey picture's few levels.
+    public static let lightDiffusion = Dither.errorDiffusion(strength: 0.5)
+
     /// A colour picture: a palette of up to 176 colours, a colour worth 20 squared levels per
     /// bit, diffused (the blur of a picture without dither shows its steps). A grey one: 16
-    /// levels, worth 80 each, not dithered: its levels are a line, not a volume, so 16 of them
-    /// placed by k-means are as close as img2sixel's 25 dithered ones, for far fewer bytes.
-    /// With fewer `registers` than 64, the colours are diffused whatever the picture.
+    /// levels, worth 80 each, lightly diffused: its levels lie on a line, not in a volume, so 16
+    /// placed by k-means come as close as img2sixel's 25, for far fewer bytes, and undithered
+    /// they would show bands in a sky. No more colours than the terminal has `registers`.
     public static func still(for image: RGBAImage, registers: Int = 256) -> SixelStyle {
         let grey = Palette.sample(image, count: 4096).allSatisfy { abs($0.0 - $0.1) <= 3 && abs($0.1 - $0.2) <= 3 }
-        var style = grey ? SixelStyle(maxColors: 16, rate: 80, dither: .none) : SixelStyle(maxColors: 176, rate: 20, dither: diffusion)
+        var style = grey ? SixelStyle(maxColors: 16, rate: 80, dither: lightDiffusion) : SixelStyle(maxColors: 176, rate: 20, dither: diffusion)
         style.maxColors = min(style.maxColors, registers)
-        if registers < SixelLimits.fewestUndithered { style.dither = diffusion }
         return style
     }
 }

@@ -52,7 +52,7 @@ struct Show: ParsableCommand {
         }
     }
 
-    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion for a colour picture or when the terminal has fewer than 64 colour registers, else none.")
+    @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion (lighter for a grey picture).")
     var dither: DitherChoice?
 
     func validate() throws {

@@ -243,15 +243,15 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelEncoder.palette(for: image, maxColors: 120).costs.isEmpty)
     }
 
-    /// A still picture's style: a grey one gets a few undithered levels, a colour one a larger
-    /// palette, diffused; a terminal with few registers gets diffusion and no more colours.
+    /// A still picture's style: a grey one gets a few levels, lightly diffused, a colour one a
+    /// larger palette, diffused; a terminal with few registers gets no more colours.
     @Test func aStillsStyleFollowsThePicture() {
         let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
         let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
-        #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 16, rate: 80, dither: .none))
+        #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 16, rate: 80, dither: SixelStyle.lightDiffusion))
         #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
-        #expect(SixelStyle.still(for: grey, registers: 8).dither == SixelStyle.diffusion)
+        #expect(SixelStyle.still(for: grey, registers: 8) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
     }
 
     /// A dark picture's colours sit close together; each palette entry must still be its own
@@ -456,12 +456,11 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let replies = TerminalReplies.parse(Array("\u{1B}[?1;0;16S\u{1B}[?2;0;800;480S\u{1B}[?62;4c".utf8))
         let choice = GraphicsChoice.choose(override: .auto, replies: replies, hints: TerminalHints(environment: ["TERM": "xterm"]))
         #expect(choice.mode == .sixel && choice.sixel == SixelLimits(colors: 16, maxWidth: 800, maxHeight: 480))
-        #expect(choice.sixel.wantsDither)
         #expect(choice.sixel.fitting(width: 1600, height: 960) == (800, 480))
         #expect(choice.sixel.fitting(width: 400, height: 900) == (213, 480))
         #expect(choice.sixel.fitting(width: 300, height: 200) == (300, 200), "never enlarged")
         // No answer: 256 registers, any size; a terminal's 1024 registers are 256 to a palette.
         #expect(GraphicsChoice.choose(override: .sixel, replies: nil, hints: TerminalHints(environment: [:])).sixel == SixelLimits())
-        #expect(SixelLimits(colors: 1024).colors == 256 && !SixelLimits(colors: 1024).wantsDither)
+        #expect(SixelLimits(colors: 1024).colors == 256)
     }
 }
