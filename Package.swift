@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNcursesw"]),
         .testTarget(
             name: "LocalServerTests",
-            dependencies: ["LocalServer", "LocalServerHTTP", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine",
+            dependencies: ["LocalServer", "LocalServerHTTP", "ImageEditAPI", "ImageEditModel", "ImageCodecs", "Raster", "LocalEngine", "TestSupport",
                            .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .testTarget(
@@ -145,11 +145,11 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "ImageEditModel", "Raster"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "ImageEditModel", "Raster", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs",
-                                                    "ImageEditAPI", "ImageEditModel", "ScriptedServer"]),
+                                                    "ImageEditAPI", "ImageEditModel", "ScriptedServer", "TestSupport"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster", "TestSupport"]),
-        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditModel", "FileAccess"]),
+        .testTarget(name: "ResultFilesTests", dependencies: ["ResultFiles", "ImageEditModel", "FileAccess", "TestSupport"]),
         .testTarget(name: "RetouchCLITests", dependencies: ["ImageCodecs", "Raster", "ScriptedServer", "SessionModel", "SessionStore", "EditorCore", "TestSupport"]),
         // The editor and `retouch show` in real terminals (xterm, mlterm, kitty) under Xvfb, checked
         // on screenshots; skipped where those programs are missing (`make terminals` installs them).

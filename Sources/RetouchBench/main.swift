@@ -123,6 +123,7 @@ func runMeasuringPeak(_ path: String, _ arguments: [String], output: String = "/
     var status: Int32 = 0
     waitpid(pid, &status, 0)
     let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+    try? FileManager.default.removeItem(atPath: report)
     let peak = measured ? Int(text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0 : 0
     return ((status >> 8) & 0xFF, peak)
 }

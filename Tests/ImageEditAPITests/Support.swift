@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ImageCodecs
 import MultipartKit
 import Raster
@@ -43,9 +44,7 @@ func parseMultipart(_ body: [UInt8], contentType: String) throws -> [ParsedPart]
 
 /// Writes `bytes` to a new file in a fresh temporary folder and returns its path.
 func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-api-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let url = folder.appendingPathComponent(name)
+    let url = try TestFolders.fresh("api").appendingPathComponent(name)
     try Data(bytes).write(to: url)
     return url.path
 }

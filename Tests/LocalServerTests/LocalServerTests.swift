@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
@@ -9,9 +10,7 @@ import Testing
 @testable import LocalServer
 
 func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-serve-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let path = folder.appendingPathComponent(name).path
+    let path = try TestFolders.fresh("serve").appendingPathComponent(name).path
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import ImageEditModel
 @testable import ResultFiles
@@ -7,9 +8,8 @@ import ImageEditModel
     let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
     let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 9, 9]
 
-    func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-results-\(UUID().uuidString)").path
-        return path
+    func folder() -> String {
+        TestFolders.unmade("results").path
     }
 
     func sidecar(_ file: String) -> Sidecar {
@@ -22,7 +22,7 @@ import ImageEditModel
     }
 
     @Test func neverOverwritesAndNamesByContent() throws {
-        let dir = try folder()
+        let dir = folder()
         let writer = ResultWriter(folder: dir, stem: "edit-20261125-120000")
         let first = try writer.write(png, suffix: nil, sidecar: sidecar)
         let second = try writer.write(jpeg, suffix: nil, sidecar: sidecar)
@@ -38,7 +38,7 @@ import ImageEditModel
     }
 
     @Test func anExistingFileIsLeftAlone() throws {
-        let dir = try folder()
+        let dir = folder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try Data("precious".utf8).write(to: URL(fileURLWithPath: dir + "/edit-x.png"))
         let path = try ResultWriter(folder: dir, stem: "edit-x").write(png, suffix: nil, sidecar: sidecar)
@@ -47,7 +47,7 @@ import ImageEditModel
     }
 
     @Test func sidecarRecordsTheEditButNoKey() throws {
-        let dir = try folder()
+        let dir = folder()
         let path = try ResultWriter(folder: dir, stem: "edit-y").write(png, suffix: "partial-0", sidecar: sidecar)
         #expect(path.hasSuffix("edit-y-partial-0.png"))
         let json = try String(contentsOfFile: dir + "/edit-y-partial-0.json", encoding: .utf8)
@@ -62,7 +62,7 @@ import ImageEditModel
     }
 
     @Test func copyToAChosenNameNeverReplaces() throws {
-        let dir = try folder()
+        let dir = folder()
         let writer = ResultWriter(folder: dir, stem: "")
         let path = try writer.copy(png, to: "mine.png")
         #expect(path == dir + "/mine.png")
@@ -75,7 +75,7 @@ import ImageEditModel
     }
 
     @Test func aFileWhereTheFolderShouldBeIsReported() throws {
-        let dir = try folder()
+        let dir = folder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: dir + "/out"))
         #expect(throws: ResultWriteError(path: dir + "/out", reason: "it is not a folder")) {
@@ -91,7 +91,7 @@ import ImageEditModel
     }
 
     @Test func resultsAndSidecarsFollowTheUmask() throws {
-        let dir = try folder()
+        let dir = folder()
         let path = try ResultWriter(folder: dir, stem: "edit-m").write(png, suffix: nil, sidecar: sidecar)
         for file in [path, dir + "/edit-m.json"] {
             let permissions = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -100,7 +100,7 @@ import ImageEditModel
     }
 
     @Test func foldersItMakesTakeTheModeAsked() throws {
-        let top = try folder()
+        let top = folder()
         let dir = top + "/results/session-1"
         _ = try ResultWriter(folder: dir, stem: "edit-p", folderMode: 0o700).write(png, suffix: nil, sidecar: sidecar)
         for path in [top, top + "/results", dir] {
@@ -113,7 +113,7 @@ import ImageEditModel
     /// taken back and both move to the next free name, instead of an image left without its
     /// sidecar and the run reported failed.
     @Test func aSidecarNameTakenMeanwhileMovesBothOn() throws {
-        let dir = try folder()
+        let dir = folder()
         var calls = 0
         let path = try ResultWriter(folder: dir, stem: "edit-r").write(png, suffix: nil) { file in
             calls += 1
@@ -129,7 +129,7 @@ import ImageEditModel
     }
 
     @Test func writersAtOnceEachGetAWholePair() async throws {
-        let dir = try folder()
+        let dir = folder()
         let writer = ResultWriter(folder: dir, stem: "edit-c")
         let paths = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<40 {
@@ -159,7 +159,7 @@ import ImageEditModel
 
     /// The cost is written as an exact number of dollars and read back to the picodollar.
     @Test func theCostIsRecordedWhenKnown() throws {
-        let dir = try folder()
+        let dir = folder()
         var priced = sidecar("a.png")
         priced.costUSD = Money(picodollars: 297_200_000_000)
         let path = try ResultWriter(folder: dir, stem: "edit").write(png, suffix: nil) { _ in priced }

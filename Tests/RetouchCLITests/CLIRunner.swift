@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `retouch` executable, which SwiftPM places beside the test bundle.
 struct CLIResult {
@@ -79,8 +80,6 @@ enum CLI {
 
     /// A fresh folder for one test's files.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestFolders.fresh("cli")
     }
 }

@@ -47,13 +47,13 @@ import Testing
 
 import FileAccess
 import Foundation
+import TestSupport
 import GRDB
 import Raster
 import SessionModel
 
 func temporaryStorePath() -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-store-\(UUID().uuidString)")
-    return folder.appendingPathComponent("sessions.sqlite").path
+    TestFolders.unmade("store").appendingPathComponent("sessions.sqlite").path
 }
 
 func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 1) -> SessionStore.NewRun {
@@ -238,7 +238,7 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
     }
 
     @Test func theFoldersItMakesAre0700AndTheStore0600() throws {
-        let top = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-private-\(UUID().uuidString)").path
+        let top = TestFolders.unmade("private").path
         let path = top + "/share/retouch/sessions.sqlite"
         let store = try SessionStore(path: path)
         let session = try store.startSession(resultsFolder: "/r", now: 1)

@@ -1,5 +1,6 @@
 import EditorCore
 import Foundation
+import TestSupport
 import ImageCodecs
 import ImageEditAPI
 import ImageEditModel
@@ -81,8 +82,7 @@ import Glibc
         let client: ImageEditClient
 
         init(server: ScriptedServer) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-runner-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            folder = try TestFolders.fresh("runner").path
             source = folder + "/lake.png"
             let image = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 90) }
             try Data(try ImageEncoder.png(image)).write(to: URL(fileURLWithPath: source))

@@ -1,5 +1,6 @@
 import EditorCore
 import Foundation
+import TestSupport
 import ImageCodecs
 import Raster
 import SessionModel
@@ -10,8 +11,7 @@ import Testing
 @Suite struct SessionStartTests {
     /// A folder with a small PNG source and the path of a store in it.
     func setting() throws -> (folder: String, source: String, store: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-start-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try TestFolders.fresh("start").path
         let source = folder + "/lake.png"
         let image = RGBAImage(width: 40, height: 30) { x, y in RGBA(UInt8(x * 6), UInt8(y * 8), 90) }
         try Data(try ImageEncoder.png(image)).write(to: URL(fileURLWithPath: source))
