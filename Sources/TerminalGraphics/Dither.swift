@@ -13,7 +13,8 @@ public struct IndexedImage: Sendable {
 
 /// How colours between palette entries are approximated.
 public enum Dither: Sendable, Equatable {
-    /// Nearest colour only: with a k-means palette the best plain error and the fewest sixel
+    /// No error passed on: the nearest colour (with a palette `rate`, the cheapest in context,
+    /// as under diffusion). With a k-means palette the best plain error and the fewest sixel
     /// bytes (dither noise breaks up runs), so the default for previews.
     case none
     /// Floyd–Steinberg, serpentine, passing on `strength` of the error (1 = all): for stills.
@@ -26,6 +27,8 @@ public enum Dither: Sendable, Equatable {
 extension IndexedImage {
     /// Rows mapped together: error diffusion starts afresh at each strip, so strips can be
     /// mapped side by side and the result does not depend on how many processors there are.
+    /// The price: a strip's first row has no error from above, on a smooth gradient a faint
+    /// line every 96 rows where the pattern restarts.
     static let stripRows = 96
 
     public init(_ image: RGBAImage, palette: Palette, dither: Dither) {
@@ -141,6 +144,13 @@ extension IndexedImage {
                                     let x = leftToRight ? step : w - 1 - step
                                     let i = y * w + x
                                     let e = (x + 1) * 3
+                                    // A transparent pixel is not drawn: its colour takes no
+                                    // error, passes none on, and is no one's context.
+                                    if px[i &* 4 &+ 3] < 128 {
+                                        indices[i] = 0
+                                        before = -1
+                                        continue
+                                    }
                                     // Rounded, so that errors of a level or two are passed on rather than dropped.
                                     let r = min(255, max(0, Int32(px[i &* 4]) &+ ((current[e] &* gain &+ 2048) >> 12)))
                                     let g = min(255, max(0, Int32(px[i &* 4 &+ 1]) &+ ((current[e &+ 1] &* gain &+ 2048) >> 12)))
@@ -149,7 +159,7 @@ extension IndexedImage {
                                     if weighed {
                                         // Of the nearest, the colour before and the one above in
                                         // the band, the one that costs least in context.
-                                        let above = y % 6 == 0 || y == yRange.lowerBound ? -1 : Int(indices[i &- w])
+                                        let above = y % 6 == 0 || y == yRange.lowerBound || px[(i &- w) &* 4 &+ 3] < 128 ? -1 : Int(indices[i &- w])
                                         var least = cost(k, r, g, b, before: before, above: above)
                                         if before >= 0 && before != k {
                                             let c = cost(before, r, g, b, before: before, above: above)

@@ -120,8 +120,9 @@ public struct Palette: Equatable, Sendable {
             while i < total {
                 let o = i * 4
                 if px[o + 3] >= 128 { points.append((Int32(px[o]), Int32(px[o + 1]), Int32(px[o + 2]))) }
-                // Stride with a little jitter so regular patterns are not sampled in lockstep.
-                i += step + ((i / step) % 3 == 0 ? 1 : 0)
+                // Stride with a little jitter so regular patterns are not sampled in lockstep;
+                // an image no larger than the sample is taken whole.
+                i += step == 1 ? 1 : step + ((i / step) % 3 == 0 ? 1 : 0)
             }
         }
         return points

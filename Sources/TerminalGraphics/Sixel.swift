@@ -95,10 +95,12 @@ public enum SixelEncoder {
             numbers = byUse
         }
         let picture = SixelWriter(capacity: written.reduce(32 * colorCount) { $0 + ($1?.data.count ?? 0) + 1 })
-        writeHeader(indexed, registers: numbers, to: picture)
+        // A colour some band selected is a colour the picture uses.
+        writeHeader(indexed, registers: numbers, used: selections.map { $0 > 0 }, to: picture)
         for (group, bands) in written.enumerated() {
             if group > 0 { picture.byte(45) }  // -: next band
-            bands?.data.renumbered(numbers, into: picture)
+            guard let data = bands?.data else { continue }
+            if registers == .paletteOrder { picture.append(data) } else { data.renumbered(numbers, into: picture) }
         }
         picture.text("\u{1B}\\")
         return picture.bytes
@@ -139,7 +141,7 @@ public enum SixelEncoder {
                         var top = rows.lowerBound
                         while top < rows.upperBound {
                             scratch.present.removeAll(keepingCapacity: true)
-                            if clear != nil { clear = [UInt8](repeating: 0, count: w) }
+                            clear?.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                             for row in 0..<min(6, rows.upperBound - top) {
                                 let y = top + row
                                 let mask = UInt8(1 << row)
@@ -185,11 +187,9 @@ public enum SixelEncoder {
     /// DCS P1=0 (aspect from raster attributes) P2=1 (unset pixels stay transparent) q, raster
     /// attributes (1:1 pixels, width, height), and the colours the image uses, as percentages
     /// (a small piece of a picture defines a few, not the whole palette).
-    static func writeHeader(_ indexed: IndexedImage, registers: [Int], to out: SixelWriter) {
+    static func writeHeader(_ indexed: IndexedImage, registers: [Int], used: [Bool], to out: SixelWriter) {
         out.text("\u{1B}P0;1;0q\"1;1;")
         out.number(indexed.width); out.text(";"); out.number(indexed.height)
-        var used = [Bool](repeating: false, count: indexed.palette.colors.count)
-        for (i, k) in indexed.indices.enumerated() where indexed.transparent?[i] != true { used[Int(k)] = true }
         for (k, c) in indexed.palette.colors.enumerated() where used[k] {
             out.text("#"); out.number(registers[k]); out.text(";2;")
             out.number((Int(c.r) * 100 + 127) / 255); out.text(";")

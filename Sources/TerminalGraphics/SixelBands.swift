@@ -59,34 +59,39 @@ struct BandPacker {
                         pixels: UnsafeMutableBufferPointer<Int>, into out: SixelWriter) {
         let before = selected
         // The logs are taken out while the writers fill them (a method of self cannot also
-        // hold one of self's properties).
-        var packedLog = packedSelections, plainLog = plainSelections
+        // hold one of self's properties), and put back for the next band.
+        var packedLog: [Int] = [], plainLog: [Int] = []
+        swap(&packedLog, &packedSelections)
+        swap(&plainLog, &plainSelections)
+        defer {
+            swap(&packedLog, &packedSelections)
+            swap(&plainLog, &plainSelections)
+        }
         packedLog.removeAll(keepingCapacity: true)
         plainLog.removeAll(keepingCapacity: true)
         packed.clear()
         writePacked(present, bits: bits, width: width, transparent: transparent, first: first, last: last,
                     into: packed, selecting: &packedLog)
         let afterPacked = selected
-        guard present.count <= Self.mostColorsWrittenPlain else {
-            out.append(packed)
-            for k in packedLog { selections[k] += 1 }
-            packedSelections = packedLog
-            return
-        }
-        selected = before
-        plain.clear()
-        let common = present.sorted { pixels[$0] > pixels[$1] }
-        writePlain(common, bits: bits, width: width, transparent: transparent, first: first, last: last,
-                   into: plain, selecting: &plainLog)
-        if packed.count < plain.count {
-            out.append(packed)
-            for k in packedLog { selections[k] += 1 }
+        if present.count <= Self.mostColorsWrittenPlain {
+            selected = before
+            plain.clear()
+            let common = present.sorted { pixels[$0] > pixels[$1] }
+            writePlain(common, bits: bits, width: width, transparent: transparent, first: first, last: last,
+                       into: plain, selecting: &plainLog)
+            if plain.count <= packed.count {
+                keep(plain, selecting: plainLog, into: out)
+                return
+            }
             selected = afterPacked
-        } else {
-            out.append(plain)
-            for k in plainLog { selections[k] += 1 }
         }
-        (packedSelections, plainSelections) = (packedLog, plainLog)
+        keep(packed, selecting: packedLog, into: out)
+    }
+
+    /// Appends one way's bytes and counts its selections.
+    private mutating func keep(_ way: SixelWriter, selecting log: [Int], into out: SixelWriter) {
+        out.append(way)
+        for k in log { selections[k] += 1 }
     }
 
     /// Makes `final` the band's transparent pixels.

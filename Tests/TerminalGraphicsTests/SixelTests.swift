@@ -179,6 +179,30 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(scattered ? packed < plain : plain < packed, "packed \(packed), plain \(plain)")
     }
 
+    /// Transparent pixels hold colours nobody sees: diffusion takes no error from them and
+    /// passes none to them, so an opaque edge next to them keeps its colour.
+    @Test func diffusionIgnoresTransparentPixels() {
+        // Red on the left; on the right transparent pixels of a colour far from every entry.
+        let image = RGBAImage(width: 16, height: 12) { x, _ in x < 8 ? RGBA(255, 0, 0) : RGBA(40, 160, 255, 0) }
+        // A pink that red with some of their blue error would be nearer to.
+        let palette = Palette(colors: [RGBA(255, 0, 0), RGBA(0, 255, 0), RGBA(0, 0, 0), RGBA(255, 0, 160)], rate: 20, costs: [1, 1, 1, 1])
+        for dither in [Dither.errorDiffusion(strength: 1), .none] {
+            let indexed = IndexedImage(image, palette: palette, dither: dither)
+            let opaque = (0..<(16 * 12)).filter { $0 % 16 < 8 }
+            #expect(opaque.allSatisfy { indexed.indices[$0] == 0 }, "\(dither): \(opaque.filter { indexed.indices[$0] != 0 })")
+        }
+    }
+
+    /// A picture no larger than the palette's sample is sampled whole: one red pixel among
+    /// transparent ones still gets its colour.
+    @Test func aSmallPictureIsSampledWhole() {
+        var image = RGBAImage(width: 10, height: 10, fill: .transparent)
+        image[4, 3] = RGBA(255, 0, 0)
+        #expect(Palette.quantize(image, maxColors: 4).colors == [RGBA(255, 0, 0)])
+        let stripes = RGBAImage(width: 7, height: 64) { _, y in RGBA(UInt8(y * 4), UInt8(255 - y * 4), 7) }
+        #expect(Set(Palette.sample(stripes, count: 12_288).map { $0.0 }).count == 64, "every row's colour is sampled")
+    }
+
     /// A picture taller than one group of bands is written group by group, side by side; the
     /// groups join into one picture that decodes to exactly its pixels, whatever the order the
     /// groups were written in.
