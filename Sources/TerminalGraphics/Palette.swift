@@ -80,15 +80,33 @@ public struct Palette: Equatable, Sendable {
     /// The `count` sample points farthest from their nearest colour, one per distinct value.
     static func worstServed(_ points: [Point], by colors: [RGBA], count: Int) -> [Point] {
         let lanes = CentersByLane(colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
-        var scored: [(distance: Int32, point: Point)] = points.map { p in
-            let c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
-            let dr = p.0 - Int32(c.r), dg = p.1 - Int32(c.g), db = p.2 - Int32(c.b)
-            return (dr * dr + dg * dg + db * db, p)
+        var distances = [Int32](repeating: 0, count: points.count)
+        distances.withUnsafeMutableBufferPointer { distances in
+            nonisolated(unsafe) let out = distances
+            inParts(points.count) { _, range in
+                for i in range {
+                    let p = points[i], c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
+                    let dr = p.0 - Int32(c.r), dg = p.1 - Int32(c.g), db = p.2 - Int32(c.b)
+                    out[i] = dr * dr + dg * dg + db * db
+                }
+            }
         }
-        scored.sort { $0.distance > $1.distance }
         var seen = Set<Int32>(), worst: [Point] = []
-        for (_, p) in scored where worst.count < count && seen.insert(p.0 << 16 | p.1 << 8 | p.2).inserted { worst.append(p) }
+        for i in points.indices.sorted(by: { (distances[$0], $1) > (distances[$1], $0) }) where worst.count < count {
+            let p = points[i]
+            if seen.insert(p.0 << 16 | p.1 << 8 | p.2).inserted { worst.append(p) }
+        }
         return worst
+    }
+
+    /// Runs `body` on up to four parts of `0..<count` side by side (one when there is little
+    /// to share), given each part's number and range: always the same, whatever the number of
+    /// processors.
+    static func inParts(_ count: Int, _ body: @Sendable (_ part: Int, _ range: Range<Int>) -> Void) {
+        let parts = min(4, max(1, count / 2048))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            body(part, (count * part / parts)..<(count * (part + 1) / parts))
+        }
     }
 
     /// The share of `image`'s opaque pixels, measured on about `samples` of them, whose nearest
@@ -180,13 +198,12 @@ public struct Palette: Equatable, Sendable {
     static func kMeansStep(_ points: [Point], centers: [Center], costs: [Float], rate: Float) -> (centers: [Center], costs: [Float]) {
         let lanes = CentersByLane(centers.map { (Float($0.0), Float($0.1), Float($0.2)) }, costs: costs)
         // Points are assigned in parts side by side; whole-number sums add up the same in any order.
-        let parts = min(4, max(1, points.count / 2048))
-        var partSums = [[(Int, Int, Int, count: Int)]](repeating: [], count: parts)
+        var partSums = [[(Int, Int, Int, count: Int)]](repeating: [], count: 4)
         partSums.withUnsafeMutableBufferPointer { partSums in
             nonisolated(unsafe) let results = partSums
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            inParts(points.count) { part, range in
                 var sums = [(Int, Int, Int, count: Int)](repeating: (0, 0, 0, 0), count: centers.count)
-                for p in points[(points.count * part / parts)..<(points.count * (part + 1) / parts)] {
+                for p in points[range] {
                     let best = lanes.nearest(Float(p.0), Float(p.1), Float(p.2))
                     sums[best].0 += Int(p.0); sums[best].1 += Int(p.1); sums[best].2 += Int(p.2)
                     sums[best].count += 1
