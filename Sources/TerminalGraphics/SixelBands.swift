@@ -116,8 +116,8 @@ struct BandPacker {
 
     /// A pass per colour, in the order given.
     mutating func writePlain(_ colors: [Int], bits: UnsafeMutableBufferPointer<UInt8>, width: Int, transparent: [UInt8]?,
-                                     first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>,
-                                     into out: SixelWriter, selecting log: inout [Int]) {
+                             first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>,
+                             into out: SixelWriter, selecting log: inout [Int]) {
         startBand(width: width, transparent: transparent)
         for (n, k) in colors.enumerated() {
             if n > 0 { out.byte(36) }  // $: back to the band's start
@@ -129,8 +129,8 @@ struct BandPacker {
 
     /// Packed: each pass takes, from its current column on, the segment that starts first.
     mutating func writePacked(_ present: [Int], bits: UnsafeMutableBufferPointer<UInt8>, width: Int, transparent: [UInt8]?,
-                                      first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>,
-                                      into out: SixelWriter, selecting log: inout [Int]) {
+                              first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>,
+                              into out: SixelWriter, selecting log: inout [Int]) {
         if firstAt.count != width {
             firstAt = [Int32](repeating: -1, count: width)
             occupied = [UInt64](repeating: 0, count: (width + 63) / 64)
