@@ -4,20 +4,13 @@
 // RETOUCH_PNG_NOT_HANDLED and the caller uses libpng, which also words the errors.
 
 #include "CPNG.h"
+#include "png_shared.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-
-static inline uint8_t paeth(int a, int b, int c) {
-    // p - a = b - c, p - b = a - c, p - c = (b - c) + (a - c): no branches but the selects.
-    int pa = abs(b - c), pb = abs(a - c), pc = abs(b - c + a - c);
-    int near = pb < pa ? b : a;
-    int nearest = pb < pa ? pb : pa;
-    return (uint8_t)(pc < nearest ? c : near);
-}
 
 // The zlib stream: every IDAT payload in order, each chunk's CRC checked as libpng does for
 // critical ones. NULL for a file the fast path does not take (a palette, tRNS, a bad CRC, no

@@ -5,6 +5,7 @@
 // level smaller.
 
 #include "CPNG.h"
+#include "png_shared.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>
@@ -23,13 +24,6 @@ static size_t close_chunk(uint8_t *at, const char *type, size_t length) {
     memcpy(at + 4, type, 4);
     put32(at + 8 + length, libdeflate_crc32(0, at + 4, length + 4));
     return length + 12;
-}
-
-static inline uint8_t paeth(int a, int b, int c) {
-    int pa = abs(b - c), pb = abs(a - c), pc = abs(b - c + a - c);
-    int near = pb < pa ? b : a;
-    int nearest = pb < pa ? pb : pa;
-    return (uint8_t)(pc < nearest ? c : near);
 }
 
 // Row `raw` filtered with `filter` into `out` (without the filter byte); `prior` is the row
@@ -129,7 +123,8 @@ size_t retouch_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, 
         at += close_chunk(out + at, "IHDR", 13);
         out[at + 8] = 0;                            // sRGB, perceptual intent
         at += close_chunk(out + at, "sRGB", 1);
-        size_t deflated = libdeflate_zlib_compress(deflater, filtered, stride * height, out + at + 8, out_size - at - 20);
+        // Room for the data, less the IDAT chunk's header (8) and CRC (4) and the IEND chunk (12).
+        size_t deflated = libdeflate_zlib_compress(deflater, filtered, stride * height, out + at + 8, out_size - at - 24);
         // A chunk's length is at most 2^31 - 1.
         if (deflated > 0 && deflated <= 0x7FFFFFFF) {
             at += close_chunk(out + at, "IDAT", deflated);

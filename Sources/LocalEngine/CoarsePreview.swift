@@ -49,7 +49,7 @@ struct CoarsePreview {
         let left = max(0, bounds.x - margin) / scale * scale, top = max(0, bounds.y - margin) / scale * scale
         let region = PixelRect(x: left, y: top, width: min(image.width, bounds.maxX + margin) - left,
                                height: min(image.height, bounds.maxY + margin) - top)
-        var reduced = image.cropped(to: region)
+        var reduced = region == image.bounds ? image : image.cropped(to: region)
         var reduction = 1
         while reduction < scale {
             reduced = Self.halved(reduced)

@@ -18,7 +18,7 @@ enum NeighbourhoodFilters {
             let radius = reduced(blurRadius(shorterSide: shorterSide))
             return radius > 0 ? blurred(image, radius: radius) : image
         case .sharpen:
-            let radius = reduced(max(1, blurRadius(shorterSide: shorterSide) / 2))
+            let radius = reduced(sharpenRadius(shorterSide: shorterSide))
             return radius > 0 ? sharpened(image, radius: radius) : image
         case .pixelate: return pixelated(image, block: max(1, reduced(blockSize(shorterSide: shorterSide))))
         default: return nil
@@ -26,8 +26,9 @@ enum NeighbourhoodFilters {
     }
 
     /// A blur that shows at any size: 1/150 of the shorter side, at least 2 pixels.
-    static func blurRadius(_ image: RGBAImage) -> Int { blurRadius(shorterSide: min(image.width, image.height)) }
     static func blurRadius(shorterSide: Int) -> Int { max(2, shorterSide / 150) }
+    /// Sharpening subtracts a blur of half that radius.
+    static func sharpenRadius(shorterSide: Int) -> Int { max(1, blurRadius(shorterSide: shorterSide) / 2) }
 
     /// Blocks of 1/64 of the shorter side, at least 4 pixels.
     static func blockSize(_ image: RGBAImage) -> Int { blockSize(shorterSide: min(image.width, image.height)) }
@@ -38,7 +39,7 @@ enum NeighbourhoodFilters {
     static func reach(of operation: EditOperation, shorterSide: Int) -> Int {
         switch operation {
         case .blur: 3 * blurRadius(shorterSide: shorterSide)
-        case .sharpen: 3 * max(1, blurRadius(shorterSide: shorterSide) / 2)
+        case .sharpen: 3 * sharpenRadius(shorterSide: shorterSide)
         case .pixelate: blockSize(shorterSide: shorterSide)
         default: 0
         }

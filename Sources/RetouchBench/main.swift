@@ -276,17 +276,19 @@ func sixelTools(original: RGBAImage, folder: URL) throws {
     }
 }
 
-func sixelFigures(_ path: String, _ arguments: [String], output: String, original: RGBAImage) throws -> SixelFigures {
+/// A sixel tool run as a separate process `runs` times (the median time, the largest peak), its
+/// output read back with sixel2png.
+func sixelFigures(_ path: String, _ arguments: [String], output: String, original: RGBAImage, runs: Int = 5) throws -> SixelFigures {
     var times: [Double] = []
     var peak = 0
-    for _ in 0..<5 {
+    for _ in 0..<runs {
         let start = ContinuousClock.now
         let (_, rss) = try runMeasuringPeak(path, arguments, output: output)
         times.append(seconds(ContinuousClock.now - start))
         peak = max(peak, rss)
     }
     let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-    var figures = SixelFigures(time: times.sorted()[2], peak: peak, bytes: bytes)
+    var figures = SixelFigures(time: times.sorted()[runs / 2], peak: peak, bytes: bytes)
     let png = output + ".png"
     _ = try runMeasuringPeak("/usr/bin/sixel2png", ["-i", output, "-o", png])
     if var shown = try? ImageFile.load(path: png).decoded.image {

@@ -231,9 +231,10 @@ final class GraphicsLayer {
         // focusing the mask panel sends the cells the outline crosses, not the picture again.
         let decorated = placement.sequence.kind == .source || PreviewPicture.isDecorated(placement)
         let key = PaletteKey(sequence: placement.sequence, decorated: decorated)
-        // A sequence keeps its palette while it serves the new picture well: a partial image
-        // where more than 0.5 % of the pixels would be off by over 16 levels (an edit that
-        // brings new colours, even to a small region) gets a palette of its own, sent whole.
+        // A sequence keeps its palette while it serves the new picture well: a picture (a
+        // partial image, a result) where more than 0.5 % of the pixels would be off by over 16
+        // levels (an edit that brings new colours, even to a small region) gets a palette of
+        // its own, sent whole.
         if let known = palettes.value(for: key), decorated || known.shareServedWorseThan(16, in: pixels) <= 0.005 {
             return known
         }

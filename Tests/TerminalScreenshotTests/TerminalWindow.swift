@@ -100,17 +100,6 @@ final class TerminalWindow {
         return PixelRect(x: values["X"] ?? 0, y: values["Y"] ?? 0, width: values["WIDTH"] ?? 0, height: values["HEIGHT"] ?? 0)
     }
 
-    /// The window's size in whole cells.
-    func cells() -> (columns: Int, rows: Int) {
-        let size = geometry()
-        return (size.width / cell.width, size.height / cell.height)
-    }
-
-    /// The window's pixels, from its top-left corner (the first cell's).
-    func screenshot() throws -> Screenshot {
-        try display.screenshot().cropped(to: geometry())
-    }
-
     /// Presses keys, named as xdotool names them (`Tab`, `shift+Tab`, `ctrl+s`, `l`).
     func keys(_ names: String...) {
         display.run("xdotool", ["windowfocus", window])

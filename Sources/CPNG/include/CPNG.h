@@ -42,7 +42,7 @@ int retouch_png_decode_shrunk_rgba(const uint8_t *data, size_t size, uint32_t ou
 int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba, size_t rgba_size);
 
 // Encodes straight 8-bit RGBA pixels as an 8-bit RGB (channels 3, alpha dropped) or RGBA
-// (channels 4) PNG with an sRGB chunk, deflated by libdeflate at `level` (1-12): every row with
+// (channels 4) PNG with an sRGB chunk, deflated by libdeflate at `level` (0-12, 0 storing): every row with
 // `filter` (0-4), or with -1 each row with the filter libpng's heuristic picks. `out` holds at
 // least retouch_png_encode_bound bytes. Returns the PNG's size, 0 on failure (out of memory, bad
 // arguments).
