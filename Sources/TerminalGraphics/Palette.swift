@@ -38,65 +38,61 @@ public struct Palette: Equatable, Sendable {
         let sample = Self.sample(image, count: sampleSize)
         guard !sample.isEmpty else { return Palette(colors: [RGBA(0, 0, 0)]) }
         var centers = medianCut(sample, colors: maxColors)
+        // k-means sees each value once, with its count: the same sums, in a half to a fiftieth
+        // of the nearest-colour searches on photographs (smooth and grey ones repeat values).
+        let tally = Tally(sample)
         for _ in 0..<refinements {
-            centers = kMeansStep(sample, centers: centers, costs: [], rate: 0).centers
+            centers = kMeansStep(tally, centers: centers, costs: [], rate: 0).centers
         }
-        var colors = distinct(centers, serving: sample, snap: snap)
+        var colors = distinct(centers, serving: tally, snap: snap)
         guard rate > 0 else { return Palette(colors: colors) }
         // Rate-weighted passes from there; a colour that no longer serves any pixel is dropped.
         centers = colors.map { (Double($0.r), Double($0.g), Double($0.b)) }
         var costs = [Float](repeating: 0, count: centers.count)
         for _ in 0..<4 {
-            (centers, costs) = kMeansStep(sample, centers: centers, costs: costs, rate: rate)
+            (centers, costs) = kMeansStep(tally, centers: centers, costs: costs, rate: rate)
             let kept = costs.indices.filter { costs[$0].isFinite }
             centers = kept.map { centers[$0] }
             costs = kept.map { costs[$0] }
         }
         colors = centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) }
-        var seen = Set<UInt32>()
-        let unique = colors.indices.filter { seen.insert(colors[$0].key).inserted }
+        let unique = colors.indices.filter { !colors.repeatsEarlier($0) }
         return Palette(colors: unique.map { colors[$0] }, rate: rate, costs: unique.map { costs[$0] })
     }
 
     /// The centres snapped, each a different colour: centres that snap to the same one are moved
     /// to the points served worst (twice at most), and any still alike dropped.
-    private static func distinct(_ start: [Center], serving sample: [Point], snap: (RGBA) -> RGBA) -> [RGBA] {
+    private static func distinct(_ start: [Center], serving tally: Tally, snap: (RGBA) -> RGBA) -> [RGBA] {
         var centers = start
         func snapped() -> [RGBA] { centers.map { snap(RGBA(UInt8($0.0.rounded()), UInt8($0.1.rounded()), UInt8($0.2.rounded()))) } }
         var colors = snapped()
         for _ in 0..<2 {
-            var seen = Set<UInt32>()
-            let duplicates = colors.indices.filter { !seen.insert(colors[$0].key).inserted }
+            let duplicates = colors.indices.filter(colors.repeatsEarlier)
             guard !duplicates.isEmpty else { break }
-            let worst = worstServed(sample, by: colors, count: duplicates.count)
+            let worst = worstServed(tally.values, by: colors, count: duplicates.count)
             for (slot, point) in zip(duplicates, worst) { centers[slot] = (Double(point.0), Double(point.1), Double(point.2)) }
-            centers = kMeansStep(sample, centers: centers, costs: [], rate: 0).centers
+            centers = kMeansStep(tally, centers: centers, costs: [], rate: 0).centers
             colors = snapped()
         }
-        var seen = Set<UInt32>()
-        return colors.filter { seen.insert($0.key).inserted }
+        return colors.indices.filter { !colors.repeatsEarlier($0) }.map { colors[$0] }
     }
 
-    /// The `count` sample points farthest from their nearest colour, one per distinct value.
-    static func worstServed(_ points: [Point], by colors: [RGBA], count: Int) -> [Point] {
+    /// The `count` distinct `values` farthest from their nearest colour.
+    static func worstServed(_ values: [Point], by colors: [RGBA], count: Int) -> [Point] {
         let lanes = CentersByLane(colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
-        var distances = [Int32](repeating: 0, count: points.count)
+        var distances = [Int32](repeating: 0, count: values.count)
         distances.withUnsafeMutableBufferPointer { distances in
             nonisolated(unsafe) let out = distances
-            inParts(points.count) { _, range in
+            inParts(values.count) { _, range in
                 for i in range {
-                    let p = points[i], c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
+                    let p = values[i], c = colors[lanes.nearest(Float(p.0), Float(p.1), Float(p.2))]
                     let dr = p.0 - Int32(c.r), dg = p.1 - Int32(c.g), db = p.2 - Int32(c.b)
                     out[i] = dr * dr + dg * dg + db * db
                 }
             }
         }
-        var seen = Set<Int32>(), worst: [Point] = []
-        for i in points.indices.sorted(by: { (distances[$0], $1) > (distances[$1], $0) }) where worst.count < count {
-            let p = points[i]
-            if seen.insert(p.0 << 16 | p.1 << 8 | p.2).inserted { worst.append(p) }
-        }
-        return worst
+        let order = values.indices.sorted { (distances[$0], $1) > (distances[$1], $0) }
+        return order.prefix(count).map { values[$0] }
     }
 
     /// Runs `body` on up to four parts of `0..<count` side by side (one when there is little
@@ -192,21 +188,56 @@ public struct Palette: Equatable, Sendable {
         }
     }
 
+    /// A sample's distinct values, in the order they first appear, and how often each occurs.
+    struct Tally {
+        private(set) var values: [Point] = []
+        private(set) var counts: [Int32] = []
+        let total: Int
+
+        init(_ points: [Point]) {
+            total = points.count
+            // Open addressing on the packed value, the table at most half full; 0 marks a free
+            // slot, so slots hold the value's index + 1.
+            let bits = max(4, Int.bitWidth - (2 * points.count).leadingZeroBitCount), size = 1 << bits
+            var slots = [Int32](repeating: 0, count: size)
+            for p in points {
+                // Fibonacci hashing: the product's top bits mix all three channels.
+                let key = UInt32(p.0) << 16 | UInt32(p.1) << 8 | UInt32(p.2)
+                var slot = Int((key &* 0x9E37_79B1) >> (32 - bits))
+                while true {
+                    let held = Int(slots[slot])
+                    if held == 0 {
+                        values.append(p)
+                        counts.append(1)
+                        slots[slot] = Int32(values.count)
+                        break
+                    }
+                    if values[held - 1] == p {
+                        counts[held - 1] += 1
+                        break
+                    }
+                    slot = (slot + 1) & (size - 1)
+                }
+            }
+        }
+    }
+
     /// One k-means pass: each point goes to the centre nearest once its cost is added; each
     /// centre moves to the mean of its points, and its cost becomes `rate` x the bits naming it
     /// takes (infinite when it served none).
-    static func kMeansStep(_ points: [Point], centers: [Center], costs: [Float], rate: Float) -> (centers: [Center], costs: [Float]) {
+    static func kMeansStep(_ tally: Tally, centers: [Center], costs: [Float], rate: Float) -> (centers: [Center], costs: [Float]) {
         let lanes = CentersByLane(centers.map { (Float($0.0), Float($0.1), Float($0.2)) }, costs: costs)
-        // Points are assigned in parts side by side; whole-number sums add up the same in any order.
+        // Values are assigned in parts side by side; whole-number sums add up the same in any order.
         var partSums = [[(Int, Int, Int, count: Int)]](repeating: [], count: 4)
         partSums.withUnsafeMutableBufferPointer { partSums in
             nonisolated(unsafe) let results = partSums
-            inParts(points.count) { part, range in
+            inParts(tally.values.count) { part, range in
                 var sums = [(Int, Int, Int, count: Int)](repeating: (0, 0, 0, 0), count: centers.count)
-                for p in points[range] {
+                for i in range {
+                    let p = tally.values[i], n = Int(tally.counts[i])
                     let best = lanes.nearest(Float(p.0), Float(p.1), Float(p.2))
-                    sums[best].0 += Int(p.0); sums[best].1 += Int(p.1); sums[best].2 += Int(p.2)
-                    sums[best].count += 1
+                    sums[best].0 += n * Int(p.0); sums[best].1 += n * Int(p.1); sums[best].2 += n * Int(p.2)
+                    sums[best].count += n
                 }
                 results[part] = sums
             }
@@ -223,57 +254,130 @@ public struct Palette: Equatable, Sendable {
             counts[k] == 0 ? centers[k] : (Double(sums[k].0) / Double(counts[k]), Double(sums[k].1) / Double(counts[k]), Double(sums[k].2) / Double(counts[k]))
         }
         guard rate > 0 else { return (moved, costs) }
-        let total = Float(points.count)
+        let total = Float(tally.total)
         return (moved, counts.map { $0 == 0 ? .infinity : rate * -log2(Float($0) / total) })
     }
 }
 
-extension RGBA {
-    /// The colour as one number, for sets.
-    fileprivate var key: UInt32 { UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b) }
+extension [RGBA] {
+    /// Whether the colour at `index` (alpha aside) comes earlier too. A palette is small enough
+    /// to scan; a hash set would cost more, a runtime conformance lookup at its first use.
+    fileprivate func repeatsEarlier(_ index: Int) -> Bool {
+        let color = self[index]
+        return self[..<index].contains { ($0.r, $0.g, $0.b) == (color.r, color.g, color.b) }
+    }
 }
 
-/// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once.
+/// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once,
+/// the groups in order along the colours' principal axis: a search starts at the group where
+/// the colour projects and stops where the distance along the axis alone is too far to win, so
+/// it measures a few groups of a large palette rather than all of them.
 struct CentersByLane {
-    /// Per group of eight colours: their reds, greens, blues and costs.
+    /// Per group: the reds, greens, blues and costs of its colours.
     private var lanes: [SIMD8<Float>] = []
+    /// Per group: its colours' indices (`Int32.max` past the end).
+    private var indices: [SIMD8<Int32>] = []
+    /// Per group: the span of its colours' projections on `axis`, and its least cost.
+    private var low: [Float] = [], high: [Float] = [], leastCost: [Float] = []
+    private let axis: SIMD3<Float>
+    private var overallLeastCost: Float = 0
 
     /// `costs` (empty: none) are added to the squared distances.
     init(_ colors: [(Float, Float, Float)], costs: [Float] = []) {
-        for start in stride(from: 0, to: colors.count, by: 8) {
+        let points = colors.map { SIMD3<Float>($0.0, $0.1, $0.2) }
+        axis = Self.principalAxis(points)
+        let projections = points.map { ($0 * axis).sum() }
+        let order = colors.indices.sorted { (projections[$0], $0) < (projections[$1], $1) }
+        let cost = { (i: Int) in costs.isEmpty ? 0 : Swift.min(1e9, costs[i]) }
+        overallLeastCost = colors.indices.map(cost).min() ?? 0
+        for start in stride(from: 0, to: order.count, by: 8) {
             // Lanes past the end sit far away, never nearest; so does a colour costing infinity.
-            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r, cost = SIMD8<Float>(repeating: 0)
-            for lane in 0..<Swift.min(8, colors.count - start) {
-                (r[lane], g[lane], b[lane]) = colors[start + lane]
-                if !costs.isEmpty { cost[lane] = Swift.min(1e9, costs[start + lane]) }
+            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r, costs = SIMD8<Float>(repeating: 0)
+            var index = SIMD8<Int32>(repeating: .max)
+            let members = order[start..<Swift.min(order.count, start + 8)]
+            for (lane, i) in members.enumerated() {
+                (r[lane], g[lane], b[lane]) = colors[i]
+                costs[lane] = cost(i)
+                index[lane] = Int32(i)
             }
-            lanes += [r, g, b, cost]
+            lanes += [r, g, b, costs]
+            indices.append(index)
+            low.append(projections[members.first!])
+            high.append(projections[members.last!])
+            leastCost.append(members.map(cost).min()!)
         }
     }
 
-    /// The index of the colour nearest to (red, green, blue); the first of equals.
+    /// The direction along which the colours spread most (a few rounds of power iteration on
+    /// their covariance), a unit vector; the grey axis when they do not spread.
+    private static func principalAxis(_ points: [SIMD3<Float>]) -> SIMD3<Float> {
+        let grey = SIMD3<Float>(repeating: 1 / Float(3).squareRoot())
+        guard points.count > 1 else { return grey }
+        let mean = points.reduce(.zero, +) / Float(points.count)
+        var rows = (SIMD3<Float>.zero, SIMD3<Float>.zero, SIMD3<Float>.zero)
+        for p in points {
+            let d = p - mean
+            rows.0 += d * d.x; rows.1 += d * d.y; rows.2 += d * d.z
+        }
+        var axis = grey
+        for _ in 0..<8 {
+            let next = SIMD3((rows.0 * axis).sum(), (rows.1 * axis).sum(), (rows.2 * axis).sum())
+            let length = (next * next).sum().squareRoot()
+            guard length > 1e-6 else { return grey }
+            axis = next / length
+        }
+        return axis
+    }
+
+    /// The index of the colour nearest to (red, green, blue), its cost added; the first of equals.
     func nearest(_ red: Float, _ green: Float, _ blue: Float) -> Int {
-        lanes.withUnsafeBufferPointer { lanes in
-            // Each lane keeps its own best so far: one comparison per group of eight, and the
-            // eight are compared with each other once at the end.
-            var best = SIMD8<Float>(repeating: .infinity), bestGroup = SIMD8<Int32>(repeating: 0)
-            var group = SIMD8<Int32>(repeating: 0)
-            for base in stride(from: 0, to: lanes.count, by: 4) {
-                let dr = lanes[base] - red, dg = lanes[base + 1] - green, db = lanes[base + 2] - blue
-                let d = dr * dr + dg * dg + db * db + lanes[base + 3]
-                let closer = d .< best
-                best.replace(with: d, where: closer)
-                bestGroup.replace(with: group, where: closer)
-                group &+= 1
-            }
-            var index = Int.max, distance = Float.infinity
-            for lane in 0..<8 {
-                let candidate = Int(bestGroup[lane]) * 8 + lane
-                if best[lane] < distance || (best[lane] == distance && candidate < index) {
-                    (index, distance) = (candidate, best[lane])
+        let groups = low.count
+        guard groups > 0 else { return 0 }
+        let position = (SIMD3(red, green, blue) * axis).sum()
+        // The first group reaching `position`; below it, groups lie wholly short of it.
+        var above = 0, below = groups
+        while above < below {
+            let middle = (above + below) / 2
+            if high[middle] < position { above = middle + 1 } else { below = middle }
+        }
+        above = Swift.min(above, groups - 1)
+        below = above - 1
+        return lanes.withUnsafeBufferPointer { lanes in
+            indices.withUnsafeBufferPointer { indices in
+                // Each lane keeps its own best so far, ties to the lower index; the eight are
+                // compared with each other at the end.
+                var best = SIMD8<Float>(repeating: .infinity), bestIndex = SIMD8<Int32>(repeating: .max)
+                var group = above
+                above += 1
+                search: while true {
+                    let base = group * 4
+                    let dr = lanes[base] - red, dg = lanes[base + 1] - green, db = lanes[base + 2] - blue
+                    let d = dr * dr + dg * dg + db * db + lanes[base + 3]
+                    let closer = (d .< best) .| ((d .== best) .& (indices[group] .< bestIndex))
+                    best.replace(with: d, where: closer)
+                    bestIndex.replace(with: indices[group], where: closer)
+                    let half = best.lowHalf.replacing(with: best.highHalf, where: best.highHalf .< best.lowHalf)
+                    let quarter = half.lowHalf.replacing(with: half.highHalf, where: half.highHalf .< half.lowHalf)
+                    // A little slack, so rounding in the projections never skips a winner.
+                    let bound = Swift.min(quarter.x, quarter.y) * 1.0001 + 0.01
+                    // The next group nearest along the axis that could hold a closer colour.
+                    while true {
+                        let gapAbove = above < groups ? Swift.max(0, low[above] - position) : .infinity
+                        let gapBelow = below >= 0 ? Swift.max(0, position - high[below]) : .infinity
+                        let goesUp = gapAbove <= gapBelow, gap = goesUp ? gapAbove : gapBelow
+                        // Farther along the axis only; no group there can come closer.
+                        guard gap * gap + overallLeastCost <= bound else { break search }
+                        group = goesUp ? above : below
+                        if goesUp { above += 1 } else { below -= 1 }
+                        if gap * gap + leastCost[group] <= bound { continue search }
+                    }
                 }
+                var index = Int32.max, distance = Float.infinity
+                for lane in 0..<8 where best[lane] < distance || (best[lane] == distance && bestIndex[lane] < index) {
+                    (index, distance) = (bestIndex[lane], best[lane])
+                }
+                return index == .max ? 0 : Int(index)
             }
-            return index == Int.max ? 0 : index
         }
     }
 }
