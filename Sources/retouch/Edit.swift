@@ -14,6 +14,7 @@ import Glibc
 
 struct Edit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "edit",
         abstract: "Send one image edit and save the results.",
         discussion: """
             Each result is saved in --out under a name that never replaces an existing file \

@@ -28,6 +28,7 @@ func openSessionStore() throws -> SessionStore {
 /// `retouch history`: the editor's runs, newest first.
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "List the editor's past runs, newest first (all sessions).",
         discussion: """
             Each line: run id, start time, status, images, tokens, cost in US dollars ("-" when no \
@@ -223,6 +224,7 @@ enum HistoryJSON {
 /// `retouch export RUN DIR`: a run's result files and their sidecars, copied.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Copy a run's result images and their JSON sidecars into a folder.",
         discussion: "The folder is made when missing; a file that exists there is never replaced (that file is reported and skipped)."
     )

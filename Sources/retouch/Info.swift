@@ -6,6 +6,7 @@ import TerminalText
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "info",
         abstract: "Describe image files and say whether the API would take them.",
         discussion: """
             Each file is decoded whole, so a truncated or corrupt file is reported as such.

@@ -7,6 +7,7 @@ import TerminalText
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve POST /v1/images/edits locally, backed by the offline engine.",
         discussion: """
             An OpenAI-compatible server of the image-edit endpoint. The local engine reads a small \

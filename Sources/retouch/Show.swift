@@ -14,6 +14,7 @@ extension GraphicsMode: ExpressibleByArgument {}
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Print images in the terminal: sixel, kitty, iTerm2 or half-blocks.",
         discussion: """
             The picture keeps its aspect ratio and fits the terminal (or --width/--height cells). \
@@ -61,6 +62,38 @@ struct Show: ParsableCommand {
         if let colors, !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256, not \(colors)") }
     }
 
+    /// `show` followed by files and plain options (`--width 40`, `--graphics=sixel`), read
+    /// without ArgumentParser, whose reflection costs about 4 ms a run in this binary: as much as
+    /// drawing a small picture. Anything else (help, `--`, an unknown, repeated or invalid option)
+    /// gives nil, and ArgumentParser reads it and explains what is wrong.
+    static func plain(_ arguments: ArraySlice<String>) -> Show? {
+        guard arguments.first == "show" else { return nil }
+        var show = Show()
+        (show.files, show.width, show.height, show.graphics, show.colors, show.dither) = ([], nil, nil, .auto, nil, nil)
+        var given: [Substring] = []  // an array: a Set would cost a runtime conformance lookup, about 0.5 ms
+        var rest = arguments.dropFirst()
+        while let argument = rest.popFirst() {
+            guard argument.hasPrefix("-") else {
+                show.files.append(argument)
+                continue
+            }
+            let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard argument.hasPrefix("--"), let name = parts.first, !given.contains(name),
+                  let value = parts.count == 2 ? String(parts[1]) : rest.popFirst() else { return nil }
+            given.append(name)
+            switch name {
+            case "width": guard let number = Int(value) else { return nil }; show.width = number
+            case "height": guard let number = Int(value) else { return nil }; show.height = number
+            case "colors": guard let number = Int(value) else { return nil }; show.colors = number
+            case "graphics": guard let mode = GraphicsMode(rawValue: value) else { return nil }; show.graphics = mode
+            case "dither": guard let choice = DitherChoice(rawValue: value) else { return nil }; show.dither = choice
+            default: return nil
+            }
+        }
+        guard !show.files.isEmpty, (try? show.validate()) != nil else { return nil }
+        return show
+    }
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let onTerminal = isatty(STDOUT_FILENO) == 1
@@ -80,8 +113,7 @@ struct Show: ParsableCommand {
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
                 // Pictures drawn in pixels are decoded no larger than they are shown.
-                let pixelModes: Set<GraphicsMode> = [.sixel, .halfblock]
-                let shown = box.flatMap { pixelModes.contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
+                let shown = box.flatMap { [.sixel, .halfblock].contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
                 loaded = try ImageFile.load(path: path, fitting: shown)
             } catch {
                 printError(error.description)
