@@ -1,4 +1,4 @@
-// Fast path for the most common PNGs (8-bit RGB or RGBA, not interlaced, no tRNS): chunk CRCs
+// Fast path for the most common PNGs (8-bit grey, grey+alpha, RGB or RGBA, not interlaced, no tRNS): chunk CRCs
 // checked and the zlib stream inflated in one call with libdeflate (several times faster than
 // zlib), then unfiltered straight into RGBA. Anything else, or any failure, returns
 // RETOUCH_PNG_NOT_HANDLED and the caller uses libpng, which also words the errors.
@@ -85,8 +85,9 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
     if (size < 33 || be32(data + 8) != 13 || memcmp(data + 12, "IHDR", 4) != 0) return RETOUCH_PNG_NOT_HANDLED;
     uint32_t width = be32(data + 16), height = be32(data + 20);
     int depth = data[24], color = data[25], interlace = data[28];
-    if (depth != 8 || (color != 2 && color != 6) || interlace != 0 || width == 0 || height == 0) return RETOUCH_PNG_NOT_HANDLED;
-    size_t bpp = color == 6 ? 4 : 3;
+    if (depth != 8 || (color != 0 && color != 2 && color != 4 && color != 6) || interlace != 0 || width == 0 || height == 0)
+        return RETOUCH_PNG_NOT_HANDLED;
+    size_t bpp = color == 0 ? 1 : color == 4 ? 2 : color == 2 ? 3 : 4;
     size_t stride = (size_t)width * bpp;
     if ((size_t)width * height * 4 > rgba_size) return RETOUCH_PNG_NOT_HANDLED;
 
@@ -106,11 +107,21 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
             return RETOUCH_PNG_NOT_HANDLED;
         }
         uint8_t *out = rgba + (size_t)y * width * 4;
-        if (bpp == 4) {
-            memcpy(out, row, stride);
-        } else {
+        switch (bpp) {
+        case 4: memcpy(out, row, stride); break;
+        case 3:
             for (uint32_t x = 0; x < width; x++) {
                 out[x * 4] = row[x * 3]; out[x * 4 + 1] = row[x * 3 + 1]; out[x * 4 + 2] = row[x * 3 + 2]; out[x * 4 + 3] = 255;
+            }
+            break;
+        case 2:
+            for (uint32_t x = 0; x < width; x++) {
+                out[x * 4] = out[x * 4 + 1] = out[x * 4 + 2] = row[x * 2]; out[x * 4 + 3] = row[x * 2 + 1];
+            }
+            break;
+        default:
+            for (uint32_t x = 0; x < width; x++) {
+                out[x * 4] = out[x * 4 + 1] = out[x * 4 + 2] = row[x]; out[x * 4 + 3] = 255;
             }
         }
     }
