@@ -22,7 +22,7 @@ struct Retouch: AsyncParsableCommand {
     /// Usage errors exit with 2 (not ArgumentParser's 64), as the exit-status table says.
     static func main() async {
         do {
-            if let show = Show.plain(CommandLine.arguments.dropFirst()) { return try show.run() }
+            if let show = ShowRequest.plain(CommandLine.arguments.dropFirst()) { return try show.run() }
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -56,20 +56,39 @@ struct Show: ParsableCommand {
     @Option(help: "Sixel dithering: none, diffusion (Floyd–Steinberg) or ordered; by default diffusion (lighter for a grey picture).")
     var dither: DitherChoice?
 
-    func validate() throws {
+    /// What was asked, as the plain request that `run` carries out.
+    var request: ShowRequest {
+        ShowRequest(files: files, width: width, height: height, graphics: graphics, colors: colors, dither: dither?.dither)
+    }
+
+    func validate() throws { try request.validate() }
+
+    func run() throws { try request.run() }
+}
+
+/// A `retouch show` command line as read: by ArgumentParser (`Show`), or, for plain lines,
+/// by `plain`, which reaches it without building ArgumentParser's command at all.
+struct ShowRequest: Equatable {
+    var files: [String]
+    var width: Int?
+    var height: Int?
+    var graphics: GraphicsMode = .auto
+    var colors: Int?
+    var dither: Dither?
+
+    func validate() throws(ValidationError) {
         if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
         if let height, height < 1 { throw ValidationError("--height must be at least 1 row") }
         if let colors, !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256, not \(colors)") }
     }
 
     /// `show` followed by files and plain options (`--width 40`, `--graphics=sixel`), read
-    /// without ArgumentParser, whose reflection costs about 4 ms a run in this binary: as much as
-    /// drawing a small picture. Anything else (help, `--`, an unknown, repeated or invalid option)
+    /// without ArgumentParser, whose reflection and property wrappers cost about 4.5 ms a run in
+    /// this binary: as much as drawing a small picture. Anything else (help, `--`, an unknown, repeated or invalid option)
     /// gives nil, and ArgumentParser reads it and explains what is wrong.
-    static func plain(_ arguments: ArraySlice<String>) -> Show? {
+    static func plain(_ arguments: ArraySlice<String>) -> ShowRequest? {
         guard arguments.first == "show" else { return nil }
-        var show = Show()
-        (show.files, show.width, show.height, show.graphics, show.colors, show.dither) = ([], nil, nil, .auto, nil, nil)
+        var show = ShowRequest(files: [])
         var given: [Substring] = []  // an array: a Set would cost a runtime conformance lookup, about 0.5 ms
         var rest = arguments.dropFirst()
         while let argument = rest.popFirst() {
@@ -86,7 +105,7 @@ struct Show: ParsableCommand {
             case "height": guard let number = Int(value) else { return nil }; show.height = number
             case "colors": guard let number = Int(value) else { return nil }; show.colors = number
             case "graphics": guard let mode = GraphicsMode(rawValue: value) else { return nil }; show.graphics = mode
-            case "dither": guard let choice = DitherChoice(rawValue: value) else { return nil }; show.dither = choice
+            case "dither": guard let choice = Show.DitherChoice(rawValue: value) else { return nil }; show.dither = choice.dither
             default: return nil
             }
         }
@@ -95,9 +114,9 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
         let onTerminal = isatty(STDOUT_FILENO) == 1
-        let hints = TerminalHints(environment: environment)
+        // The few variables it reads, not the whole environment as a dictionary (0.3 ms).
+        let hints = TerminalHints { getenv($0).map { String(cString: $0) } }
         let replies = graphics.wantsProbe && onTerminal ? TerminalProbe.ask(insideTmux: hints.insideTmux) : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: hints)
         let window = onTerminal ? TerminalProbe.windowSize() : nil
@@ -159,7 +178,7 @@ struct Show: ParsableCommand {
             let style = SixelStyle.still(for: scaled, registers: choice.sixel.colors)
             // Colours asked for are all kept: none gives up its pixels for what it costs.
             let options = SixelEncoder.Options(maxColors: min(colors ?? style.maxColors, choice.sixel.colors),
-                                               dither: dither?.dither ?? style.dither, rate: colors == nil ? style.rate : 0)
+                                               dither: dither ?? style.dither, rate: colors == nil ? style.rate : 0)
             return SixelEncoder.encode(scaled, options: options)
         case .kitty:
             // At the size it fits in, as sixel: given cells, kitty would stretch the picture to

@@ -3,17 +3,9 @@ import ArgumentParser
 import TerminalGraphics
 import Testing
 
-/// `Show.plain` reads common `retouch show` command lines without ArgumentParser; whatever it
-/// accepts must mean exactly what ArgumentParser would read, and the rest is left to it.
+/// `ShowRequest.plain` reads common `retouch show` command lines without ArgumentParser;
+/// whatever it accepts must mean exactly what ArgumentParser would read, and the rest is left to it.
 @Suite struct ShowArgumentsTests {
-    struct Reading: Equatable {
-        let files: [String], width: Int?, height: Int?, graphics: GraphicsMode, colors: Int?, dither: Show.DitherChoice?
-
-        init(_ show: Show) {
-            (files, width, height, graphics, colors, dither) = (show.files, show.width, show.height, show.graphics, show.colors, show.dither)
-        }
-    }
-
     static let vocabulary = [
         "a.png", "--width", "--colors", "--graphics", "--dither", "40", "0", "-3", "+8", "sixel", "ordered",
         "--width=12", "--graphics=halfblock", "--colors=1", "--", "-h", "--unknown", "=",
@@ -28,10 +20,9 @@ import Testing
         }
         var accepted = 0
         for line in lines {
-            guard let fast = Show.plain(["show"] + line) else { continue }
+            guard let fast = ShowRequest.plain(["show"] + line) else { continue }
             accepted += 1
-            let parsed = try Show.parse(line)
-            #expect(Reading(fast) == Reading(parsed), "\(line)")
+            #expect(fast == (try Show.parse(line)).request, "\(line)")
         }
         #expect(accepted > 300, "the vocabulary should reach the fast reading often")
     }
@@ -41,8 +32,8 @@ import Testing
             ["a.png"], ["--graphics", "sixel", "a.png", "b.jpg"], ["a.png", "--width=40", "--height", "12"],
             ["--graphics=kitty", "--colors", "16", "--dither", "ordered", "a.png"],
         ] {
-            let fast = try #require(Show.plain(["show"] + line), "\(line)")
-            #expect(Reading(fast) == Reading(try Show.parse(line)), "\(line)")
+            let fast = try #require(ShowRequest.plain(["show"] + line), "\(line)")
+            #expect(fast == (try Show.parse(line)).request, "\(line)")
         }
     }
 
@@ -53,7 +44,7 @@ import Testing
             ["show", "--bogus", "1", "a.png"], ["show", "a.png", "--width"], ["show", "--graphics", "png", "a.png"],
             ["show", "--version"], ["show", "a.png", "--width=x"],
         ] {
-            #expect(Show.plain(line[...]) == nil, "\(line)")
+            #expect(ShowRequest.plain(line[...]) == nil, "\(line)")
         }
     }
 }

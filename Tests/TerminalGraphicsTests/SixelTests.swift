@@ -474,6 +474,17 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(GraphicsChoice.choose(override: .auto, replies: sixel, hints: TerminalHints(environment: ["STY": "1.pts"])).mode == .halfblock)
     }
 
+    /// Direct-colour terminfo entries say 24-bit colour; names that only contain the letters do not.
+    @Test func directColourTermNamesMeanTrueColour() {
+        for term in ["xterm-direct", "xterm-direct256", "kitty-direct", "direct"] {
+            #expect(TerminalHints(environment: ["TERM": term]).trueColor, "\(term)")
+        }
+        for term in ["xterm-256color", "indirect-vt100", "xterm", "tmux-256color"] {
+            #expect(!TerminalHints(environment: ["TERM": term]).trueColor, "\(term)")
+        }
+        #expect(TerminalHints { $0 == "COLORTERM" ? "24bit" : nil }.trueColor)
+    }
+
     /// XTSMGRAPHICS answers bound the sixel palette and picture: a VT340's 16 registers, a
     /// terminal's largest image.
     @Test func theTerminalsSixelLimitsAreKept() {
