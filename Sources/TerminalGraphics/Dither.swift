@@ -43,16 +43,16 @@ extension IndexedImage {
         }
         let strips = (image.height + Self.stripRows - 1) / Self.stripRows
         let workers = max(1, min(strips, ProcessInfo.processInfo.activeProcessorCount))
+        let nearest = NearestColor(palette, coarse: dither != .none && dither != .ordered)
         mapped.withUnsafeMutableBufferPointer { mapped in
             nonisolated(unsafe) let out = mapped
-            // Each worker takes every `workers`-th strip, with its own nearest-colour memory.
+            // Each worker takes every `workers`-th strip; they share the nearest-colour memory.
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var nearest = NearestColor(palette, coarse: dither != .none && dither != .ordered)
                 for strip in stride(from: worker, to: strips, by: workers) {
                     let rows = (strip * Self.stripRows)..<min(image.height, (strip + 1) * Self.stripRows)
                     switch dither {
                     case .none where palette.rate > 0:
-                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: 0, nearest: &nearest, into: out)
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: 0, nearest: nearest, into: out)
                     case .none:
                         image.pixels.withUnsafeBufferPointer { px in
                             for i in (rows.lowerBound * image.width)..<(rows.upperBound * image.width) {
@@ -60,9 +60,9 @@ extension IndexedImage {
                             }
                         }
                     case .ordered:
-                        Self.ordered(image, rows: rows, palette: palette, nearest: &nearest, into: out)
+                        Self.ordered(image, rows: rows, palette: palette, nearest: nearest, into: out)
                     case .errorDiffusion(let strength):
-                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: strength, nearest: &nearest, into: out)
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: strength, nearest: nearest, into: out)
                     }
                 }
             }
@@ -87,7 +87,7 @@ extension IndexedImage {
         return m
     }()
 
-    static func ordered(_ image: RGBAImage, rows: Range<Int>, palette: Palette, nearest: inout NearestColor,
+    static func ordered(_ image: RGBAImage, rows: Range<Int>, palette: Palette, nearest: NearestColor,
                         into indices: UnsafeMutableBufferPointer<UInt8>) {
         // The pattern spans about one palette step, estimated from the colour count.
         let step = 255.0 / Double(max(2, palette.colors.count)).squareRoot().squareRoot() / 2
@@ -112,7 +112,7 @@ extension IndexedImage {
     /// 2 bits (a run goes on), and the colour above in the same band 3 bits (no new colour in
     /// that column). On photographs a third fewer bytes, for about 1 dB.
     static func floydSteinberg(_ image: RGBAImage, rows yRange: Range<Int>, palette: Palette, strength: Float,
-                               nearest: inout NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
+                               nearest: NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
         let w = image.width
         let colors = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
         // Errors in 1/16ths, scaled by strength (out of 256), two rows with a column of margin each side.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Raster
+import Synchronization
 
 /// Up to 256 colours chosen for one image (or a run of similar images).
 public struct Palette: Equatable, Sendable {
@@ -387,9 +388,14 @@ struct CentersByLane {
 /// cluster of colours (a dark photograph, skin) to a few of the palette entries chosen for it.
 /// Under error diffusion that error is passed on, and 6-bit cells are searched half as often
 /// and fit in a processor's cache.
-struct NearestColor {
+///
+/// One memory serves all the workers mapping a picture: a cell's colour is the same whoever
+/// searches it, so what one finds saves the others the search. Relaxed atomics, as no order
+/// between cells matters; on x86 and ARM they are plain loads and stores.
+final class NearestColor: @unchecked Sendable {
     /// Colour index + 1 per cell (0: not searched yet); the 256th colour is not remembered.
-    private var cache: [UInt8]
+    /// Zeroed by calloc: a page of cells costs memory only once a colour in it is met.
+    private let cells: UnsafeMutablePointer<Atomic<UInt8>>
     private let lanes: CentersByLane
     /// Bits dropped from each channel: 1 for 7-bit cells, 2 for 6-bit ones.
     private let dropped: Int32
@@ -399,17 +405,24 @@ struct NearestColor {
         count = palette.colors.count
         lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) }, costs: palette.costs)
         dropped = coarse ? 2 : 1
-        cache = [UInt8](repeating: 0, count: 1 << (3 * (8 - Int(dropped))))
+        let size = 1 << (3 * (8 - Int(dropped)))
+        guard let memory = calloc(size, MemoryLayout<Atomic<UInt8>>.stride) else { fatalError("out of memory for \(size) colour cells") }
+        cells = memory.bindMemory(to: Atomic<UInt8>.self, capacity: size)
     }
 
-    mutating func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
+    deinit { free(cells) }
+
+    @inline(__always) func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
         let bits = 8 - dropped
         let key = Int((r >> dropped) << (2 * bits) | (g >> dropped) << bits | (b >> dropped))
-        let cached = cache[key]
-        if cached != 0 { return Int(cached) - 1 }
+        let cached = cells[key].load(ordering: .relaxed)
+        return cached != 0 ? Int(cached) - 1 : search(cell: key, r, g, b)
+    }
+
+    @inline(never) private func search(cell key: Int, _ r: Int32, _ g: Int32, _ b: Int32) -> Int {
         let low: Int32 = ~((1 << dropped) - 1), centre = Float((1 << dropped) - 1) / 2
         let best = lanes.nearest(Float(r & low) + centre, Float(g & low) + centre, Float(b & low) + centre)
-        if best < 255 { cache[key] = UInt8(best + 1) }
+        if best < 255 { cells[key].store(UInt8(best + 1), ordering: .relaxed) }
         return best
     }
 }
