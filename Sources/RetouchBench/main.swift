@@ -194,6 +194,7 @@ func fillQuality() {
 
 /// Where the time of a sixel goes, in this process.
 func sixelPhases() throws {
+    guard CommandLine.arguments.count <= 2 else { return try showPhases() }
     let bytes = try ImageFile.readBytes(path: Paths.sample)
     var start = ContinuousClock.now
     func lap(_ name: String) {
@@ -218,6 +219,46 @@ func sixelPhases() throws {
             print(String(format: "  %3d colours %@: map %.1f ms, %d bytes, PSNR %.2f dB, blurred %.2f dB", colors,
                          "\(dither)" as NSString, mapTime * 1000, out.count, psnr(shown, image), psnr(blur2(shown), blur2(image))))
         }
+    }
+    try showPhases()
+}
+
+/// Where `retouch show --graphics sixel` spends its time on each photograph (or on the files
+/// given: `RetouchBench phases FILE...`), phase by phase in this process: the median of 15 runs,
+/// and the first, which pays for fresh memory and cold caches as a `retouch show` process does.
+func showPhases() throws {
+    let given = Array(CommandLine.arguments.dropFirst(2))
+    let folder = Paths.photos
+    let paths = given.isEmpty
+        ? ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { (folder as NSString).appendingPathComponent($0) }
+        : given
+    guard !paths.isEmpty else { return }
+    print("retouch show --graphics sixel by phase, ms: the median of 15 runs in one process, and the first run")
+    print("  photo           decode  style palette     map  encode   total  first: decode style palette map encode")
+    for path in paths {
+        var laps: [[Double]] = Array(repeating: [], count: 5)
+        for _ in 0..<15 {
+            var start = ContinuousClock.now
+            func lap(_ phase: Int) {
+                laps[phase].append(seconds(ContinuousClock.now - start) * 1000)
+                start = ContinuousClock.now
+            }
+            guard let image = try? ImageFile.load(path: path).decoded.image else { break }
+            lap(0)
+            let style = SixelStyle.still(for: image)
+            lap(1)
+            let palette = SixelEncoder.palette(for: image, maxColors: style.maxColors, rate: style.rate)
+            lap(2)
+            let indexed = IndexedImage(image, palette: palette, dither: style.dither)
+            lap(3)
+            _ = SixelEncoder.encode(indexed, registers: .mostSelectedFirst)
+            lap(4)
+        }
+        guard laps[0].count == 15 else { continue }
+        let medians = laps.map { $0.sorted()[7] }
+        let label = ((path as NSString).lastPathComponent).padding(toLength: 15, withPad: " ", startingAt: 0)
+        print(String(format: "  %@ %7.1f %6.1f %7.1f %7.1f %7.1f %7.1f  %@", label as NSString, medians[0], medians[1], medians[2],
+                     medians[3], medians[4], medians.reduce(0, +), laps.map { String(format: "%.1f", $0[0]) }.joined(separator: " ")))
     }
 }
 
