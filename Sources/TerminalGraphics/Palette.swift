@@ -413,8 +413,10 @@ final class NearestColor: @unchecked Sendable {
     deinit { free(cells) }
 
     @inline(__always) func index(_ r: Int32, _ g: Int32, _ b: Int32) -> Int {
-        let bits = 8 - dropped
-        let key = Int((r >> dropped) << (2 * bits) | (g >> dropped) << bits | (b >> dropped))
+        // Masking shifts: `dropped` is 1 or 2, and Swift's checked shifts by a variable
+        // amount take a dozen branches each.
+        let bits = 8 &- dropped
+        let key = Int((r &>> dropped) &<< (2 &* bits) | (g &>> dropped) &<< bits | (b &>> dropped))
         let cached = cells[key].load(ordering: .relaxed)
         return cached != 0 ? Int(cached) - 1 : search(cell: key, r, g, b)
     }
