@@ -225,7 +225,8 @@ func sixelPhases() throws {
 
 /// Where `retouch show --graphics sixel` spends its time on each photograph (or on the files
 /// given: `RetouchBench phases FILE...`), phase by phase in this process: the median of 15 runs,
-/// and the first, which pays for fresh memory and cold caches as a `retouch show` process does.
+/// and the first, which pays for fresh memory and cold caches as a `retouch show` process does
+/// (fully so only for the first file of a `phases FILE` run).
 func showPhases() throws {
     let given = Array(CommandLine.arguments.dropFirst(2))
     let folder = Paths.photos
