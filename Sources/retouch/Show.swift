@@ -83,9 +83,9 @@ struct ShowRequest: Equatable {
     }
 
     /// `show` followed by files and plain options (`--width 40`, `--graphics=sixel`), read
-    /// without ArgumentParser, whose reflection and property wrappers cost about 4.5 ms a run in
-    /// this binary: as much as drawing a small picture. Anything else (help, `--`, an unknown, repeated or invalid option)
-    /// gives nil, and ArgumentParser reads it and explains what is wrong.
+    /// without ArgumentParser, whose reflection and property wrappers cost about 4 ms a run in
+    /// this binary: as much as drawing a small picture. Anything else (help, `--`, an unknown,
+    /// repeated or invalid option) gives nil, and ArgumentParser reads it and explains what is wrong.
     static func plain(_ arguments: ArraySlice<String>) -> ShowRequest? {
         guard arguments.first == "show" else { return nil }
         var show = ShowRequest(files: [])
