@@ -269,15 +269,20 @@ extension [RGBA] {
     }
 }
 
-/// Colours laid out eight to a SIMD group, so a nearest-colour search measures eight at once,
+/// Colours laid out four to a SIMD group, so a nearest-colour search measures four at once,
 /// the groups in order along the colours' principal axis: a search starts at the group where
 /// the colour projects and stops where the distance along the axis alone is too far to win, so
 /// it measures a few groups of a large palette rather than all of them.
 struct CentersByLane {
+    /// Four lanes, SSE's width: x86-64's baseline has no wider instructions, and eight lanes
+    /// became two halves with shuffles between them (half the colours measured per instruction).
+    typealias Lanes = SIMD4<Float>
+    typealias LaneIndices = SIMD4<Int32>
+
     /// Per group: the reds, greens, blues and costs of its colours.
-    private var lanes: [SIMD8<Float>] = []
+    private var lanes: [Lanes] = []
     /// Per group: its colours' indices (`Int32.max` past the end).
-    private var indices: [SIMD8<Int32>] = []
+    private var indices: [LaneIndices] = []
     /// Per group: the span of its colours' projections on `axis`, and its least cost.
     private var low: [Float] = [], high: [Float] = [], leastCost: [Float] = []
     private let axis: SIMD3<Float>
@@ -291,11 +296,11 @@ struct CentersByLane {
         let order = colors.indices.sorted { (projections[$0], $0) < (projections[$1], $1) }
         let cost = { (i: Int) in costs.isEmpty ? 0 : Swift.min(1e9, costs[i]) }
         overallLeastCost = colors.indices.map(cost).min() ?? 0
-        for start in stride(from: 0, to: order.count, by: 8) {
+        for start in stride(from: 0, to: order.count, by: Lanes.scalarCount) {
             // Lanes past the end sit far away, never nearest; so does a colour costing infinity.
-            var r = SIMD8<Float>(repeating: 1e9), g = r, b = r, costs = SIMD8<Float>(repeating: 0)
-            var index = SIMD8<Int32>(repeating: .max)
-            let members = order[start..<Swift.min(order.count, start + 8)]
+            var r = Lanes(repeating: 1e9), g = r, b = r, costs = Lanes(repeating: 0)
+            var index = LaneIndices(repeating: .max)
+            let members = order[start..<Swift.min(order.count, start + Lanes.scalarCount)]
             for (lane, i) in members.enumerated() {
                 (r[lane], g[lane], b[lane]) = colors[i]
                 costs[lane] = cost(i)
@@ -345,9 +350,9 @@ struct CentersByLane {
         below = above - 1
         return lanes.withUnsafeBufferPointer { lanes in
             indices.withUnsafeBufferPointer { indices in
-                // Each lane keeps its own best so far, ties to the lower index; the eight are
+                // Each lane keeps its own best so far, ties to the lower index; the four are
                 // compared with each other at the end.
-                var best = SIMD8<Float>(repeating: .infinity), bestIndex = SIMD8<Int32>(repeating: .max)
+                var best = Lanes(repeating: .infinity), bestIndex = LaneIndices(repeating: .max)
                 var group = above
                 above += 1
                 search: while true {
@@ -357,10 +362,9 @@ struct CentersByLane {
                     let closer = (d .< best) .| ((d .== best) .& (indices[group] .< bestIndex))
                     best.replace(with: d, where: closer)
                     bestIndex.replace(with: indices[group], where: closer)
-                    let half = best.lowHalf.replacing(with: best.highHalf, where: best.highHalf .< best.lowHalf)
-                    let quarter = half.lowHalf.replacing(with: half.highHalf, where: half.highHalf .< half.lowHalf)
+                    let pair = best.lowHalf.replacing(with: best.highHalf, where: best.highHalf .< best.lowHalf)
                     // A little slack, so rounding in the projections never skips a winner.
-                    let bound = Swift.min(quarter.x, quarter.y) * 1.0001 + 0.01
+                    let bound = Swift.min(pair.x, pair.y) * 1.0001 + 0.01
                     // The next group nearest along the axis that could hold a closer colour.
                     while true {
                         let gapAbove = above < groups ? Swift.max(0, low[above] - position) : .infinity
@@ -374,7 +378,7 @@ struct CentersByLane {
                     }
                 }
                 var index = Int32.max, distance = Float.infinity
-                for lane in 0..<8 where best[lane] < distance || (best[lane] == distance && bestIndex[lane] < index) {
+                for lane in 0..<Lanes.scalarCount where best[lane] < distance || (best[lane] == distance && bestIndex[lane] < index) {
                     (index, distance) = (bestIndex[lane], best[lane])
                 }
                 return index == .max ? 0 : Int(index)

@@ -14,7 +14,7 @@ import Testing
         return index
     }
 
-    @Test(arguments: [1, 7, 8, 9, 40, 176, 256])
+    @Test(arguments: [1, 3, 4, 5, 7, 8, 9, 40, 176, 256])
     func findsWhatMeasuringEveryColourFinds(count: Int) {
         var random = SeededRandom(default: UInt64(count))
         for round in 0..<40 {
