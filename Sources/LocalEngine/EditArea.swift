@@ -27,22 +27,9 @@ struct EditArea: Sendable {
         height = mask.height
         let steps = Self.stepsFromKeptPixels(mask)
         weights = steps.map { UInt8(Int($0) * 255 / Self.featherWidth) }
-        bounds = Self.bounds(of: steps, width: mask.width)
-    }
-
-    /// The rectangle around the non-zero entries of `values`, rows of `width`.
-    static func bounds(of values: [UInt8], width: Int) -> PixelRect {
-        var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
-        values.withUnsafeBufferPointer { values in
-            for y in 0..<(width > 0 ? values.count / width : 0) {
-                let row = y * width
-                guard let first = (0..<width).first(where: { values[row + $0] != 0 }) else { continue }
-                let last = (0..<width).last { values[row + $0] != 0 }!
-                minX = min(minX, first); maxX = max(maxX, last); minY = min(minY, y); maxY = y
-            }
-        }
-        return maxX < 0 ? PixelRect(x: 0, y: 0, width: 0, height: 0)
-            : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+        bounds = steps.withUnsafeBufferPointer { steps in
+            PixelRect.bounding(width: mask.width, count: steps.count) { steps[$0] != 0 }
+        } ?? PixelRect(x: 0, y: 0, width: 0, height: 0)
     }
 
     /// Whether pixel `index` is edited at all.

@@ -60,12 +60,7 @@ public struct Inpainter: Sendable {
 
     /// The smallest rectangle holding every hole pixel; nil when there is none.
     static func holeBounds(_ hole: [Bool], width: Int) -> PixelRect? {
-        var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
-        for i in 0..<hole.count where hole[i] {
-            let x = i % width, y = i / width
-            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-        }
-        return maxX < 0 ? nil : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+        hole.withUnsafeBufferPointer { hole in PixelRect.bounding(width: width, count: hole.count) { hole[$0] } }
     }
 
     /// The offsets -r...r of a patch row or column centred at `center` that stay inside `0..<size`.

@@ -20,4 +20,17 @@ public struct PixelRect: Equatable, Hashable, Sendable, Codable {
         let right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
         return PixelRect(x: left, y: top, width: max(0, right - left), height: max(0, bottom - top))
     }
+
+    /// The smallest rectangle holding every pixel that `isSet` (given a pixel's index) says is
+    /// set, in an image `width` pixels wide of `count` pixels; nil when none is.
+    public static func bounding(width: Int, count: Int, where isSet: (Int) -> Bool) -> PixelRect? {
+        var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
+        for y in 0..<(width > 0 ? count / width : 0) {
+            let row = y * width
+            guard let first = (0..<width).first(where: { isSet(row + $0) }) else { continue }
+            let last = (first..<width).last { isSet(row + $0) }!
+            minX = min(minX, first); maxX = max(maxX, last); minY = min(minY, y); maxY = y
+        }
+        return maxX < 0 ? nil : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+    }
 }
