@@ -126,8 +126,7 @@ struct CoarsePreview {
                                 let c = Int(small[bottom + left + channel]), d = Int(small[bottom + right + channel])
                                 let upper = a * 256 + (b - a) * across, lower = c * 256 + (d - c) * across
                                 let edited = (upper * 256 + (lower - upper) * down + 32768) >> 16
-                                let sum = Int(out[index * 4 + channel]) * (255 - weight) + edited * weight + 128
-                                out[index * 4 + channel] = UInt8((sum + (sum >> 8)) >> 8)
+                                out[index * 4 + channel] = EditArea.mix(Int(out[index * 4 + channel]), edited, weight: weight)
                             }
                         }
                     }

@@ -75,14 +75,13 @@ struct EditArea: Sendable {
     /// only inside `bounds`, so only those pixels are mixed.
     func fade(_ from: RGBAImage, _ to: RGBAImage, weight: UInt8) -> RGBAImage {
         var out = from
-        let weight = Int(weight), keep = 255 - weight
+        let weight = Int(weight)
         out.pixels.withUnsafeMutableBufferPointer { out in
             to.pixels.withUnsafeBufferPointer { to in
                 for y in bounds.y..<bounds.maxY {
                     let start = (y * width + bounds.x) * 4
                     for channel in start..<start + bounds.width * 4 {
-                        let sum = Int(out[channel]) * keep + Int(to[channel]) * weight + 128
-                        out[channel] = UInt8((sum + (sum >> 8)) >> 8)
+                        out[channel] = Self.mix(Int(out[channel]), Int(to[channel]), weight: weight)
                     }
                 }
             }
@@ -94,18 +93,17 @@ struct EditArea: Sendable {
     /// (a part of the picture holding the area's bounds).
     func blend(original: RGBAImage, edited: RGBAImage, at region: PixelRect) -> RGBAImage {
         precondition(edited.width == region.width && edited.height == region.height)
-        if region == original.bounds { return blend(original: original, edited: edited) }
+        // No weights: the area is the whole picture, and so is `region`.
+        guard let weights else { return edited }
         var out = original
-        let weights = weights ?? [UInt8](repeating: 255, count: width * height)
         out.pixels.withUnsafeMutableBufferPointer { out in
             edited.pixels.withUnsafeBufferPointer { edited in
                 for y in bounds.y..<bounds.maxY {
                     for x in bounds.x..<bounds.maxX where weights[y * width + x] > 0 {
-                        let weight = Int(weights[y * width + x]), keep = 255 - weight
+                        let weight = Int(weights[y * width + x])
                         let from = ((y - region.y) * region.width + x - region.x) * 4, to = (y * width + x) * 4
                         for channel in 0..<4 {
-                            let sum = Int(out[to + channel]) * keep + Int(edited[from + channel]) * weight + 128
-                            out[to + channel] = UInt8((sum + (sum >> 8)) >> 8)
+                            out[to + channel] = Self.mix(Int(out[to + channel]), Int(edited[from + channel]), weight: weight)
                         }
                     }
                 }
@@ -116,20 +114,14 @@ struct EditArea: Sendable {
 
     /// `edited` where the area is full, `original` outside it, mixed along the ramp.
     func blend(original: RGBAImage, edited: RGBAImage) -> RGBAImage {
-        guard let weights else { return edited }
-        var out = original
-        out.pixels.withUnsafeMutableBufferPointer { out in
-            edited.pixels.withUnsafeBufferPointer { edited in
-                for index in 0..<weights.count where weights[index] > 0 {
-                    let weight = Int(weights[index]), keep = 255 - weight
-                    for channel in index * 4..<index * 4 + 4 {
-                        // Rounded division by 255 without a divide (exact for 0...65535).
-                        let sum = Int(out[channel]) * keep + Int(edited[channel]) * weight + 128
-                        out[channel] = UInt8((sum + (sum >> 8)) >> 8)
-                    }
-                }
-            }
-        }
-        return out
+        blend(original: original, edited: edited, at: original.bounds)
+    }
+
+    /// `kept` moved towards `edited` by `weight` / 255, rounded: a division by 255 without a
+    /// divide, exact for sums up to 65535.
+    @inline(__always)
+    static func mix(_ kept: Int, _ edited: Int, weight: Int) -> UInt8 {
+        let sum = kept * (255 - weight) + edited * weight + 128
+        return UInt8((sum + (sum >> 8)) >> 8)
     }
 }
