@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import ScriptedServer
 import TestSupport
 import Testing
 
@@ -167,12 +168,22 @@ import Glibc
 
     /// A dropped SSH connection, twice: the pty goes away (tmux kill-session hangs it up) while a
     /// prompt is being typed, and again while a run streams. Reopening brings everything back.
+    /// The server sends a run's first image and holds the second back for two minutes, so the
+    /// hang-up falls between them however fast the machine is; run again, it sends both.
     @Test(.enabled(if: tmux != nil, "tmux is installed by make test"))
     func aDroppedConnectionLosesNothing() async throws {
         let data = try CLI.temporaryFolder()
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
+        let image = Data(try ImageEncoder.png(RGBAImage(width: 64, height: 64, fill: RGBA(90, 120, 150)))).base64EncodedString()
+        let completed = Array(("event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"\(image)\","
+            + "\"usage\":{\"total_tokens\":9}}\n\n").utf8)
+        let stream = [("Content-Type", "text/event-stream")]
+        let server = try await ScriptedServer(replies: [
+            ScriptedServer.Reply(status: 200, headers: stream, steps: [.bytes(completed), .pause(milliseconds: 120_000), .bytes(completed)]),
+            ScriptedServer.Reply(status: 200, headers: stream, steps: [.bytes(completed), .bytes(completed)]),
+        ])
         func launch(_ arguments: String) throws -> Session {
-            try Session.editor(arguments, dataHome: data, columns: 100, rows: 30)
+            try Session.editor(arguments + " --base-url " + server.baseURL, dataHome: data, columns: 100, rows: 30)
         }
         /// Hangs up the pty, then waits for this test's editor to have exited.
         func hangUp(_ session: Session) async throws {
@@ -234,6 +245,8 @@ import Glibc
         #expect(screen.contains("a wooden pier") && screen.contains("2 img"), "the run again, done:\n\(screen)")
         try session.keys("Escape", "C-q")
         _ = try? session.tmux(["kill-server"])
+        #expect(server.requests.count == 2, "the run, and the run again")
+        await server.stop()
     }
 
     @Test(.enabled(if: tmux != nil && Libsixel.isInstalled, "make test installs tmux and libsixel-bin"))

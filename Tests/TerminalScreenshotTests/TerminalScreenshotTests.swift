@@ -76,14 +76,16 @@ extension Trait where Self == ConditionTrait {
         }
     }
 
-    /// The editor against a scripted server whose partial images come two seconds apart.
+    /// The editor against a scripted server whose partial images come four seconds apart: time
+    /// for each to be drawn and seen before the next replaces it, on a busy machine too (a
+    /// terminal slow to take a sixel holds the editor's next picture back).
     func editor(_ kind: TerminalKind) async throws {
         let run = try CaseRun(kind, name: "editor")
         defer { run.end() }
         let source = try run.write(Blocks.image, "blocks.png")
         let partials = [Blocks.greyed(Blocks.nudged, weight: 1.0 / 3), Blocks.greyed(Blocks.nudged, weight: 2.0 / 3)]
         let result = Blocks.greyed(Blocks.nudged, weight: 1)
-        let server = try await ScriptedServer(replies: [try EditStream.reply(partials: partials, result: result, pauseMilliseconds: 2000)])
+        let server = try await ScriptedServer(replies: [try EditStream.reply(partials: partials, result: result, pauseMilliseconds: 4000)])
         let terminal = try run.open(columns: 120, rows: 36,
                                     command: "exec \(run.retouch) --new --graphics \(kind.graphics) --base-url \(server.baseURL) \(source) 2>\(run.logs.path)/retouch.err",
                                     environment: ["OPENAI_API_KEY": "sk-screenshots", "XDG_DATA_HOME": run.data.path])
