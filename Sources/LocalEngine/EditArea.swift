@@ -94,7 +94,10 @@ struct EditArea: Sendable {
     func blend(original: RGBAImage, edited: RGBAImage, at region: PixelRect) -> RGBAImage {
         precondition(edited.width == region.width && edited.height == region.height)
         // No weights: the area is the whole picture, and so is `region`.
-        guard let weights else { return edited }
+        guard let weights else {
+            precondition(region == original.bounds)
+            return edited
+        }
         var out = original
         out.pixels.withUnsafeMutableBufferPointer { out in
             edited.pixels.withUnsafeBufferPointer { edited in

@@ -22,8 +22,9 @@ public struct PixelRect: Equatable, Hashable, Sendable, Codable {
     }
 
     /// The smallest rectangle holding every pixel that `isSet` (given a pixel's index) says is
-    /// set, in an image `width` pixels wide of `count` pixels; nil when none is.
+    /// set, in an image `width` pixels wide of `count` pixels (whole rows); nil when none is.
     public static func bounding(width: Int, count: Int, where isSet: (Int) -> Bool) -> PixelRect? {
+        precondition(width > 0 ? count % width == 0 : count == 0)
         var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
         for y in 0..<(width > 0 ? count / width : 0) {
             let row = y * width

@@ -398,8 +398,11 @@ struct CentersByLane {
 /// between cells matters; on x86 and ARM they are plain loads and stores.
 final class NearestColor: @unchecked Sendable {
     /// Colour index + 1 per cell (0: not searched yet); the 256th colour is not remembered.
-    /// Zeroed by calloc: a page of cells costs memory only once a colour in it is met.
+    /// From calloc: zero bytes are `Atomic(0)`, as an `Atomic<UInt8>` is its one byte and has
+    /// no deinitialiser; and the first table of a process comes as fresh zero pages, each
+    /// touched only once a colour in it is met.
     private let cells: UnsafeMutablePointer<Atomic<UInt8>>
+    private let cellCount: Int
     private let lanes: CentersByLane
     /// Bits dropped from each channel: 1 for 7-bit cells, 2 for 6-bit ones.
     private let dropped: Int32
@@ -409,9 +412,10 @@ final class NearestColor: @unchecked Sendable {
         count = palette.colors.count
         lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) }, costs: palette.costs)
         dropped = coarse ? 2 : 1
-        let size = 1 << (3 * (8 - Int(dropped)))
-        guard let memory = calloc(size, MemoryLayout<Atomic<UInt8>>.stride) else { fatalError("out of memory for \(size) colour cells") }
-        cells = memory.bindMemory(to: Atomic<UInt8>.self, capacity: size)
+        cellCount = 1 << (3 * (8 - Int(dropped)))
+        precondition(MemoryLayout<Atomic<UInt8>>.size == 1 && MemoryLayout<Atomic<UInt8>>.stride == 1)
+        guard let memory = calloc(cellCount, 1) else { fatalError("out of memory for \(cellCount) colour cells") }
+        cells = memory.bindMemory(to: Atomic<UInt8>.self, capacity: cellCount)
     }
 
     deinit { free(cells) }
@@ -421,6 +425,7 @@ final class NearestColor: @unchecked Sendable {
         // amount take a dozen branches each.
         let bits = 8 &- dropped
         let key = Int((r &>> dropped) &<< (2 &* bits) | (g &>> dropped) &<< bits | (b &>> dropped))
+        assert(key >= 0 && key < cellCount, "a channel outside 0...255")
         let cached = cells[key].load(ordering: .relaxed)
         return cached != 0 ? Int(cached) - 1 : search(cell: key, r, g, b)
     }

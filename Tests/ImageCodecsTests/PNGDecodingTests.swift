@@ -140,14 +140,17 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
         }
         files.append(try ImageEncoder.png(noisy))
         files.append(try ImageEncoder.png(RGBAImage(width: 5, height: 300, fill: RGBA(1, 2, 3))))
-        // Grey and grey with alpha, every filter type (one or two bytes to a pixel).
+        // Grey and grey with alpha (one or two bytes to a pixel) as well as RGB and RGBA, every
+        // filter type, each also on the first row (where there is no row above).
         for type in [PNGWriter.ColorType.grey, .greyAlpha, .rgb, .rgba] {
-            let samples = (0..<(37 * 23 * PNGWriter.channels(type))).map { _ in UInt16(random.next(below: 256)) }
-            let png = PNGWriter.encode(width: 37, height: 23, bitDepth: 8, colorType: type, samples: samples, filtered: true)
-            var pixels = [UInt8](repeating: 0, count: 37 * 23 * 4)
-            let status = retouch_png_fast_decode_rgba(png, png.count, &pixels, pixels.count)
-            #expect(status == Int32(RETOUCH_PNG_OK.rawValue), "the fast path takes 8-bit \(type)")
-            files.append(png)
+            for first in 0..<5 {
+                let samples = (0..<(37 * 23 * PNGWriter.channels(type))).map { _ in UInt16(random.next(below: 256)) }
+                let png = PNGWriter.encode(width: 37, height: 23, bitDepth: 8, colorType: type, samples: samples, filteredFrom: first)
+                var pixels = [UInt8](repeating: 0, count: 37 * 23 * 4)
+                let status = retouch_png_fast_decode_rgba(png, png.count, &pixels, pixels.count)
+                #expect(status == Int32(RETOUCH_PNG_OK.rawValue), "the fast path takes 8-bit \(type)")
+                files.append(png)
+            }
         }
         for bytes in files {
             let fast = try PNGCodec.decode(bytes, pixelLimit: 64_000_000)

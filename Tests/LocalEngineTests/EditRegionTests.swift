@@ -29,11 +29,28 @@ import TestSupport
          [PixelRect(x: 0, y: 0, width: width, height: height)]]
     }
 
-    /// The operations one after another, each made on the whole picture and blended.
+    /// The operations one after another, each made on the whole picture and mixed pixel by
+    /// pixel by the area's weights (rounded to the nearest level), apart from `EditArea.blend`.
     static func reference(_ operations: [EditOperation], _ image: RGBAImage, _ area: EditArea) -> RGBAImage {
         operations.reduce(image) { current, operation in
             let edited = ColourAdjustments.apply(operation, to: current) ?? NeighbourhoodFilters.apply(operation, to: current)!
-            return area.blend(original: current, edited: edited)
+            guard let weights = area.weights else { return edited }
+            var out = current
+            out.pixels.withUnsafeMutableBufferPointer { out in
+                edited.pixels.withUnsafeBufferPointer { edited in
+                    weights.withUnsafeBufferPointer { weights in
+                        for index in weights.indices where weights[index] > 0 {
+                            let weight = Int(weights[index])
+                            for channel in index * 4..<index * 4 + 4 {
+                                // A division (255 is odd, so no sum falls half-way).
+                                let sum = Int(out[channel]) * (255 - weight) + Int(edited[channel]) * weight
+                                out[channel] = UInt8((sum + 127) / 255)
+                            }
+                        }
+                    }
+                }
+            }
+            return out
         }
     }
 

@@ -7,8 +7,8 @@ import Testing
 /// whatever it accepts must mean exactly what ArgumentParser would read, and the rest is left to it.
 @Suite struct ShowArgumentsTests {
     static let vocabulary = [
-        "a.png", "--width", "--colors", "--graphics", "--dither", "40", "0", "-3", "+8", "sixel", "ordered",
-        "--width=12", "--graphics=halfblock", "--colors=1", "--", "-h", "--unknown", "=",
+        "a.png", "--width", "--colors", "--graphics", "--dither", "40", "0", "-3", "+8", "sixel", "ordered", "none",
+        "--width=12", "--graphics=halfblock", "--colors=1", "--dither=diffusion", "--", "-h", "--unknown", "=",
     ]
 
     /// Every command line of up to three words from the vocabulary above.

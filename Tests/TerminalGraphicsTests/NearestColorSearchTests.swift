@@ -1,3 +1,4 @@
+import Raster
 @testable import TerminalGraphics
 import TestSupport
 import Testing
@@ -30,7 +31,9 @@ import Testing
             let costs: [Float] = round % 2 == 0 ? [] : (0..<count).map { _ in random.next(below: 20) == 0 ? .infinity : Float(random.next(below: 300)) }
             let lanes = CentersByLane(colors, costs: costs)
             for _ in 0..<200 {
-                let p = (Float(random.next(below: 256)), Float(random.next(below: 256)), Float(random.next(below: 256)))
+                // Whole levels, and cell centres between them (x.5, as `NearestColor` asks).
+                func level() -> Float { Float(random.next(below: 256)) + Float(random.next(below: 2)) / 2 }
+                let p = (level(), level(), level())
                 let expected = Self.everyColor(colors, costs: costs, p)
                 #expect(lanes.nearest(p.0, p.1, p.2) == expected, "\(random) round \(round) at \(p)")
             }
@@ -40,6 +43,25 @@ import Testing
                 #expect(lanes.nearest(c.0, c.1, c.2) == Self.everyColor(colors, costs: costs, c), "\(random) round \(round) on colour \(k)")
             }
         }
+    }
+
+    /// Mapping a picture of several strips (so several workers sharing one memory of cells):
+    /// every pixel gets the colour nearest its cell's centre, as a search of its own would.
+    @Test func workersSharingTheCellMemoryMapEveryPixelToItsCellsNearest() {
+        var random = SeededRandom(default: 3)
+        let colors = (0..<40).map { _ in RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), UInt8(random.next(below: 256))) }
+        let image = RGBAImage(width: 211, height: 5 * IndexedImage.stripRows + 7) { _, _ in
+            RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), UInt8(random.next(below: 256)))
+        }
+        let mapped = IndexedImage(image, palette: Palette(colors: colors), dither: .none)
+        let lanes = CentersByLane(colors.map { (Float($0.r), Float($0.g), Float($0.b)) })
+        var wrong = 0
+        for i in 0..<(image.width * image.height) {
+            let cell = { (v: UInt8) in Float(v & ~1) + 0.5 }
+            let expected = lanes.nearest(cell(image.pixels[i * 4]), cell(image.pixels[i * 4 + 1]), cell(image.pixels[i * 4 + 2]))
+            if Int(mapped.indices[i]) != expected { wrong += 1 }
+        }
+        #expect(wrong == 0, "\(random)")
     }
 
     @Test func aTallyKeepsEachValueOnceInOrderWithItsCount() {

@@ -1,5 +1,6 @@
 /// An independent PNG writer for tests: every colour type and bit depth, PLTE, tRNS and Adam7,
-/// with zlib "stored" blocks so it needs no compressor, rows unfiltered or (8-bit) in every filter. It shares no code with the decoder
+/// with zlib "stored" blocks so it needs no compressor, rows unfiltered or (8-bit) in every
+/// filter in turn. It shares no code with the decoder
 /// under test, and `chunk` lets tests build hostile files with valid or broken CRCs.
 enum PNGWriter {
     enum ColorType: UInt8 { case grey = 0, rgb = 2, palette = 3, greyAlpha = 4, rgba = 6 }
@@ -15,11 +16,12 @@ enum PNGWriter {
         }
     }
 
-    /// `samples` holds width·height·channels values, each below 2^bitDepth.
+    /// `samples` holds width·height·channels values, each below 2^bitDepth. `filteredFrom`:
+    /// the rows take the five filter types in turn, the first row this one (8-bit only).
     static func encode(width: Int, height: Int, bitDepth: Int, colorType: ColorType, samples: [UInt16],
                        palette: [(UInt8, UInt8, UInt8)] = [], transparency: [UInt8]? = nil,
-                       interlaced: Bool = false, filtered: Bool = false) -> [UInt8] {
-        precondition(samples.count == width * height * channels(colorType) && (!filtered || (bitDepth == 8 && !interlaced)))
+                       interlaced: Bool = false, filteredFrom firstFilter: Int? = nil) -> [UInt8] {
+        precondition(samples.count == width * height * channels(colorType) && (firstFilter == nil || (bitDepth == 8 && !interlaced)))
         var out = signature
         out += chunk("IHDR", ihdr(width: width, height: height, bitDepth: bitDepth, colorType: colorType.rawValue,
                                   interlaced: interlaced))
@@ -34,7 +36,8 @@ enum PNGWriter {
             : scanlines(width: width, height: height, bitDepth: bitDepth, channels: channels(colorType)) { x, y, c in
                 samples[(y * width + x) * channels(colorType) + c]
             }
-        out += chunk("IDAT", zlibStored(filtered ? everyFilter(raw, stride: width * channels(colorType), bytesPerPixel: channels(colorType)) : raw))
+        let rows = firstFilter.map { everyFilter(raw, stride: width * channels(colorType), bytesPerPixel: channels(colorType), from: $0) } ?? raw
+        out += chunk("IDAT", zlibStored(rows))
         out += chunk("IEND", [])
         return out
     }
@@ -90,13 +93,13 @@ enum PNGWriter {
     }
 
     /// 8-bit filter-0 `rows` (each behind its filter byte) re-filtered with every filter type in
-    /// turn, row by row: none, sub, up, average, Paeth.
-    static func everyFilter(_ rows: [UInt8], stride: Int, bytesPerPixel bpp: Int) -> [UInt8] {
+    /// turn, row by row (none, sub, up, average, Paeth), the first row with filter `first`.
+    static func everyFilter(_ rows: [UInt8], stride: Int, bytesPerPixel bpp: Int, from first: Int) -> [UInt8] {
         let height = rows.count / (stride + 1)
         func original(_ x: Int, _ y: Int) -> Int { x < 0 || y < 0 ? 0 : Int(rows[y * (stride + 1) + 1 + x]) }
         var out: [UInt8] = []
         for y in 0..<height {
-            let filter = y % 5
+            let filter = (y + first) % 5
             out.append(UInt8(filter))
             for x in 0..<stride {
                 let (a, b, c) = (original(x - bpp, y), original(x, y - 1), original(x - bpp, y - 1))
