@@ -287,6 +287,12 @@ struct CentersByLane {
     private var low: [Float] = [], high: [Float] = [], leastCost: [Float] = []
     private let axis: SIMD3<Float>
     private var overallLeastCost: Float = 0
+    /// Positions along the axis cut into `Self.buckets` equal steps from `origin` (`scale`
+    /// steps a unit): per step, the first group whose span reaches it. A search starts there
+    /// rather than halving its way, a branch a step that a colour's position makes unpredictable.
+    private var firstGroupFrom: [Int32] = []
+    private var origin: Float = 0, scale: Float = 0
+    static let buckets = 1024
 
     /// `costs` (empty: none) are added to the squared distances.
     init(_ colors: [(Float, Float, Float)], costs: [Float] = []) {
@@ -312,6 +318,15 @@ struct CentersByLane {
             high.append(projections[members.last!])
             leastCost.append(members.map(cost).min()!)
         }
+        if let first = low.first, let last = high.last {
+            origin = first
+            scale = last > first ? Float(Self.buckets) / (last - first) : 0
+            var group = 0
+            firstGroupFrom = (0..<Self.buckets).map { bucket in
+                while group < high.count && self.bucket(high[group]) < bucket { group += 1 }
+                return Int32(group)
+            }
+        }
     }
 
     /// The direction along which the colours spread most (a few rounds of power iteration on
@@ -335,19 +350,25 @@ struct CentersByLane {
         return axis
     }
 
+    /// The bucket of a position along the axis: never smaller for a larger position.
+    @inline(__always) private func bucket(_ position: Float) -> Int {
+        let step = ((position - origin) * scale).rounded(.down)
+        return step <= 0 ? 0 : step >= Float(Self.buckets - 1) ? Self.buckets - 1 : Int(step)
+    }
+
     /// The index of the colour nearest to (red, green, blue), its cost added; the first of equals.
     func nearest(_ red: Float, _ green: Float, _ blue: Float) -> Int {
         let groups = low.count
         guard groups > 0 else { return 0 }
         let position = (SIMD3(red, green, blue) * axis).sum()
-        // The first group reaching `position`; below it, groups lie wholly short of it.
-        var above = 0, below = groups
-        while above < below {
-            let middle = (above + below) / 2
-            if high[middle] < position { above = middle + 1 } else { below = middle }
-        }
+        // The first group reaching `position`; below it, groups lie wholly short of it. Its
+        // bucket's first group is never past it (`bucket` only grows with the position), and
+        // rarely more than a step short. (A start elsewhere would measure more groups, never
+        // give another answer: the search goes out both ways by distance along the axis.)
+        var above = Int(firstGroupFrom[bucket(position)])
+        while above < groups && high[above] < position { above += 1 }
         above = Swift.min(above, groups - 1)
-        below = above - 1
+        var below = above - 1
         return lanes.withUnsafeBufferPointer { lanes in
             indices.withUnsafeBufferPointer { indices in
                 // Each lane keeps its own best so far, ties to the lower index; the four are
