@@ -80,16 +80,9 @@ public struct RGBAImage: Equatable, Sendable {
 
     /// The smallest rectangle holding every pixel that is not fully transparent; nil when none is.
     public var opaqueBounds: PixelRect? {
-        var minX = width, minY = height, maxX = -1, maxY = -1
-        for y in 0..<height {
-            for x in 0..<width where pixels[(y * width + x) * 4 + 3] != 0 {
-                minX = min(minX, x)
-                maxX = max(maxX, x)
-                minY = min(minY, y)
-                maxY = y
-            }
+        pixels.withUnsafeBufferPointer { pixels in
+            PixelRect.bounding(width: width, count: width * height) { pixels[$0 * 4 + 3] != 0 }
         }
-        return maxX < 0 ? nil : PixelRect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 
     /// The pixels inside `rect` (clipped to the image).

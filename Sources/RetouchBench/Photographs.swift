@@ -8,17 +8,16 @@ import Raster
 func photoComparison() throws {
     let folder = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : Paths.photos
     guard let img2sixel = which("img2sixel") else { throw BenchError(message: "img2sixel is not installed (libsixel-bin)") }
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-        .filter { ["png", "jpg", "jpeg", "webp"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-    guard !names.isEmpty else { throw BenchError(message: "no photographs in \(folder): run assets/photos/fetch.sh") }
+    let paths = photographs(in: folder)
+    guard !paths.isEmpty else { throw BenchError(message: "no photographs in \(folder): run assets/photos/fetch.sh") }
     let work = try benchFolder("photos-")
     defer { try? FileManager.default.removeItem(at: work) }
     print("Sixel of real photographs at their own size: retouch show / img2sixel (time: median of 9 ratios, the two run in turn)")
     print("  goals: time <= 0.5x, bytes <= 0.7x, PSNR and PSNR after a 2x2 blur at least img2sixel's")
     print("  photo           size         time    bytes    PSNR (retouch)     blurred (retouch)")
     var met = 0
-    for name in names {
-        let path = (folder as NSString).appendingPathComponent(name)
+    for path in paths {
+        let name = (path as NSString).lastPathComponent
         guard let original = try? ImageFile.load(path: path).decoded.image else {
             print("  \(name): not readable, skipped")
             continue
@@ -40,7 +39,14 @@ func photoComparison() throws {
                      size as NSString, time, mark(goals[0]), bytes, mark(goals[1]),
                      plain, mark(goals[2]), ours.psnr, blurred, mark(goals[3]), ours.blurred))
     }
-    print("  every goal met on \(met) of \(names.count) photographs (! marks a goal missed)")
+    print("  every goal met on \(met) of \(paths.count) photographs (! marks a goal missed)")
+}
+
+/// The PNG, JPEG and WebP files in `folder`, by name.
+func photographs(in folder: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { ["png", "jpg", "jpeg", "webp"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        .map { (folder as NSString).appendingPathComponent($0) }
 }
 
 /// How long `a` takes as a share of `b`: the two run in turn, nine times each after one run

@@ -229,10 +229,7 @@ func sixelPhases() throws {
 /// (fully so only for the first file of a `phases FILE` run).
 func showPhases() throws {
     let given = Array(CommandLine.arguments.dropFirst(2))
-    let folder = Paths.photos
-    let paths = given.isEmpty
-        ? ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { (folder as NSString).appendingPathComponent($0) }
-        : given
+    let paths = given.isEmpty ? photographs(in: Paths.photos) : given
     guard !paths.isEmpty else { return }
     print("retouch show --graphics sixel by phase, ms: the median of 15 runs in one process, and the first run")
     print("  photo           decode  style palette     map  encode   total  first: decode style palette map encode")

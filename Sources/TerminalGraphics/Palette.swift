@@ -427,10 +427,8 @@ final class NearestColor: @unchecked Sendable {
     private let lanes: CentersByLane
     /// Bits dropped from each channel: 1 for 7-bit cells, 2 for 6-bit ones.
     private let dropped: Int32
-    let count: Int
 
     init(_ palette: Palette, coarse: Bool = false) {
-        count = palette.colors.count
         lanes = CentersByLane(palette.colors.map { (Float($0.r), Float($0.g), Float($0.b)) }, costs: palette.costs)
         dropped = coarse ? 2 : 1
         cellCount = 1 << (3 * (8 - Int(dropped)))

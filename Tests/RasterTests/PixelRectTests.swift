@@ -16,8 +16,12 @@ import Testing
                 return PixelRect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()! + 1, height: ys.max()! - ys.min()! + 1)
             }()
             #expect(PixelRect.bounding(width: width, count: set.count) { set[$0] } == expected, "\(random) \(width)x\(height)")
+            // The same set as the pixels that are not fully transparent.
+            let image = RGBAImage(width: width, height: height) { x, y in RGBA(9, 9, 9, set[y * width + x] ? [1, 2, 128, 255][random.next(below: 4)] : 0) }
+            #expect(image.opaqueBounds == expected, "\(random) \(width)x\(height)")
         }
         #expect(PixelRect.bounding(width: 0, count: 0) { _ in true } == nil)
+        #expect(RGBAImage(width: 0, height: 0).opaqueBounds == nil)
         #expect(PixelRect.bounding(width: 4, count: 8) { $0 == 7 } == PixelRect(x: 3, y: 1, width: 1, height: 1))
     }
 }
