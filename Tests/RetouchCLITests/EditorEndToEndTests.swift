@@ -174,13 +174,11 @@ import Glibc
     func aDroppedConnectionLosesNothing() async throws {
         let data = try CLI.temporaryFolder()
         let lakeside = SampleAssetTests.assets.appendingPathComponent("lakeside.png").path
-        let image = Data(try ImageEncoder.png(RGBAImage(width: 64, height: 64, fill: RGBA(90, 120, 150)))).base64EncodedString()
-        let completed = Array(("event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"\(image)\","
-            + "\"usage\":{\"total_tokens\":9}}\n\n").utf8)
+        let completed = Array(FaultMatrixTests.events(completed: 1).utf8)
         let stream = [("Content-Type", "text/event-stream")]
         let server = try await ScriptedServer(replies: [
             ScriptedServer.Reply(status: 200, headers: stream, steps: [.bytes(completed), .pause(milliseconds: 120_000), .bytes(completed)]),
-            ScriptedServer.Reply(status: 200, headers: stream, steps: [.bytes(completed), .bytes(completed)]),
+            .events(FaultMatrixTests.events(completed: 2)),
         ])
         func launch(_ arguments: String) throws -> Session {
             try Session.editor(arguments + " --base-url " + server.baseURL, dataHome: data, columns: 100, rows: 30)
