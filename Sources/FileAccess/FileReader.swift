@@ -44,17 +44,21 @@ public final class FileReader {
         return try file.read(upTo: file.size)
     }
 
-    /// Up to `count` bytes from the current position; fewer only at the end of the file.
+    /// Up to `count` bytes from the current position; fewer only at the end of the file. The
+    /// buffer is not zeroed first: read(2) fills it, and zeroing it too would write a large
+    /// file's every byte twice.
     public func read(upTo count: Int) throws(FileAccessError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let got = buffer.withUnsafeMutableBytes { readSome(into: $0.baseAddress! + filled, count - filled) }
-            if got < 0 { throw FileAccessError(path: path, kind: .cannotRead(Self.errnoText())) }
-            if got == 0 { break }
-            filled += got
+        guard count > 0 else { return [] }
+        var failure: String?
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { space, initialized in
+            while initialized < count {
+                let got = readSome(into: space.baseAddress! + initialized, count - initialized)
+                if got < 0 { failure = Self.errnoText() }
+                if got <= 0 { break }
+                initialized += got
+            }
         }
-        if filled < count { buffer.removeLast(count - filled) }
+        if let failure { throw FileAccessError(path: path, kind: .cannotRead(failure)) }
         return buffer
     }
 

@@ -46,7 +46,7 @@ public enum ImageFile {
                             fitting box: (width: Int, height: Int)? = nil) throws(ImageFileError) -> (bytes: [UInt8], decoded: DecodedImage) {
         let bytes = try readBytes(path: path)
         var minimum: (width: Int, height: Int)?
-        if let box, case .success(let header) = ImageHeader.read(Array(bytes.prefix(512 * 1024))) {
+        if let box, case .success(let header) = ImageHeader.read(bytes) {
             let scale = min(1, Double(box.width) / Double(max(1, header.width)), Double(box.height) / Double(max(1, header.height)))
             if scale < 1 { minimum = (max(1, Int((Double(header.width) * scale).rounded(.up))), max(1, Int((Double(header.height) * scale).rounded(.up)))) }
         }

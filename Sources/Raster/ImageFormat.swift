@@ -36,20 +36,21 @@ public enum SniffedFormat: Equatable, Sendable {
 }
 
 public enum FormatSniffer {
-    public static func sniff<Bytes: Collection>(_ bytes: Bytes) -> SniffedFormat where Bytes.Element == UInt8 {
-        let head = Array(bytes.prefix(16))
+    /// Not generic: called from other modules, a generic version runs unspecialised, and its
+    /// first call builds type metadata at run time, a measurable part of a short command.
+    public static func sniff(_ bytes: [UInt8]) -> SniffedFormat {
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
-            head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic
+            bytes.count >= offset + magic.count && bytes[offset..<offset + magic.count].elementsEqual(magic)
         }
         let ascii = { (s: String) in Array(s.utf8) }
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .supported(.png) }
         if starts([0xFF, 0xD8, 0xFF]) { return .supported(.jpeg) }
         if starts(ascii("RIFF")) && starts(ascii("WEBP"), at: 8) { return .supported(.webp) }
         if starts(ascii("GIF87a")) || starts(ascii("GIF89a")) { return .unsupported(name: "GIF") }
-        if starts(ascii("BM")) && head.count >= 14 { return .unsupported(name: "BMP") }
+        if starts(ascii("BM")) && bytes.count >= 14 { return .unsupported(name: "BMP") }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .unsupported(name: "TIFF") }
         if starts(ascii("ftyp"), at: 4) {
-            let brand = head.count >= 12 ? String(decoding: head[8..<12], as: UTF8.self) : ""
+            let brand = bytes.count >= 12 ? String(decoding: bytes[8..<12], as: UTF8.self) : ""
             if brand.hasPrefix("avi") { return .unsupported(name: "AVIF") }
             if ["heic", "heix", "mif1", "msf1", "hevc"].contains(brand) { return .unsupported(name: "HEIC") }
         }
