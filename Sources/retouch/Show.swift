@@ -131,24 +131,27 @@ struct ShowRequest: Equatable {
         for path in files {
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
-                // Pictures drawn in pixels are decoded no larger than they are shown.
-                let shown = box.flatMap { [.sixel, .halfblock].contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
+                // Pictures drawn in pixels are decoded no larger than they are shown (a picture
+                // that fits is decoded whole, so kitty can still be given the file itself).
+                let shown = box.flatMap { [.sixel, .halfblock, .kitty].contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
                 loaded = try ImageFile.load(path: path, fitting: shown)
             } catch {
                 printError(error.description)
                 failed = true
                 continue
             }
-            let image = loaded.decoded.image
-            let output = render(image, file: loaded.bytes, format: loaded.decoded.description.format, choice: choice, box: box, cell: cell)
+            let output = render(loaded.decoded, file: loaded.bytes, choice: choice, box: box, cell: cell)
             FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
             if choice.mode != .halfblock && choice.mode != .none { FileWriter.writeAll([0x0A], to: STDOUT_FILENO) }
         }
         if failed { throw ExitCode(1) }
     }
 
-    func render(_ image: RGBAImage, file: [UInt8], format: ImageFormat, choice: GraphicsChoice,
+    func render(_ decoded: DecodedImage, file: [UInt8], choice: GraphicsChoice,
                 box: (columns: Int, rows: Int)?, cell: (width: Int, height: Int)) -> [UInt8] {
+        let image = decoded.image, format = decoded.description.format
+        // Decoded at the file's own size, not reduced while read.
+        let whole = (image.width, image.height) == (decoded.description.width, decoded.description.height)
         // Pixel size that fits the box (never enlarged), and the cells it covers.
         var pixels = (width: image.width, height: image.height)
         if let box {
@@ -184,7 +187,7 @@ struct ShowRequest: Equatable {
             // At the size it fits in, as sixel: given cells, kitty would stretch the picture to
             // fill them. No id, so that nothing printed later replaces it; the cursor ends
             // below it, so that what follows is not written under it.
-            let own = pixels == (image.width, image.height)
+            let own = whole && pixels == (image.width, image.height)
             let scaled = own ? image : image.resized(width: pixels.width, height: pixels.height)
             let png = own && format == .png ? file : ((try? ImageEncoder.png(scaled)) ?? [])
             return KittyGraphics.display(png: png, id: nil, columns: nil, rows: nil, movesCursor: true)

@@ -38,18 +38,30 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let pictures = result.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst()
         #expect(pictures.count == 2)
-        var sizes: [String] = []
+        var shown: [RGBAImage] = []
         for picture in pictures {
             let keys = picture.prefix { $0 != ";" }
             #expect(keys.hasPrefix("f=100,q=2,m="), "\(keys)")
-            // The chunks' payloads, joined: the PNG.
-            let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
-            let png = Data(base64Encoded: chunks.joined()) ?? Data()
-            let image = try ImageDecoder().decode([UInt8](png)).image
-            sizes.append("\(image.width)x\(image.height)")
+            shown.append(try ImageDecoder().decode(Self.kittyPayload(picture)).image)
         }
         // 15 columns of 10 pixels (no terminal: the common cell size).
-        #expect(sizes == ["150x113", "150x150"])
+        #expect(shown.map { "\($0.width)x\($0.height)" } == ["150x113", "150x150"])
+        // Decoded smaller (the JPEG in its DCT), then fitted: the same picture as the whole
+        // decode fitted, but for a level or two of resampling.
+        for (index, path) in [dusk, lakeside].enumerated() where index < shown.count {
+            let whole = try ImageFile.load(path: path).decoded.image.resized(width: shown[index].width, height: shown[index].height)
+            #expect(shown[index].psnr(against: whole) > 35, "\(path)")
+        }
+        // A PNG that fits goes as it is: the file's own bytes.
+        let fits = try CLI.run(["show", "--graphics", "kitty", "--width", "110", "--height", "60", lakeside])
+        let own = fits.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first.map(Self.kittyPayload)
+        #expect(own == (try ImageFile.readBytes(path: lakeside)))
+    }
+
+    /// A kitty picture's chunk payloads, joined and decoded from base64.
+    static func kittyPayload(_ picture: String) -> [UInt8] {
+        let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
+        return [UInt8](Data(base64Encoded: chunks.joined()) ?? Data())
     }
 
     @Test func aBadFileIsReportedAndTheOthersStillShown() throws {
