@@ -131,9 +131,12 @@ struct ShowRequest: Equatable {
         for path in files {
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
-                // Pictures drawn in pixels are decoded no larger than they are shown (a picture
-                // that fits is decoded whole, so kitty can still be given the file itself).
-                let shown = box.flatMap { [.sixel, .halfblock, .kitty].contains(choice.mode) ? ($0.columns * cell.width, $0.rows * cell.height) : nil }
+                // Pictures are decoded no larger than they are shown (one that fits is decoded
+                // whole, so kitty and iTerm2 can still be given the file itself); for iTerm2,
+                // which scales pictures itself, twice that (see `render`).
+                let scale = choice.mode == .iterm ? Self.itermOversize : 1
+                let shown = box.flatMap { [.sixel, .halfblock, .kitty, .iterm].contains(choice.mode)
+                    ? ($0.columns * cell.width * scale, $0.rows * cell.height * scale) : nil }
                 loaded = try ImageFile.load(path: path, fitting: shown)
             } catch {
                 printError(error.description)
@@ -146,6 +149,10 @@ struct ShowRequest: Equatable {
         }
         if failed { throw ExitCode(1) }
     }
+
+    /// iTerm2 is given pictures up to twice the size they are shown at in the cell size the
+    /// terminal reports: its own scaling then has the pixels of a Retina screen to work with.
+    static let itermOversize = 2
 
     func render(_ decoded: DecodedImage, file: [UInt8], choice: GraphicsChoice,
                 box: (columns: Int, rows: Int)?, cell: (width: Int, height: Int)) -> [UInt8] {
@@ -192,7 +199,17 @@ struct ShowRequest: Equatable {
             let png = own && format == .png ? file : ((try? ImageEncoder.png(scaled)) ?? [])
             return KittyGraphics.display(png: png, id: nil, columns: nil, rows: nil, movesCursor: true)
         case .iterm:
-            let encoded = format == .webp ? ((try? ImageEncoder.png(image)) ?? []) : file
+            // The file itself when it was decoded whole; one larger than twice its shown size
+            // was reduced while decoded, and goes at that size in its own kind (a photograph
+            // as JPEG): over a remote link, a tenth of a camera's file for the same picture.
+            let encoded: [UInt8]
+            if whole {
+                encoded = format == .webp ? ((try? ImageEncoder.png(image)) ?? []) : file
+            } else {
+                let size = image.fittingSize(maxWidth: pixels.width * Self.itermOversize, maxHeight: pixels.height * Self.itermOversize)
+                let scaled = size == (image.width, image.height) ? image : image.resized(width: size.width, height: size.height)
+                encoded = (try? format == .jpeg ? ImageEncoder.jpeg(scaled) : ImageEncoder.png(scaled)) ?? []
+            }
             return ITermInlineImage.display(encoded: encoded, columns: columns, rows: rows)
         }
     }

@@ -58,6 +58,30 @@ import Testing
         #expect(own == (try ImageFile.readBytes(path: lakeside)))
     }
 
+    /// iTerm2 scales a picture to the cells it is given: a file much larger than it is shown
+    /// goes at twice that size in its own format, one that fits goes as it is.
+    @Test func itermPicturesAreSentNoLargerThanTwiceTheirShownSize() throws {
+        let result = try CLI.run(["show", "--graphics", "iterm", "--width", "15", dusk, lakeside])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pictures = result.stdout.components(separatedBy: "\u{1B}]1337;File=").dropFirst()
+        #expect(pictures.count == 2)
+        var sent: [String] = []
+        for (picture, path) in zip(pictures, [dusk, lakeside]) {
+            // Fifteen columns of 10 pixels: the cells it takes, and a picture twice as wide.
+            #expect(picture.contains(";width=15;"), "\(picture.prefix(120))")
+            let payload = picture.split(separator: ":", maxSplits: 1)[1].prefix { $0 != "\u{07}" }
+            let bytes = [UInt8](Data(base64Encoded: String(payload)) ?? Data())
+            let decoded = try ImageDecoder().decode(bytes)
+            sent.append("\(decoded.description.format) \(decoded.image.width)x\(decoded.image.height)")
+            let whole = try ImageFile.load(path: path).decoded.image.resized(width: decoded.image.width, height: decoded.image.height)
+            #expect(decoded.image.psnr(against: whole) > 30, "\(path)")
+        }
+        #expect(sent == ["jpeg 300x225", "png 300x300"])
+        let fits = try CLI.run(["show", "--graphics", "iterm", "--width", "110", "--height", "60", dusk])
+        let payload = fits.stdout.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
+        #expect([UInt8](Data(base64Encoded: String(payload)) ?? Data()) == (try ImageFile.readBytes(path: dusk)))
+    }
+
     /// A kitty picture's chunk payloads, joined and decoded from base64.
     static func kittyPayload(_ picture: String) -> [UInt8] {
         let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
