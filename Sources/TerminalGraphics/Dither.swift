@@ -42,7 +42,7 @@ extension IndexedImage {
             transparent = nil
         }
         let strips = (image.height + Self.stripRows - 1) / Self.stripRows
-        let workers = max(1, min(strips, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(1, min(strips, Processors.available))
         let nearest = NearestColor(palette, coarse: dither != .none && dither != .ordered)
         mapped.withUnsafeMutableBufferPointer { mapped in
             nonisolated(unsafe) let out = mapped

@@ -143,13 +143,22 @@ public struct Palette: Equatable, Sendable {
         return points
     }
 
+    /// A box of median cut: its range in the pool, and its split priority (widest channel range
+    /// x the square root of its population) with that channel. A struct, not a tuple: an array
+    /// of tuples holding a `Range` makes the runtime check, the first time, that `Int` is
+    /// `Comparable` by scanning every conformance in the program (half a millisecond here).
+    private struct Box {
+        var range: Range<Int>
+        var score: Int
+        var channel: Int
+    }
+
     static func medianCut(_ points: [Point], colors: Int) -> [Center] {
         var pool = points
-        // Each box: its range in `pool`, and its split priority (widest channel range x the
-        // square root of its population) with that channel; computed once per box.
-        var boxes: [(range: Range<Int>, score: Int, channel: Int)] = []
-        func measure(_ range: Range<Int>) -> (range: Range<Int>, score: Int, channel: Int) {
-            guard range.count > 1 else { return (range, 0, 0) }
+        // Each box measured once.
+        var boxes: [Box] = []
+        func measure(_ range: Range<Int>) -> Box {
+            guard range.count > 1 else { return Box(range: range, score: 0, channel: 0) }
             var lo: Point = (255, 255, 255), hi: Point = (0, 0, 0)
             for p in pool[range] {
                 lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2))
@@ -157,12 +166,12 @@ public struct Palette: Equatable, Sendable {
             }
             let ranges = [Int(hi.0 - lo.0), Int(hi.1 - lo.1), Int(hi.2 - lo.2)]
             let widest = ranges.max()!
-            return (range, widest * Int(Double(range.count).squareRoot()), ranges.firstIndex(of: widest)!)
+            return Box(range: range, score: widest * Int(Double(range.count).squareRoot()), channel: ranges.firstIndex(of: widest)!)
         }
         boxes.append(measure(0..<pool.count))
         while boxes.count < colors {
             guard let bestIndex = boxes.indices.max(by: { boxes[$0].score < boxes[$1].score }), boxes[bestIndex].score > 0 else { break }
-            let (range, _, bestChannel) = boxes[bestIndex]
+            let range = boxes[bestIndex].range, bestChannel = boxes[bestIndex].channel
             // Split at the median of the widest channel: a histogram finds it, one partition
             // pass moves the points (linear, where sorting the box would not be).
             func channel(_ p: Point) -> Int32 { bestChannel == 0 ? p.0 : bestChannel == 1 ? p.1 : p.2 }
@@ -279,10 +288,17 @@ struct CentersByLane {
     typealias Lanes = SIMD4<Float>
     typealias LaneIndices = SIMD4<Int32>
 
-    /// Per group: the reds, greens, blues and costs of its colours.
-    private var lanes: [Lanes] = []
-    /// Per group: its colours' indices (`Int32.max` past the end).
-    private var indices: [LaneIndices] = []
+    /// Four colours. SIMD values are kept in this struct rather than in arrays of their own:
+    /// an array of a SIMD type makes the runtime check, the first time, that its scalar
+    /// conforms to `SIMDScalar`, by scanning every conformance in the program (about 0.3 ms
+    /// each for `Float` and `Int32` in this one, on every `retouch show`).
+    private struct Group {
+        var red, green, blue, cost: Lanes
+        /// The colours' indices (`Int32.max` past the end).
+        var index: LaneIndices
+    }
+
+    private var groups: [Group] = []
     /// Per group: the span of its colours' projections on `axis`, and its least cost.
     private var low: [Float] = [], high: [Float] = [], leastCost: [Float] = []
     private let axis: SIMD3<Float>
@@ -296,9 +312,8 @@ struct CentersByLane {
 
     /// `costs` (empty: none) are added to the squared distances.
     init(_ colors: [(Float, Float, Float)], costs: [Float] = []) {
-        let points = colors.map { SIMD3<Float>($0.0, $0.1, $0.2) }
-        axis = Self.principalAxis(points)
-        let projections = points.map { ($0 * axis).sum() }
+        axis = Self.principalAxis(colors)
+        let projections = colors.map { (SIMD3($0.0, $0.1, $0.2) * axis).sum() }
         let order = colors.indices.sorted { (projections[$0], $0) < (projections[$1], $1) }
         let cost = { (i: Int) in costs.isEmpty ? 0 : Swift.min(1e9, costs[i]) }
         overallLeastCost = colors.indices.map(cost).min() ?? 0
@@ -312,8 +327,7 @@ struct CentersByLane {
                 costs[lane] = cost(i)
                 index[lane] = Int32(i)
             }
-            lanes += [r, g, b, costs]
-            indices.append(index)
+            groups.append(Group(red: r, green: g, blue: b, cost: costs, index: index))
             low.append(projections[members.first!])
             high.append(projections[members.last!])
             leastCost.append(members.map(cost).min()!)
@@ -331,13 +345,15 @@ struct CentersByLane {
 
     /// The direction along which the colours spread most (a few rounds of power iteration on
     /// their covariance), a unit vector; the grey axis when they do not spread.
-    private static func principalAxis(_ points: [SIMD3<Float>]) -> SIMD3<Float> {
+    private static func principalAxis(_ colors: [(Float, Float, Float)]) -> SIMD3<Float> {
         let grey = SIMD3<Float>(repeating: 1 / Float(3).squareRoot())
-        guard points.count > 1 else { return grey }
-        let mean = points.reduce(.zero, +) / Float(points.count)
+        guard colors.count > 1 else { return grey }
+        var sum = SIMD3<Float>.zero
+        for c in colors { sum += SIMD3(c.0, c.1, c.2) }
+        let mean = sum / Float(colors.count)
         var rows = (SIMD3<Float>.zero, SIMD3<Float>.zero, SIMD3<Float>.zero)
-        for p in points {
-            let d = p - mean
+        for c in colors {
+            let d = SIMD3(c.0, c.1, c.2) - mean
             rows.0 += d * d.x; rows.1 += d * d.y; rows.2 += d * d.z
         }
         var axis = grey
@@ -358,52 +374,50 @@ struct CentersByLane {
 
     /// The index of the colour nearest to (red, green, blue), its cost added; the first of equals.
     func nearest(_ red: Float, _ green: Float, _ blue: Float) -> Int {
-        let groups = low.count
-        guard groups > 0 else { return 0 }
+        let count = low.count
+        guard count > 0 else { return 0 }
         let position = (SIMD3(red, green, blue) * axis).sum()
         // The first group reaching `position`; below it, groups lie wholly short of it. Its
         // bucket's first group is never past it (`bucket` only grows with the position), and
         // rarely more than a step short. (A start elsewhere would measure more groups, never
         // give another answer: the search goes out both ways by distance along the axis.)
         var above = Int(firstGroupFrom[bucket(position)])
-        while above < groups && high[above] < position { above += 1 }
-        above = Swift.min(above, groups - 1)
+        while above < count && high[above] < position { above += 1 }
+        above = Swift.min(above, count - 1)
         var below = above - 1
-        return lanes.withUnsafeBufferPointer { lanes in
-            indices.withUnsafeBufferPointer { indices in
-                // Each lane keeps its own best so far, ties to the lower index; the four are
-                // compared with each other at the end.
-                var best = Lanes(repeating: .infinity), bestIndex = LaneIndices(repeating: .max)
-                var group = above
-                above += 1
-                search: while true {
-                    let base = group * 4
-                    let dr = lanes[base] - red, dg = lanes[base + 1] - green, db = lanes[base + 2] - blue
-                    let d = dr * dr + dg * dg + db * db + lanes[base + 3]
-                    let closer = (d .< best) .| ((d .== best) .& (indices[group] .< bestIndex))
-                    best.replace(with: d, where: closer)
-                    bestIndex.replace(with: indices[group], where: closer)
-                    let pair = best.lowHalf.replacing(with: best.highHalf, where: best.highHalf .< best.lowHalf)
-                    // A little slack, so rounding in the projections never skips a winner.
-                    let bound = Swift.min(pair.x, pair.y) * 1.0001 + 0.01
-                    // The next group nearest along the axis that could hold a closer colour.
-                    while true {
-                        let gapAbove = above < groups ? Swift.max(0, low[above] - position) : .infinity
-                        let gapBelow = below >= 0 ? Swift.max(0, position - high[below]) : .infinity
-                        let goesUp = gapAbove <= gapBelow, gap = goesUp ? gapAbove : gapBelow
-                        // Farther along the axis only; no group there can come closer.
-                        guard gap * gap + overallLeastCost <= bound else { break search }
-                        group = goesUp ? above : below
-                        if goesUp { above += 1 } else { below -= 1 }
-                        if gap * gap + leastCost[group] <= bound { continue search }
-                    }
+        return groups.withUnsafeBufferPointer { groups in
+            // Each lane keeps its own best so far, ties to the lower index; the four are
+            // compared with each other at the end.
+            var best = Lanes(repeating: .infinity), bestIndex = LaneIndices(repeating: .max)
+            var group = above
+            above += 1
+            search: while true {
+                let four = groups[group]
+                let dr = four.red - red, dg = four.green - green, db = four.blue - blue
+                let d = dr * dr + dg * dg + db * db + four.cost
+                let closer = (d .< best) .| ((d .== best) .& (four.index .< bestIndex))
+                best.replace(with: d, where: closer)
+                bestIndex.replace(with: four.index, where: closer)
+                let pair = best.lowHalf.replacing(with: best.highHalf, where: best.highHalf .< best.lowHalf)
+                // A little slack, so rounding in the projections never skips a winner.
+                let bound = Swift.min(pair.x, pair.y) * 1.0001 + 0.01
+                // The next group nearest along the axis that could hold a closer colour.
+                while true {
+                    let gapAbove = above < count ? Swift.max(0, low[above] - position) : .infinity
+                    let gapBelow = below >= 0 ? Swift.max(0, position - high[below]) : .infinity
+                    let goesUp = gapAbove <= gapBelow, gap = goesUp ? gapAbove : gapBelow
+                    // Farther along the axis only; no group there can come closer.
+                    guard gap * gap + overallLeastCost <= bound else { break search }
+                    group = goesUp ? above : below
+                    if goesUp { above += 1 } else { below -= 1 }
+                    if gap * gap + leastCost[group] <= bound { continue search }
                 }
-                var index = Int32.max, distance = Float.infinity
-                for lane in 0..<Lanes.scalarCount where best[lane] < distance || (best[lane] == distance && bestIndex[lane] < index) {
-                    (index, distance) = (bestIndex[lane], best[lane])
-                }
-                return index == .max ? 0 : Int(index)
             }
+            var index = Int32.max, distance = Float.infinity
+            for lane in 0..<Lanes.scalarCount where best[lane] < distance || (best[lane] == distance && bestIndex[lane] < index) {
+                (index, distance) = (bestIndex[lane], best[lane])
+            }
+            return index == .max ? 0 : Int(index)
         }
     }
 }

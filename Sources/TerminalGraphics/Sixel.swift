@@ -70,7 +70,7 @@ public enum SixelEncoder {
         let colorCount = indexed.palette.colors.count
         let groupRows = 6 * bandsPerGroup
         let groups = (indexed.height + groupRows - 1) / groupRows
-        let workers = max(1, min(groups, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(1, min(groups, Processors.available))
         var written = [(data: SixelWriter, selections: [Int])?](repeating: nil, count: groups)
         written.withUnsafeMutableBufferPointer { written in
             nonisolated(unsafe) let results = written
