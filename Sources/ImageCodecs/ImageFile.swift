@@ -40,15 +40,19 @@ public enum ImageFile {
     }
 
     /// Reads and decodes a whole file. With `fitting`, a picture to be shown within that box
-    /// (aspect kept) may be reduced while it is decoded, never below the size it is shown at:
-    /// a large JPEG shown small is decoded at 1/2, 1/4 or 1/8 in its DCT.
+    /// (aspect kept, upright) may be reduced while it is decoded, never below the size it is
+    /// shown at (`RGBAImage.shownSize`): a large JPEG shown small is decoded at 1/2, 1/4 or 1/8
+    /// in its DCT, a PNG to exactly that size.
     public static func load(path: String, decoder: ImageDecoder = ImageDecoder(),
                             fitting box: (width: Int, height: Int)? = nil) throws(ImageFileError) -> (bytes: [UInt8], decoded: DecodedImage) {
         let bytes = try readBytes(path: path)
         var minimum: (width: Int, height: Int)?
         if let box, case .success(let header) = ImageHeader.read(bytes) {
-            let scale = min(1, Double(box.width) / Double(max(1, header.width)), Double(box.height) / Double(max(1, header.height)))
-            if scale < 1 { minimum = (max(1, Int((Double(header.width) * scale).rounded(.up))), max(1, Int((Double(header.height) * scale).rounded(.up)))) }
+            // The box is upright; a JPEG's header gives its size as stored.
+            let turned = header.format == .jpeg && EXIFOrientation.read(fromJPEG: bytes).swapsAxes
+            let upright = turned ? (width: header.height, height: header.width) : (width: header.width, height: header.height)
+            let shown = RGBAImage.shownSize(width: upright.width, height: upright.height, maxWidth: box.width, maxHeight: box.height)
+            if shown != upright { minimum = shown }
         }
         do {
             return (bytes, try decoder.decode(bytes, atLeast: minimum))

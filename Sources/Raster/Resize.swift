@@ -43,9 +43,22 @@ extension RGBAImage {
 
     /// The largest size with this image's aspect ratio that fits in `maxWidth` x `maxHeight`.
     public func fittingSize(maxWidth: Int, maxHeight: Int) -> (width: Int, height: Int) {
+        Self.fittingSize(width: width, height: height, maxWidth: maxWidth, maxHeight: maxHeight)
+    }
+
+    /// The largest size with the aspect ratio of `width` x `height` that fits in `maxWidth` x
+    /// `maxHeight`, in whole pixels (at least one each way).
+    public static func fittingSize(width: Int, height: Int, maxWidth: Int, maxHeight: Int) -> (width: Int, height: Int) {
         guard width > 0, height > 0 else { return (0, 0) }
         let scale = min(Double(maxWidth) / Double(width), Double(maxHeight) / Double(height))
         return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+    }
+
+    /// The size a `width` x `height` picture is shown at in `maxWidth` x `maxHeight`: fitted
+    /// when either side is too large for it, never enlarged.
+    public static func shownSize(width: Int, height: Int, maxWidth: Int, maxHeight: Int) -> (width: Int, height: Int) {
+        let fit = fittingSize(width: width, height: height, maxWidth: maxWidth, maxHeight: maxHeight)
+        return fit.width < width || fit.height < height ? fit : (width, height)
     }
 
     private static func channel(_ value: Double) -> UInt8 {

@@ -143,7 +143,14 @@ struct ShowRequest: Equatable {
                 failed = true
                 continue
             }
-            let output = render(loaded.decoded, file: loaded.bytes, choice: choice, box: box, cell: cell)
+            let output: [UInt8]
+            do {
+                output = try render(loaded.decoded, file: loaded.bytes, choice: choice, box: box, cell: cell)
+            } catch {
+                printError("\(path): \(error)")
+                failed = true
+                continue
+            }
             FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
             if choice.mode != .halfblock && choice.mode != .none { FileWriter.writeAll([0x0A], to: STDOUT_FILENO) }
         }
@@ -155,16 +162,23 @@ struct ShowRequest: Equatable {
     static let itermOversize = 2
 
     func render(_ decoded: DecodedImage, file: [UInt8], choice: GraphicsChoice,
-                box: (columns: Int, rows: Int)?, cell: (width: Int, height: Int)) -> [UInt8] {
+                box: (columns: Int, rows: Int)?, cell: (width: Int, height: Int)) throws(ImageEncodingError) -> [UInt8] {
         let image = decoded.image, format = decoded.description.format
-        // Decoded at the file's own size, not reduced while read.
-        let whole = (image.width, image.height) == (decoded.description.width, decoded.description.height)
-        // Pixel size that fits the box (never enlarged), and the cells it covers.
-        var pixels = (width: image.width, height: image.height)
-        if let box {
-            let fit = image.fittingSize(maxWidth: box.columns * cell.width, maxHeight: box.rows * cell.height)
-            if fit.width < image.width { pixels = fit }
+        // Sizes come from the file's own (upright) size, not from the decoded picture, which may
+        // have been reduced while read: the same cells and pixels either way.
+        let own = (width: decoded.description.width, height: decoded.description.height)
+        let whole = (image.width, image.height) == own
+        func shown(scale: Int) -> (width: Int, height: Int) {
+            guard let box else { return own }
+            return RGBAImage.shownSize(width: own.width, height: own.height,
+                                       maxWidth: box.columns * cell.width * scale, maxHeight: box.rows * cell.height * scale)
         }
+        /// The decoded picture at `size`, which is never larger than it.
+        func sized(_ size: (width: Int, height: Int)) -> RGBAImage {
+            size == (image.width, image.height) ? image : image.resized(width: size.width, height: size.height)
+        }
+        // Pixel size that fits the box (never enlarged), and the cells it covers.
+        var pixels = shown(scale: 1)
         let columns = max(1, (pixels.width + cell.width - 1) / cell.width)
         let rows = max(1, (pixels.height + cell.height - 1) / cell.height)
         switch choice.mode {
@@ -184,7 +198,7 @@ struct ShowRequest: Equatable {
             return HalfBlock.text(cells, tolerance: choice.colors == .trueColor ? HalfBlock.previewTolerance : 0)
         case .sixel:
             pixels = choice.sixel.fitting(width: pixels.width, height: pixels.height)
-            let scaled = pixels == (image.width, image.height) ? image : image.resized(width: pixels.width, height: pixels.height)
+            let scaled = sized(pixels)
             let style = SixelStyle.still(for: scaled, registers: choice.sixel.colors)
             // Colours asked for are all kept: none gives up its pixels for what it costs.
             let options = SixelEncoder.Options(maxColors: min(colors ?? style.maxColors, choice.sixel.colors),
@@ -193,23 +207,19 @@ struct ShowRequest: Equatable {
         case .kitty:
             // At the size it fits in, as sixel: given cells, kitty would stretch the picture to
             // fill them. No id, so that nothing printed later replaces it; the cursor ends
-            // below it, so that what follows is not written under it.
-            let own = whole && pixels == (image.width, image.height)
-            let scaled = own ? image : image.resized(width: pixels.width, height: pixels.height)
-            let png = own && format == .png ? file : ((try? ImageEncoder.png(scaled)) ?? [])
+            // below it, so that what follows is not written under it. A PNG decoded whole and
+            // shown at its own size goes as it is.
+            let png = whole && pixels == own && format == .png ? file : try ImageEncoder.png(sized(pixels))
             return KittyGraphics.display(png: png, id: nil, columns: nil, rows: nil, movesCursor: true)
         case .iterm:
-            // The file itself when it was decoded whole; one larger than twice its shown size
-            // was reduced while decoded, and goes at that size in its own kind (a photograph
-            // as JPEG): over a remote link, a tenth of a camera's file for the same picture.
-            let encoded: [UInt8]
-            if whole {
-                encoded = format == .webp ? ((try? ImageEncoder.png(image)) ?? []) : file
-            } else {
-                let size = image.fittingSize(maxWidth: pixels.width * Self.itermOversize, maxHeight: pixels.height * Self.itermOversize)
-                let scaled = size == (image.width, image.height) ? image : image.resized(width: size.width, height: size.height)
-                encoded = (try? format == .jpeg ? ImageEncoder.jpeg(scaled) : ImageEncoder.png(scaled)) ?? []
-            }
+            // iTerm2 scales the picture to its cells itself. The file as it is when it is no
+            // more than twice its shown size; a larger one (reduced while decoded, when its
+            // format allows) goes at twice that size, as a JPEG or PNG like the file: over a
+            // remote link, a tenth of a camera's file for the same picture. WebP goes as PNG,
+            // which every iTerm2 shows.
+            let sent = shown(scale: Self.itermOversize)
+            let encoded = whole && sent == own && format != .webp
+                ? file : try format == .jpeg ? ImageEncoder.jpeg(sized(sent)) : ImageEncoder.png(sized(sent))
             return ITermInlineImage.display(encoded: encoded, columns: columns, rows: rows)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Raster
+import TestSupport
 @testable import ImageCodecs
 
 /// Four flat quadrants, 16x8 pixels each: red, green / blue, yellow.
@@ -11,18 +12,6 @@ let quadrants = RGBAImage(width: 32, height: 16) { x, y in
     case (true, false): RGBA(0, 0, 255)
     case (false, false): RGBA(255, 255, 0)
     }
-}
-
-/// A JPEG with an EXIF APP1 segment carrying `orientation`, inserted right after SOI.
-func jpegWithOrientation(_ orientation: Int, littleEndian: Bool) throws -> [UInt8] {
-    let jpeg = try ImageEncoder.jpeg(quadrants, quality: 95)
-    func u16(_ v: Int) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
-    func u32(_ v: Int) -> [UInt8] { littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF) }
-    let tiff = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)
-        + u16(1) + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0) + u32(0)
-    let body = Array("Exif".utf8) + [0, 0] + tiff
-    let length = body.count + 2
-    return [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + body + jpeg.dropFirst(2)
 }
 
 func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
@@ -62,6 +51,20 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
         #expect(try ImageFile.load(path: path, fitting: (1000, 1000)).decoded.image.width == 400)
         #expect(try ImageFile.load(path: path).decoded.image.width == 400)
     }
+
+    /// The box is upright: a photograph stored on its side (EXIF orientation 6) is reduced for
+    /// the size it shows at upright, not for its stored size turned into the box.
+    @Test func aTurnedFileIsDecodedForItsUprightSize() throws {
+        let stored = RGBAImage(width: 400, height: 300) { x, y in RGBA(UInt8(x * 255 / 399), UInt8(y * 255 / 299), 90) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retouch-turned-\(UUID().uuidString).jpg").path
+        try Data(try jpegWithOrientation(6, littleEndian: true, of: stored)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Upright 300x400 in 40x120 shows as 40x53; 1/8 of the file (upright 38x50) is too small.
+        let fitted = try ImageFile.load(path: path, fitting: (40, 120)).decoded
+        #expect(fitted.description.width == 300 && fitted.description.height == 400)
+        #expect(fitted.image.width == 75 && fitted.image.height == 100)
+        #expect(RGBAImage.shownSize(width: 300, height: 400, maxWidth: 40, maxHeight: 120) == (40, 53))
+    }
 }
 
 @Suite struct JPEGTests {
@@ -74,7 +77,7 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
 
     @Test(arguments: 1...8, [true, false])
     func appliesEXIFOrientation(orientation: Int, littleEndian: Bool) throws {
-        let decoded = try ImageDecoder().decode(try jpegWithOrientation(orientation, littleEndian: littleEndian))
+        let decoded = try ImageDecoder().decode(try jpegWithOrientation(orientation, littleEndian: littleEndian, of: quadrants))
         let image = decoded.image
         let swapped = orientation >= 5
         #expect(image.width == (swapped ? 16 : 32) && image.height == (swapped ? 32 : 16))
@@ -100,7 +103,7 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
     }
 
     @Test func malformedEXIFIsIgnored() throws {
-        var bytes = try jpegWithOrientation(6, littleEndian: false)
+        var bytes = try jpegWithOrientation(6, littleEndian: false, of: quadrants)
         bytes[12] = 0x00  // break the TIFF byte-order mark
         let decoded = try ImageDecoder().decode(bytes)
         #expect(decoded.image.width == 32)

@@ -92,6 +92,15 @@ func exactAreaMean(_ image: RGBAImage, toWidth dw: Int, height dh: Int, x: Int, 
         #expect(image.fittingSize(maxWidth: 300, maxHeight: 300) == (300, 200))
         #expect(image.fittingSize(maxWidth: 900, maxHeight: 100) == (150, 100))
     }
+
+    /// Shown in a box: fitted when either side is too large, never enlarged; a picture one
+    /// pixel wide is still fitted by its height.
+    @Test func shownSizeFitsButNeverEnlarges() {
+        #expect(RGBAImage.shownSize(width: 1536, height: 1024, maxWidth: 300, maxHeight: 300) == (300, 200))
+        #expect(RGBAImage.shownSize(width: 100, height: 50, maxWidth: 300, maxHeight: 300) == (100, 50))
+        #expect(RGBAImage.shownSize(width: 1, height: 6403, maxWidth: 800, maxHeight: 260) == (1, 260))
+        #expect(RGBAImage.shownSize(width: 6403, height: 1, maxWidth: 800, maxHeight: 260) == (800, 1))
+    }
 }
 
 @Suite struct GeometryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ImageCodecs
 import Raster
+import TestSupport
 import Testing
 
 @Suite struct ShowCommandTests {
@@ -80,6 +81,38 @@ import Testing
         let fits = try CLI.run(["show", "--graphics", "iterm", "--width", "110", "--height", "60", dusk])
         let payload = fits.stdout.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
         #expect([UInt8](Data(base64Encoded: String(payload)) ?? Data()) == (try ImageFile.readBytes(path: dusk)))
+    }
+
+    /// Sizes and cells follow the file's upright size, whatever it was decoded at: a photograph
+    /// stored on its side (EXIF orientation 6), and a picture one pixel wide fitted by its height.
+    @Test func picturesAreFittedByTheirUprightSize() throws {
+        let folder = try CLI.temporaryFolder()
+        let turned = folder.appendingPathComponent("turned.jpg").path
+        let stored = RGBAImage(width: 800, height: 600) { x, y in RGBA(UInt8(x * 255 / 799), UInt8(y * 255 / 599), 60) }
+        try Data(try jpegWithOrientation(6, littleEndian: true, of: stored)).write(to: URL(fileURLWithPath: turned))
+        let thin = folder.appendingPathComponent("thin.png").path
+        try Data(try ImageEncoder.png(RGBAImage(width: 1, height: 700) { _, y in RGBA(UInt8(y % 256), 80, 160) }))
+            .write(to: URL(fileURLWithPath: thin))
+        func kitty(_ path: String, _ size: [String]) throws -> String {
+            let out = try CLI.run(["show", "--graphics", "kitty"] + size + [path])
+            let picture = out.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first ?? ""
+            let image = try ImageDecoder().decode(Self.kittyPayload(picture)).image
+            return "\(image.width)x\(image.height)"
+        }
+        func iterm(_ path: String, _ size: [String]) throws -> String {
+            let out = try CLI.run(["show", "--graphics", "iterm"] + size + [path]).stdout
+            let header = out.split(separator: ":", maxSplits: 1).first ?? ""
+            let cells = header.split(separator: ";").filter { $0.hasPrefix("width=") || $0.hasPrefix("height=") }
+            let payload = out.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
+            let image = try ImageDecoder().decode([UInt8](Data(base64Encoded: String(payload)) ?? Data())).image
+            return cells.joined(separator: " ") + " \(image.width)x\(image.height)"
+        }
+        // Upright 600x800 in 40x60 cells of 10x20: 400x533, 27 rows.
+        #expect(try kitty(turned, ["--width", "40", "--height", "60"]) == "400x533")
+        #expect(try iterm(turned, ["--width", "40", "--height", "60"]) == "width=40 height=27 600x800")
+        // 1x700 in 80x13 cells: 1x260; iTerm2 gets it at twice that, 1x520.
+        #expect(try kitty(thin, ["--width", "80", "--height", "13"]) == "1x260")
+        #expect(try iterm(thin, ["--width", "80", "--height", "13"]) == "width=1 height=13 1x520")
     }
 
     /// A kitty picture's chunk payloads, joined and decoded from base64.
