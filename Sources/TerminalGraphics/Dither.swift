@@ -113,77 +113,77 @@ extension IndexedImage {
     /// that column). On photographs a third fewer bytes, for about 1 dB.
     static func floydSteinberg(_ image: RGBAImage, rows yRange: Range<Int>, palette: Palette, strength: Float,
                                nearest: NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
-        // A pixel's red, green and blue (and a fourth lane, always 0) in one SIMD value, so the
-        // error is taken, scaled and passed on in a handful of instructions rather than three
-        // times each. Kept in raw memory, not arrays: an array of a SIMD type makes the runtime
-        // scan every conformance in the program at its first use (see `CentersByLane`).
-        typealias Channels = SIMD4<Int32>
         let w = image.width
-        let colors = UnsafeMutablePointer<Channels>.allocate(capacity: palette.colors.count)
-        defer { colors.deallocate() }
-        for (k, c) in palette.colors.enumerated() { colors[k] = Channels(Int32(c.r), Int32(c.g), Int32(c.b), 0) }
+        let colors = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
         // Errors in 1/16ths, scaled by strength (out of 256), two rows with a column of margin each side.
         let gain = Int32(max(0, min(1, strength)) * 256)
         let weighed = palette.rate > 0
         let run = 2 * palette.rate, stack = 3 * palette.rate
         let costs = weighed ? palette.costs : [Float](repeating: 0, count: palette.colors.count)
-        let rows = UnsafeMutablePointer<Channels>.allocate(capacity: (w + 2) * 2)
-        defer { rows.deallocate() }
-        rows.initialize(repeating: .zero, count: (w + 2) * 2)
-        var current = rows, next = rows + (w + 2)
-        let zero = Channels.zero, top = Channels(repeating: 255)
+        var rows = [Int32](repeating: 0, count: (w + 2) * 3 * 2)
         image.pixels.withUnsafeBufferPointer { px in
-            costs.withUnsafeBufferPointer { costs in
-                /// The squared distance from `pixel` to colour `k` plus what naming `k` costs
-                /// after `before` and below `above`.
-                func cost(_ k: Int, _ pixel: Channels, before: Int, above: Int) -> Float {
-                    let d = pixel &- colors[k]
-                    var named = costs[k]
-                    if k == before { named = min(named, run) }
-                    if k == above { named = min(named, stack) }
-                    return Float((d &* d).wrappedSum()) + named
-                }
-                for y in yRange {
-                    let leftToRight = y % 2 == 0, ahead = leftToRight ? 1 : -1
-                    // A band's first row, or a strip's, has nothing above it in its band.
-                    let bandTop = y % 6 == 0 || y == yRange.lowerBound
-                    var before = -1
-                    next.update(repeating: zero, count: w + 2)
-                    for step in 0..<w {
-                        let x = leftToRight ? step : w - 1 - step
-                        let i = y * w + x
-                        let e = x + 1
-                        // A transparent pixel is not drawn: its colour takes no error, passes
-                        // none on, and is no one's context.
-                        if px[i &* 4 &+ 3] < 128 {
-                            indices[i] = 0
-                            before = -1
-                            continue
-                        }
-                        // Rounded, so that errors of a level or two are passed on rather than dropped.
-                        let source = Channels(Int32(px[i &* 4]), Int32(px[i &* 4 &+ 1]), Int32(px[i &* 4 &+ 2]), 0)
-                        let pixel = pointwiseMin(top, pointwiseMax(zero, source &+ ((current[e] &* gain &+ 2048) &>> 12)))
-                        var k = nearest.index(pixel.x, pixel.y, pixel.z)
-                        if weighed {
-                            // Of the nearest, the colour before and the one above in the band,
-                            // the one that costs least in context.
-                            let above = bandTop || px[(i &- w) &* 4 &+ 3] < 128 ? -1 : Int(indices[i &- w])
-                            var least = cost(k, pixel, before: before, above: above)
-                            if before >= 0 && before != k {
-                                let c = cost(before, pixel, before: before, above: above)
-                                if c < least { (k, least) = (before, c) }
+            colors.withUnsafeBufferPointer { pal in
+                costs.withUnsafeBufferPointer { costs in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        do {
+                            var current = rows.baseAddress!, next = current + (w + 2) * 3
+                            /// The squared distance from `rgb` to colour `k` plus what naming `k`
+                            /// costs after `before` and below `above`.
+                            func cost(_ k: Int, _ r: Int32, _ g: Int32, _ b: Int32, before: Int, above: Int) -> Float {
+                                let dr = r &- pal[k &* 3], dg = g &- pal[k &* 3 &+ 1], db = b &- pal[k &* 3 &+ 2]
+                                var named = costs[k]
+                                if k == before { named = min(named, run) }
+                                if k == above { named = min(named, stack) }
+                                return Float(dr &* dr &+ dg &* dg &+ db &* db) + named
                             }
-                            if above >= 0 && above != k && cost(above, pixel, before: before, above: above) < least { k = above }
-                            before = k
+                            for y in yRange {
+                                let leftToRight = y % 2 == 0
+                                var before = -1
+                                next.update(repeating: 0, count: (w + 2) * 3)
+                                for step in 0..<w {
+                                    let x = leftToRight ? step : w - 1 - step
+                                    let i = y * w + x
+                                    let e = (x + 1) * 3
+                                    // A transparent pixel is not drawn: its colour takes no
+                                    // error, passes none on, and is no one's context.
+                                    if px[i &* 4 &+ 3] < 128 {
+                                        indices[i] = 0
+                                        before = -1
+                                        continue
+                                    }
+                                    // Rounded, so that errors of a level or two are passed on rather than dropped.
+                                    let r = min(255, max(0, Int32(px[i &* 4]) &+ ((current[e] &* gain &+ 2048) >> 12)))
+                                    let g = min(255, max(0, Int32(px[i &* 4 &+ 1]) &+ ((current[e &+ 1] &* gain &+ 2048) >> 12)))
+                                    let b = min(255, max(0, Int32(px[i &* 4 &+ 2]) &+ ((current[e &+ 2] &* gain &+ 2048) >> 12)))
+                                    var k = nearest.index(r, g, b)
+                                    if weighed {
+                                        // Of the nearest, the colour before and the one above in
+                                        // the band, the one that costs least in context.
+                                        let above = y % 6 == 0 || y == yRange.lowerBound || px[(i &- w) &* 4 &+ 3] < 128 ? -1 : Int(indices[i &- w])
+                                        var least = cost(k, r, g, b, before: before, above: above)
+                                        if before >= 0 && before != k {
+                                            let c = cost(before, r, g, b, before: before, above: above)
+                                            if c < least { (k, least) = (before, c) }
+                                        }
+                                        if above >= 0 && above != k && cost(above, r, g, b, before: before, above: above) < least { k = above }
+                                        before = k
+                                    }
+                                    indices[i] = UInt8(truncatingIfNeeded: k)
+                                    let ahead = leftToRight ? 3 : -3
+                                    func pass(_ error: Int32, channel c: Int) {
+                                        current[e &+ ahead &+ c] &+= error &* 7
+                                        next[e &- ahead &+ c] &+= error &* 3
+                                        next[e &+ c] &+= error &* 5
+                                        next[e &+ ahead &+ c] &+= error
+                                    }
+                                    pass(r &- pal[k &* 3], channel: 0)
+                                    pass(g &- pal[k &* 3 &+ 1], channel: 1)
+                                    pass(b &- pal[k &* 3 &+ 2], channel: 2)
+                                }
+                                swap(&current, &next)
+                            }
                         }
-                        indices[i] = UInt8(truncatingIfNeeded: k)
-                        let error = pixel &- colors[k]
-                        current[e &+ ahead] &+= error &* 7
-                        next[e &- ahead] &+= error &* 3
-                        next[e] &+= error &* 5
-                        next[e &+ ahead] &+= error
                     }
-                    swap(&current, &next)
                 }
             }
         }
