@@ -2,6 +2,7 @@ import Foundation
 import ImageCodecs
 import ImageEditModel
 import Raster
+import TestSupport
 import Testing
 @testable import LocalServer
 
@@ -10,10 +11,9 @@ import Testing
 @Suite struct StreamedPartialTests {
     /// Noise over stripes, `side` x `side`.
     static func texture(side: Int) -> RGBAImage {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(side)
+        var random = SeededRandom(seed: UInt64(side))
         return RGBAImage(width: side, height: side) { x, y in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let noise = UInt8(truncatingIfNeeded: state >> 58)
+            let noise = UInt8(random.next(below: 64))
             return RGBA(40 &+ UInt8(x * 150 / side) &+ noise, (x / 3 + y / 5) % 2 == 0 ? 200 : 60, 90 &+ UInt8(y * 100 / side) &+ noise)
         }
     }
