@@ -23,14 +23,8 @@ import Testing
     }
 
     static func events(partials: Int = 0, completed: Int = 0) -> String {
-        var text = ""
-        for index in 0..<partials {
-            text += "event: image_edit.partial_image\ndata: {\"type\":\"image_edit.partial_image\",\"b64_json\":\"\(image)\",\"partial_image_index\":\(index)}\n\n"
-        }
-        for _ in 0..<completed {
-            text += "event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"\(image)\",\"usage\":{\"total_tokens\":9}}\n\n"
-        }
-        return text
+        (0..<partials).map { EditEvents.partialImage(image, index: $0) }.joined()
+            + String(repeating: EditEvents.completed(image), count: completed)
     }
 
     static let json = #"{"created":1,"data":[{"b64_json":"\#(image)"}]}"#

@@ -164,13 +164,11 @@ enum EditStream {
         var steps: [ScriptedServer.Reply.Step] = []
         for (index, partial) in partials.enumerated() {
             let data = Data(try ImageEncoder.png(partial)).base64EncodedString()
-            steps.append(.bytes(Array(("event: image_edit.partial_image\n"
-                + "data: {\"type\":\"image_edit.partial_image\",\"b64_json\":\"\(data)\",\"partial_image_index\":\(index)}\n\n").utf8)))
+            steps.append(.bytes(Array(EditEvents.partialImage(data, index: index).utf8)))
             steps.append(.pause(milliseconds: pauseMilliseconds))
         }
         let data = Data(try ImageEncoder.png(result)).base64EncodedString()
-        steps.append(.bytes(Array(("event: image_edit.completed\n"
-            + "data: {\"type\":\"image_edit.completed\",\"b64_json\":\"\(data)\",\"usage\":{\"total_tokens\":9}}\n\n").utf8)))
+        steps.append(.bytes(Array(EditEvents.completed(data).utf8)))
         return ScriptedServer.Reply(status: 200, headers: [("Content-Type", "text/event-stream")], steps: steps)
     }
 }
