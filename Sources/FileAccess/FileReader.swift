@@ -22,7 +22,13 @@ public final class FileReader {
     public init(path: String) throws(FileAccessError) {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileAccessError(path: path, kind: .cannotRead(Self.errnoText())) }
+        guard descriptor >= 0 else {
+            // A name that is not UTF-8 reaches Swift with its bad bytes replaced by U+FFFD, so
+            // the file it names cannot be opened; say so rather than "no such file".
+            let reason = errno == ENOENT && path.unicodeScalars.contains("\u{FFFD}")
+                ? "its name is not valid UTF-8 (shown with \u{FFFD}), which Retouch cannot open; rename the file" : Self.errnoText()
+            throw FileAccessError(path: path, kind: .cannotRead(reason))
+        }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             let reason = Self.errnoText()

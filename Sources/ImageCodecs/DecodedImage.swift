@@ -13,8 +13,11 @@ public struct ImageDescription: Equatable, Sendable {
     public var hasAlpha: Bool
     /// Storage details worth showing: "interlaced", "progressive", "EXIF orientation 6".
     public var notes: [String]
+    /// How the stored pixels were turned to come out upright (a JPEG's EXIF orientation).
+    public var orientation: Orientation
 
-    public init(format: ImageFormat, width: Int, height: Int, colorType: String, channels: ChannelLayout, hasAlpha: Bool, notes: [String] = []) {
+    public init(format: ImageFormat, width: Int, height: Int, colorType: String, channels: ChannelLayout, hasAlpha: Bool,
+                notes: [String] = [], orientation: Orientation = .up) {
         self.format = format
         self.width = width
         self.height = height
@@ -22,6 +25,7 @@ public struct ImageDescription: Equatable, Sendable {
         self.channels = channels
         self.hasAlpha = hasAlpha
         self.notes = notes
+        self.orientation = orientation
     }
 }
 

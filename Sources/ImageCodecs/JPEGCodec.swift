@@ -33,7 +33,7 @@ enum JPEGCodec {
         let description = ImageDescription(
             format: .jpeg, width: orientation.swapsAxes ? fullHeight : fullWidth,
             height: orientation.swapsAxes ? fullWidth : fullHeight, colorType: colorName(info.color, components: Int(info.components)),
-            channels: channels(info.color), hasAlpha: false, notes: notes)
+            channels: channels(info.color), hasAlpha: false, notes: notes, orientation: orientation)
         return DecodedImage(image: image, description: description)
     }
 

@@ -69,6 +69,10 @@ struct Show: ParsableCommand {
 /// A `retouch show` command line as read: by ArgumentParser (`Show`), or, for plain lines,
 /// by `plain`, which reaches it without building ArgumentParser's command at all.
 struct ShowRequest: Equatable {
+    /// Columns or rows asked for at most: more than any terminal has, few enough that a size
+    /// in pixels never overflows.
+    static let maxCells = 10_000
+
     var files: [String]
     var width: Int?
     var height: Int?
@@ -77,8 +81,8 @@ struct ShowRequest: Equatable {
     var dither: Dither?
 
     func validate() throws(ValidationError) {
-        if let width, width < 1 { throw ValidationError("--width must be at least 1 column") }
-        if let height, height < 1 { throw ValidationError("--height must be at least 1 row") }
+        if let width, !(1...Self.maxCells).contains(width) { throw ValidationError("--width must be 1 to \(Self.maxCells) columns, not \(width)") }
+        if let height, !(1...Self.maxCells).contains(height) { throw ValidationError("--height must be 1 to \(Self.maxCells) rows, not \(height)") }
         if let colors, !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256, not \(colors)") }
     }
 
@@ -122,10 +126,12 @@ struct ShowRequest: Equatable {
         let window = onTerminal ? TerminalProbe.windowSize() : nil
         let cell = onTerminal ? TerminalProbe.cellSize(replies: replies) : (width: 10, height: 20)
 
-        // The box to fit in, in cells; nil keeps each image's own size.
+        // The box to fit in, in cells; nil keeps each image's own size. A side not given is the
+        // window's (less a row for the prompt), or off a terminal as large as may be asked:
+        // `--width 100` into a file is a hundred columns, whatever the height.
         var box: (columns: Int, rows: Int)?
         if width != nil || height != nil || window != nil {
-            box = (width ?? window?.columns ?? 80, height ?? max(1, (window?.rows ?? 25) - 1))
+            box = (width ?? window?.columns ?? Self.maxCells, height ?? window.map { max(1, $0.rows - 1) } ?? Self.maxCells)
         }
         var failed = false
         for path in files {
@@ -135,8 +141,7 @@ struct ShowRequest: Equatable {
                 // whole, so kitty and iTerm2 can still be given the file itself); for iTerm2,
                 // which scales pictures itself, twice that (see `render`).
                 let scale = choice.mode == .iterm ? Self.itermOversize : 1
-                let shown = box.flatMap { [.sixel, .halfblock, .kitty, .iterm].contains(choice.mode)
-                    ? ($0.columns * cell.width * scale, $0.rows * cell.height * scale) : nil }
+                let shown = box.map { ($0.columns * cell.width * scale, $0.rows * cell.height * scale) }
                 loaded = try ImageFile.load(path: path, fitting: shown)
             } catch {
                 printError(error.description)
@@ -151,8 +156,14 @@ struct ShowRequest: Equatable {
                 failed = true
                 continue
             }
-            FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
-            if choice.mode != .halfblock && choice.mode != .none { FileWriter.writeAll([0x0A], to: STDOUT_FILENO) }
+            let newline = choice.mode != .halfblock && choice.mode != .none
+            if let error = FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
+                ?? (newline ? FileWriter.writeAll([0x0A], to: STDOUT_FILENO) : nil) {
+                // A reader that went away (`| head`) needs no message; a full disk or a closed
+                // standard output does.
+                if error != EPIPE { printError("cannot write to standard output: \(String(cString: strerror(error)).lowercased())") }
+                throw ExitCode(1)
+            }
         }
         if failed { throw ExitCode(1) }
     }
@@ -216,9 +227,9 @@ struct ShowRequest: Equatable {
             // more than twice its shown size; a larger one (reduced while decoded, when its
             // format allows) goes at twice that size, as a JPEG or PNG like the file: over a
             // remote link, a tenth of a camera's file for the same picture. WebP goes as PNG,
-            // which every iTerm2 shows.
+            // which every iTerm2 shows, and a turned JPEG upright, as its cells were counted.
             let sent = shown(scale: Self.itermOversize)
-            let encoded = whole && sent == own && format != .webp
+            let encoded = whole && sent == own && format != .webp && decoded.description.orientation == .up
                 ? file : try format == .jpeg ? ImageEncoder.jpeg(sized(sent)) : ImageEncoder.png(sized(sent))
             return ITermInlineImage.display(encoded: encoded, columns: columns, rows: rows)
         }

@@ -52,6 +52,17 @@ func near(_ a: RGBA, _ b: RGBA, within: Int = 24) -> Bool {
         #expect(try ImageFile.load(path: path).decoded.image.width == 400)
     }
 
+    /// A name that was not UTF-8 arrives with U+FFFD in it and cannot be opened: the error says
+    /// why rather than "no such file".
+    @Test func aNameThatIsNotUTF8IsExplained() {
+        do {
+            _ = try ImageFile.readBytes(path: "/tmp/retouch-no-\u{FFFD}such.png")
+            Issue.record("a file that is not there was read")
+        } catch {
+            #expect(error.description.contains("its name is not valid UTF-8"), "\(error)")
+        }
+    }
+
     /// The box is upright: a photograph stored on its side (EXIF orientation 6) is reduced for
     /// the size it shows at upright, not for its stored size turned into the box.
     @Test func aTurnedFileIsDecodedForItsUprightSize() throws {

@@ -104,15 +104,47 @@ import Testing
             let header = out.split(separator: ":", maxSplits: 1).first ?? ""
             let cells = header.split(separator: ";").filter { $0.hasPrefix("width=") || $0.hasPrefix("height=") }
             let payload = out.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
-            let image = try ImageDecoder().decode([UInt8](Data(base64Encoded: String(payload)) ?? Data())).image
-            return cells.joined(separator: " ") + " \(image.width)x\(image.height)"
+            let decoded = try ImageDecoder().decode([UInt8](Data(base64Encoded: String(payload)) ?? Data()))
+            return cells.joined(separator: " ") + " \(decoded.image.width)x\(decoded.image.height)"
+                + (decoded.description.format == .jpeg ? " \(decoded.description.orientation)" : "")
         }
         // Upright 600x800 in 40x60 cells of 10x20: 400x533, 27 rows.
         #expect(try kitty(turned, ["--width", "40", "--height", "60"]) == "400x533")
-        #expect(try iterm(turned, ["--width", "40", "--height", "60"]) == "width=40 height=27 600x800")
+        // iTerm2 gets it upright (no orientation left for it to honour or not), as its cells were counted.
+        #expect(try iterm(turned, ["--width", "40", "--height", "60"]) == "width=40 height=27 600x800 up")
         // 1x700 in 80x13 cells: 1x260; iTerm2 gets it at twice that, 1x520.
         #expect(try kitty(thin, ["--width", "80", "--height", "13"]) == "1x260")
         #expect(try iterm(thin, ["--width", "80", "--height", "13"]) == "width=1 height=13 1x520")
+    }
+
+    /// Off a terminal, a side given alone bounds that side only: a tall picture at 15 columns is
+    /// as tall as its aspect makes it, not cut to the 24 rows of a default window.
+    @Test func aSideGivenAloneBoundsThatSideOnly() throws {
+        let folder = try CLI.temporaryFolder()
+        let tall = folder.appendingPathComponent("tall.png").path
+        try Data(try ImageEncoder.png(RGBAImage(width: 200, height: 2000) { x, y in RGBA(UInt8(x), UInt8(y % 256), 40) }))
+            .write(to: URL(fileURLWithPath: tall))
+        let result = try CLI.run(["show", "--graphics", "sixel", "--width", "15", tall])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"1;1;150;1500"), "\(result.stdout.prefix(40))")
+    }
+
+    /// Sizes a terminal could not have are refused, whichever reader takes the command line,
+    /// before any multiplication by the cell size could overflow.
+    @Test func sizesOutOfRangeAreRefused() throws {
+        for arguments in [["--width", "0"], ["--width=1000000000000000000"], ["--height", "10001"], ["--width", "922337203685477581"]] {
+            let result = try CLI.run(["show", "--graphics", "kitty"] + arguments + [lakeside])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("must be 1 to 10000"), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    /// A write that fails (a full disk) ends the command with a message and status 1.
+    @Test func aFailedWriteIsReported() throws {
+        let result = try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"),
+                                 ["-c", "exec \"$0\" show --graphics sixel --width 10 \"$1\" > /dev/full", CLI.executable.path, lakeside])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot write to standard output: no space left on device"), "\(result.stderr)")
     }
 
     /// A kitty picture's chunk payloads, joined and decoded from base64.
