@@ -29,6 +29,12 @@ struct Retouch: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            // What `print` left buffered: a write that fails at the end (a full disk) fails the
+            // command too, as `retouch show`'s own writes do.
+            if fflush(nil) != 0 {
+                printError("cannot write to standard output: \(String(cString: strerror(errno)).lowercased())")
+                Glibc.exit(1)
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

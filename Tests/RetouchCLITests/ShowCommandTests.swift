@@ -145,6 +145,10 @@ import Testing
                                  ["-c", "exec \"$0\" show --graphics sixel --width 10 \"$1\" > /dev/full", CLI.executable.path, lakeside])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot write to standard output: no space left on device"), "\(result.stderr)")
+        // Commands that print, too.
+        let info = try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" info \"$1\" > /dev/full", CLI.executable.path, lakeside])
+        #expect(info.status == 1)
+        #expect(info.stderr.contains("cannot write to standard output: no space left on device"), "\(info.stderr)")
     }
 
     /// A kitty picture's chunk payloads, joined and decoded from base64.
