@@ -50,6 +50,28 @@ public final class FileReader {
         return try file.read(upTo: file.size)
     }
 
+    /// All of standard input, whatever it is (a pipe, a file), read until it ends; more than
+    /// `maxBytes` is refused as soon as it is seen, so an endless stream costs `maxBytes` at most.
+    public static func readStandardInput(maxBytes: Int) throws(FileAccessError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { space in
+                while true {
+                    let n = Glibc.read(STDIN_FILENO, space.baseAddress!, space.count)
+                    if n < 0 && errno == EINTR { continue }
+                    return n
+                }
+            }
+            if got < 0 { throw FileAccessError(path: "standard input", kind: .cannotRead(errnoText())) }
+            if got == 0 { return bytes }
+            guard bytes.count + got <= maxBytes else {
+                throw FileAccessError(path: "standard input", kind: .tooLarge(bytes: bytes.count + got, limit: maxBytes))
+            }
+            bytes += chunk[..<got]
+        }
+    }
+
     /// Up to `count` bytes from the current position; fewer only at the end of the file. The
     /// buffer is not zeroed first: read(2) fills it, and zeroing it too would write a large
     /// file's every byte twice.

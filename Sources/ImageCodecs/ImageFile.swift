@@ -22,6 +22,15 @@ public struct ImageFileError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 }
 
+extension ImageFileError {
+    init(_ error: FileAccessError, name: String) {
+        switch error.kind {
+        case .cannotRead(let why): self.init(path: name, reason: .cannotRead(why))
+        case .tooLarge(let bytes, let limit): self.init(path: name, reason: .fileTooLarge(bytes: bytes, limit: limit))
+        }
+    }
+}
+
 public enum ImageFile {
     /// Larger than any image the API takes (50 MB) by a wide margin; guards against reading
     /// a disk image or a device by mistake.
@@ -32,10 +41,16 @@ public enum ImageFile {
         do {
             return try FileReader.readAll(path: path, maxBytes: maxBytes)
         } catch {
-            switch error.kind {
-            case .cannotRead(let why): throw ImageFileError(path: path, reason: .cannotRead(why))
-            case .tooLarge(let bytes, let limit): throw ImageFileError(path: path, reason: .fileTooLarge(bytes: bytes, limit: limit))
-            }
+            throw ImageFileError(error, name: path)
+        }
+    }
+
+    /// All of standard input (`retouch show -`), refusing more than `maxBytes`.
+    public static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(ImageFileError) -> [UInt8] {
+        do {
+            return try FileReader.readStandardInput(maxBytes: maxBytes)
+        } catch {
+            throw ImageFileError(error, name: "standard input")
         }
     }
 
@@ -46,6 +61,12 @@ public enum ImageFile {
     public static func load(path: String, decoder: ImageDecoder = ImageDecoder(),
                             fitting box: (width: Int, height: Int)? = nil) throws(ImageFileError) -> (bytes: [UInt8], decoded: DecodedImage) {
         let bytes = try readBytes(path: path)
+        return (bytes, try decode(bytes, named: path, decoder: decoder, fitting: box))
+    }
+
+    /// Decodes bytes read from `name` (a file, or standard input), as `load` does.
+    public static func decode(_ bytes: [UInt8], named name: String, decoder: ImageDecoder = ImageDecoder(),
+                              fitting box: (width: Int, height: Int)? = nil) throws(ImageFileError) -> DecodedImage {
         var minimum: (width: Int, height: Int)?
         if let box, case .success(let header) = ImageHeader.read(bytes) {
             // The box is upright; a JPEG's header gives its size as stored.
@@ -55,9 +76,9 @@ public enum ImageFile {
             if shown != upright { minimum = shown }
         }
         do {
-            return (bytes, try decoder.decode(bytes, atLeast: minimum))
+            return try decoder.decode(bytes, atLeast: minimum)
         } catch {
-            throw ImageFileError(path: path, reason: .decoding(error))
+            throw ImageFileError(path: name, reason: .decoding(error))
         }
     }
 }

@@ -25,7 +25,7 @@ struct Show: ParsableCommand {
             """
     )
 
-    @Argument(help: "Image files (PNG, JPEG or WebP).")
+    @Argument(help: "Image files (PNG, JPEG or WebP); - reads one from standard input.")
     var files: [String]
 
     @Option(help: "Width in terminal columns.")
@@ -96,7 +96,7 @@ struct ShowRequest: Equatable {
         var given: [Substring] = []  // an array: a Set would cost a runtime conformance lookup, about 0.5 ms
         var rest = arguments.dropFirst()
         while let argument = rest.popFirst() {
-            guard argument.hasPrefix("-") else {
+            guard argument.hasPrefix("-") && argument != "-" else {
                 show.files.append(argument)
                 continue
             }
@@ -142,7 +142,9 @@ struct ShowRequest: Equatable {
                 // which scales pictures itself, twice that (see `render`).
                 let scale = choice.mode == .iterm ? Self.itermOversize : 1
                 let shown = box.map { ($0.columns * cell.width * scale, $0.rows * cell.height * scale) }
-                loaded = try ImageFile.load(path: path, fitting: shown)
+                let name = path == "-" ? "standard input" : path
+                let bytes = path == "-" ? try ImageFile.readStandardInput() : try ImageFile.readBytes(path: path)
+                loaded = (bytes, try ImageFile.decode(bytes, named: name, fitting: shown))
             } catch {
                 printError(error.description)
                 failed = true

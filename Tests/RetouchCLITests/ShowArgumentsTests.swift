@@ -30,7 +30,7 @@ import Testing
     @Test func commonCommandLinesTakeTheFastReading() throws {
         for line in [
             ["a.png"], ["--graphics", "sixel", "a.png", "b.jpg"], ["a.png", "--width=40", "--height", "12"],
-            ["--graphics=kitty", "--colors", "16", "--dither", "ordered", "a.png"],
+            ["--graphics=kitty", "--colors", "16", "--dither", "ordered", "a.png"], ["-"], ["-", "--width", "9"],
         ] {
             let fast = try #require(ShowRequest.plain(["show"] + line), "\(line)")
             #expect(fast == (try Show.parse(line)).request, "\(line)")
@@ -39,7 +39,7 @@ import Testing
 
     @Test func everythingElseIsLeftToArgumentParser() {
         for line in [
-            ["edit", "a.png"], ["show"], ["show", "--help"], ["show", "-h", "a.png"], ["show", "--", "-a.png"], ["show", "-"],
+            ["edit", "a.png"], ["show"], ["show", "--help"], ["show", "-h", "a.png"], ["show", "--", "-a.png"],
             ["show", "--width", "0", "a.png"], ["show", "--colors", "1", "a.png"], ["show", "--width", "4", "--width", "5", "a.png"],
             ["show", "--bogus", "1", "a.png"], ["show", "a.png", "--width"], ["show", "--graphics", "png", "a.png"],
             ["show", "--version"], ["show", "a.png", "--width=x"],

@@ -151,6 +151,23 @@ import Testing
         #expect(info.stderr.contains("cannot write to standard output: no space left on device"), "\(info.stderr)")
     }
 
+    /// `-` reads a picture from standard input (`ssh host cat photo.jpg | retouch show -`);
+    /// what is not a picture is named as standard input.
+    @Test func aPictureCanComeFromStandardInput() throws {
+        func show(_ input: String) throws -> CLIResult {
+            try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"),
+                        ["-c", "exec \"$0\" show --graphics kitty --width 15 - < \"$1\"", CLI.executable.path, input])
+        }
+        let piped = try show(dusk)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let picture = piped.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first ?? ""
+        let image = try ImageDecoder().decode(Self.kittyPayload(picture)).image
+        #expect((image.width, image.height) == (150, 113))
+        let notAPicture = try show("/etc/hostname")
+        #expect(notAPicture.status == 1)
+        #expect(notAPicture.stderr.hasPrefix("retouch: standard input: "), "\(notAPicture.stderr)")
+    }
+
     /// A kitty picture's chunk payloads, joined and decoded from base64.
     static func kittyPayload(_ picture: String) -> [UInt8] {
         let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
