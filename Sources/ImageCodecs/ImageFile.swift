@@ -50,7 +50,9 @@ public enum ImageFile {
         do {
             return try FileReader.readStandardInput(maxBytes: maxBytes)
         } catch {
-            throw ImageFileError(error, name: "standard input")
+            // Reading stops at the limit: how much more there was is not known.
+            guard case .tooLarge(_, let limit) = error.kind else { throw ImageFileError(error, name: "standard input") }
+            throw ImageFileError(path: "standard input", reason: .cannotRead("it is more than the \(ByteCount.format(limit)) Retouch reads"))
         }
     }
 
