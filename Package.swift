@@ -125,7 +125,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ImageCodecs", "Raster"], path: "Tests/Support"),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "TestSupport"]),
         .testTarget(name: "TerminalTextTests", dependencies: ["TerminalText"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "CPNG", "Raster", "TestSupport"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "CPNG", "Raster", "FileAccess", "TestSupport"]),
         .testTarget(name: "ImageEditModelTests", dependencies: ["ImageEditModel", "Raster"]),
         .testTarget(
             name: "ImageEditAPITests",

@@ -7,6 +7,8 @@ public struct FileAccessError: Error, Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case cannotRead(String)
         case tooLarge(bytes: Int, limit: Int)
+        /// A stream read up to the limit and going on: how much more it held is not known.
+        case streamTooLarge(limit: Int)
     }
 
     public var path: String
@@ -25,8 +27,10 @@ public final class FileReader {
         guard descriptor >= 0 else {
             // A name that is not UTF-8 reaches Swift with its bad bytes replaced by U+FFFD, so
             // the file it names cannot be opened; say so rather than "no such file".
-            let reason = errno == ENOENT && path.unicodeScalars.contains("\u{FFFD}")
-                ? "its name is not valid UTF-8 (shown with \u{FFFD}), which Retouch cannot open; rename the file" : Self.errnoText()
+            let error = errno
+            let reason = error == ENOENT && path.unicodeScalars.contains("\u{FFFD}")
+                ? "no such file; if its name is not valid UTF-8 (shown with \u{FFFD}), Retouch cannot open it: rename the file"
+                : String(cString: strerror(error)).lowercased()
             throw FileAccessError(path: path, kind: .cannotRead(reason))
         }
         var info = stat()
@@ -50,25 +54,33 @@ public final class FileReader {
         return try file.read(upTo: file.size)
     }
 
-    /// All of standard input, whatever it is (a pipe, a file), read until it ends; more than
-    /// `maxBytes` is refused as soon as it is seen, so an endless stream costs `maxBytes` at most.
-    public static func readStandardInput(maxBytes: Int) throws(FileAccessError) -> [UInt8] {
+    /// All that `descriptor` (standard input) gives until it ends, a pipe or a file; more than
+    /// `maxBytes` is refused before it is read when the size is known (a file), else as soon as
+    /// it is passed, so an endless stream costs `maxBytes` at most. A non-blocking pipe is
+    /// waited on rather than failed.
+    public static func readStream(_ descriptor: Int32 = STDIN_FILENO, named name: String = "standard input",
+                                  maxBytes: Int) throws(FileAccessError) -> [UInt8] {
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) > maxBytes {
+            throw FileAccessError(path: name, kind: .tooLarge(bytes: Int(info.st_size), limit: maxBytes))
+        }
+        let chunk = 1 << 16
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let got = chunk.withUnsafeMutableBytes { space in
-                while true {
-                    let n = Glibc.read(STDIN_FILENO, space.baseAddress!, space.count)
-                    if n < 0 && errno == EINTR { continue }
-                    return n
-                }
+            // Room for the next read, then what it did not fill taken back.
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: chunk))
+            let got = bytes.withUnsafeMutableBytes { readSome(descriptor, into: $0.baseAddress! + start, chunk) }
+            let failure = got < 0 ? errno : 0
+            bytes.removeLast(chunk - max(0, got))
+            if failure == EAGAIN {
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&ready, 1, -1)
+                continue
             }
-            if got < 0 { throw FileAccessError(path: "standard input", kind: .cannotRead(errnoText())) }
+            if failure != 0 { throw FileAccessError(path: name, kind: .cannotRead(String(cString: strerror(failure)).lowercased())) }
             if got == 0 { return bytes }
-            guard bytes.count + got <= maxBytes else {
-                throw FileAccessError(path: "standard input", kind: .tooLarge(bytes: bytes.count + got, limit: maxBytes))
-            }
-            bytes += chunk[..<got]
+            guard bytes.count <= maxBytes else { throw FileAccessError(path: name, kind: .streamTooLarge(limit: maxBytes)) }
         }
     }
 
@@ -92,6 +104,10 @@ public final class FileReader {
 
     /// One read(2), retried on EINTR: the count read, 0 at the end, -1 on error (errno set).
     public func readSome(into buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        Self.readSome(descriptor, into: buffer, count)
+    }
+
+    static func readSome(_ descriptor: Int32, into buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         while true {
             let got = Glibc.read(descriptor, buffer, count)
             if got < 0 && errno == EINTR { continue }

@@ -6,6 +6,8 @@ public struct ImageFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public enum Reason: Equatable, Sendable {
         case cannotRead(String)
         case fileTooLarge(bytes: Int, limit: Int)
+        /// A stream (standard input) that went on past the limit: how much more is not known.
+        case streamTooLarge(limit: Int)
         case decoding(ImageDecodingError)
     }
 
@@ -15,6 +17,7 @@ public struct ImageFileError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch reason {
         case .cannotRead(let why): "\(path): cannot read: \(why)"
+        case .streamTooLarge(let limit): "\(path): more than the \(ByteCount.format(limit)) Retouch reads"
         case .fileTooLarge(let bytes, let limit):
             "\(path): the file is \(ByteCount.format(bytes)), more than the \(ByteCount.format(limit)) Retouch reads"
         case .decoding(let error): "\(path): \(error)"
@@ -27,6 +30,7 @@ extension ImageFileError {
         switch error.kind {
         case .cannotRead(let why): self.init(path: name, reason: .cannotRead(why))
         case .tooLarge(let bytes, let limit): self.init(path: name, reason: .fileTooLarge(bytes: bytes, limit: limit))
+        case .streamTooLarge(let limit): self.init(path: name, reason: .streamTooLarge(limit: limit))
         }
     }
 }
@@ -48,11 +52,9 @@ public enum ImageFile {
     /// All of standard input (`retouch show -`), refusing more than `maxBytes`.
     public static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(ImageFileError) -> [UInt8] {
         do {
-            return try FileReader.readStandardInput(maxBytes: maxBytes)
+            return try FileReader.readStream(maxBytes: maxBytes)
         } catch {
-            // Reading stops at the limit: how much more there was is not known.
-            guard case .tooLarge(_, let limit) = error.kind else { throw ImageFileError(error, name: "standard input") }
-            throw ImageFileError(path: "standard input", reason: .cannotRead("it is more than the \(ByteCount.format(limit)) Retouch reads"))
+            throw ImageFileError(error, name: "standard input")
         }
     }
 

@@ -18,6 +18,7 @@ public struct InputFileError: Error, Equatable, Sendable, CustomStringConvertibl
         switch error.kind {
         case .cannotRead(let why): reason = why
         case .tooLarge(let bytes, let limit): reason = "it is \(ByteCount.format(bytes)), more than \(ByteCount.format(limit))"
+        case .streamTooLarge(let limit): reason = "it is more than \(ByteCount.format(limit))"
         }
     }
 }

@@ -11,7 +11,8 @@ struct Retouch: AsyncParsableCommand {
         commandName: "retouch",
         abstract: "Edit images with OpenAI's image-edit endpoint from the terminal.",
         discussion: """
-            Exit status: 0 success, 1 unreadable files (info), 2 usage or pre-flight error, 3 API error, \
+            Exit status: 0 success, 1 unreadable files (show, info) or output that could not be \
+            written, 2 usage or pre-flight error, 3 API error, \
             4 network error or timeout, 5 unexpected answer from the server, 130 interrupted.
             """,
         version: RetouchVersion.string,
@@ -21,20 +22,28 @@ struct Retouch: AsyncParsableCommand {
 
     /// Usage errors exit with 2 (not ArgumentParser's 64), as the exit-status table says.
     static func main() async {
+        // A descriptor of 0, 1 or 2 left closed by the caller would be taken by the next file
+        // opened (an epoll instance, a picture, the session store), and what is printed would
+        // go there. Each is held by /dev/null, read-only: a write to a closed standard output
+        // still fails ("bad file descriptor"), a read of a closed standard input ends at once.
+        for descriptor in Int32(0)...2 where fcntl(descriptor, F_GETFD) == -1 {
+            _ = open("/dev/null", O_RDONLY)
+        }
         do {
-            if let show = ShowRequest.plain(CommandLine.arguments.dropFirst()) { return try show.run() }
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            if let show = ShowRequest.plain(CommandLine.arguments.dropFirst()) {
+                try show.run()
             } else {
-                try command.run()
+                var command = try parseAsRoot()
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
-            // What `print` left buffered: a write that fails at the end (a full disk) fails the
-            // command too, as `retouch show`'s own writes do.
-            if fflush(nil) != 0 {
-                printError("cannot write to standard output: \(String(cString: strerror(errno)).lowercased())")
-                Glibc.exit(1)
-            }
+            // Output that could not be written (a full disk) fails the command, whether written
+            // at once or left buffered by `print`.
+            _ = StandardOutput.flush()
+            if StandardOutput.reportFailure() { Glibc.exit(1) }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -68,8 +68,3 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// A line on stdout, written at once (logs are often piped, where print would buffer).
-func printLine(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-}

@@ -84,6 +84,7 @@ struct ShowRequest: Equatable {
         if let width, !(1...Self.maxCells).contains(width) { throw ValidationError("--width must be 1 to \(Self.maxCells) columns, not \(width)") }
         if let height, !(1...Self.maxCells).contains(height) { throw ValidationError("--height must be 1 to \(Self.maxCells) rows, not \(height)") }
         if let colors, !(2...256).contains(colors) { throw ValidationError("--colors must be 2 to 256, not \(colors)") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once") }
     }
 
     /// `show` followed by files and plain options (`--width 40`, `--graphics=sixel`), read
@@ -118,6 +119,11 @@ struct ShowRequest: Equatable {
     }
 
     func run() throws {
+        if files.contains("-") && isatty(STDIN_FILENO) == 1 {
+            // Nothing would come until the user typed a picture: say what `-` is for instead.
+            printError("standard input is a terminal: pipe a picture in (retouch show - < photo.png)")
+            throw ExitCode(2)
+        }
         let onTerminal = isatty(STDOUT_FILENO) == 1
         // The few variables it reads, not the whole environment as a dictionary (0.3 ms).
         let hints = TerminalHints { getenv($0).map { String(cString: $0) } }
@@ -135,6 +141,7 @@ struct ShowRequest: Equatable {
         }
         var failed = false
         for path in files {
+            let name = path == "-" ? "standard input" : path
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
                 // Pictures are decoded no larger than they are shown (one that fits is decoded
@@ -142,7 +149,6 @@ struct ShowRequest: Equatable {
                 // which scales pictures itself, twice that (see `render`).
                 let scale = choice.mode == .iterm ? Self.itermOversize : 1
                 let shown = box.map { ($0.columns * cell.width * scale, $0.rows * cell.height * scale) }
-                let name = path == "-" ? "standard input" : path
                 let bytes = path == "-" ? try ImageFile.readStandardInput() : try ImageFile.readBytes(path: path)
                 loaded = (bytes, try ImageFile.decode(bytes, named: name, fitting: shown))
             } catch {
@@ -154,16 +160,14 @@ struct ShowRequest: Equatable {
             do {
                 output = try render(loaded.decoded, file: loaded.bytes, choice: choice, box: box, cell: cell)
             } catch {
-                printError("\(path): \(error)")
+                printError("\(name): \(error)")
                 failed = true
                 continue
             }
             let newline = choice.mode != .halfblock && choice.mode != .none
-            if let error = FileWriter.writeAll(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output, to: STDOUT_FILENO)
-                ?? (newline ? FileWriter.writeAll([0x0A], to: STDOUT_FILENO) : nil) {
-                // A reader that went away (`| head`) needs no message; a full disk or a closed
-                // standard output does.
-                if error != EPIPE { printError("cannot write to standard output: \(String(cString: strerror(error)).lowercased())") }
+            guard StandardOutput.write(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output),
+                  !newline || StandardOutput.write([0x0A]) else {
+                _ = StandardOutput.reportFailure()
                 throw ExitCode(1)
             }
         }

@@ -139,16 +139,26 @@ import Testing
         }
     }
 
-    /// A write that fails (a full disk) ends the command with a message and status 1.
-    @Test func aFailedWriteIsReported() throws {
-        let result = try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"),
-                                 ["-c", "exec \"$0\" show --graphics sixel --width 10 \"$1\" > /dev/full", CLI.executable.path, lakeside])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("cannot write to standard output: no space left on device"), "\(result.stderr)")
-        // Commands that print, too.
-        let info = try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" info \"$1\" > /dev/full", CLI.executable.path, lakeside])
-        #expect(info.status == 1)
-        #expect(info.stderr.contains("cannot write to standard output: no space left on device"), "\(info.stderr)")
+    /// A write that fails (a full disk, a closed standard output) ends the command with a
+    /// message and status 1: `show`'s own writes, what `info` prints, `edit --json`'s summary.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func aFailedWriteIsReported() throws {
+        let folder = try CLI.temporaryFolder()
+        let small = folder.appendingPathComponent("small.png").path
+        try Data(try ImageEncoder.png(RGBAImage(width: 32, height: 32, fill: RGBA(20, 90, 200)))).write(to: URL(fileURLWithPath: small))
+        func run(_ arguments: String, _ redirect: String) throws -> CLIResult {
+            try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec \"$0\" \(arguments) \(redirect)", CLI.executable.path])
+        }
+        for (arguments, redirect, reason) in [
+            ("show --graphics sixel --width 10 \(small)", "> /dev/full", "no space left on device"),
+            ("show --graphics sixel --width 10 \(small)", ">&-", "bad file descriptor"),
+            ("info \(small)", "> /dev/full", "no space left on device"),
+            ("edit --local --image \(small) --prompt invert --out \(folder.path) --json", "> /dev/full", "no space left on device"),
+        ] {
+            let result = try run(arguments, redirect)
+            #expect(result.status == 1, "\(arguments) \(redirect): \(result.stderr)")
+            #expect(result.stderr.contains("cannot write to standard output: \(reason)"), "\(arguments) \(redirect): \(result.stderr)")
+        }
     }
 
     /// `-` reads a picture from standard input (`ssh host cat photo.jpg | retouch show -`);
@@ -163,9 +173,13 @@ import Testing
         let picture = piped.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first ?? ""
         let image = try ImageDecoder().decode(Self.kittyPayload(picture)).image
         #expect((image.width, image.height) == (150, 113))
-        let notAPicture = try show("/etc/hostname")
+        let text = try CLI.temporaryFolder().appendingPathComponent("notes.txt")
+        try Data("not a picture\n".utf8).write(to: text)
+        let notAPicture = try show(text.path)
         #expect(notAPicture.status == 1)
         #expect(notAPicture.stderr.hasPrefix("retouch: standard input: "), "\(notAPicture.stderr)")
+        let twice = try CLI.run(["show", "-", "-"])
+        #expect(twice.status == 2 && twice.stderr.contains("- (standard input) can be given once"), "\(twice.stderr)")
     }
 
     /// A kitty picture's chunk payloads, joined and decoded from base64.
