@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 public enum FileWriter {
-    /// Writes all of `bytes` to `descriptor`, retrying short writes, EINTR and EAGAIN. Returns
-    /// nil when everything was written, or errno of the write that failed.
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and EINTR, and waiting
+    /// (not spinning) while a non-blocking descriptor is full. Returns nil when everything was
+    /// written, or errno of the write that failed.
     @discardableResult
     public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
         bytes.withUnsafeBytes { buffer -> Int32? in
@@ -13,8 +14,13 @@ public enum FileWriter {
             while written < buffer.count {
                 let n = Glibc.write(descriptor, base + written, buffer.count - written)
                 if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return errno
+                    let error = errno
+                    if error == EAGAIN {
+                        var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                        _ = poll(&ready, 1, -1)
+                    }
+                    if error == EINTR || error == EAGAIN { continue }
+                    return error
                 }
                 written += n
             }
