@@ -54,12 +54,11 @@ public final class FileReader {
         return try file.read(upTo: file.size)
     }
 
-    /// All that `descriptor` (standard input) gives until it ends, a pipe or a file; more than
+    /// All that `descriptor` (standard input, say) gives until it ends, a pipe or a file; more than
     /// `maxBytes` is refused before it is read when the size is known (a file), else as soon as
     /// it is passed, so an endless stream costs `maxBytes` at most. A non-blocking pipe is
     /// waited on rather than failed.
-    public static func readStream(_ descriptor: Int32 = STDIN_FILENO, named name: String = "standard input",
-                                  maxBytes: Int) throws(FileAccessError) -> [UInt8] {
+    public static func readStream(_ descriptor: Int32, named name: String, maxBytes: Int) throws(FileAccessError) -> [UInt8] {
         var info = stat()
         if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) > maxBytes {
             throw FileAccessError(path: name, kind: .tooLarge(bytes: Int(info.st_size), limit: maxBytes))

@@ -1,6 +1,10 @@
 import FileAccess
 import Raster
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A file that could not be read or decoded, named so the user knows which one.
 public struct ImageFileError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
@@ -49,12 +53,15 @@ public enum ImageFile {
         }
     }
 
+    /// What standard input is called where a file's name would be.
+    public static let standardInput = "standard input"
+
     /// All of standard input (`retouch show -`), refusing more than `maxBytes`.
     public static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(ImageFileError) -> [UInt8] {
         do {
-            return try FileReader.readStream(maxBytes: maxBytes)
+            return try FileReader.readStream(STDIN_FILENO, named: standardInput, maxBytes: maxBytes)
         } catch {
-            throw ImageFileError(error, name: "standard input")
+            throw ImageFileError(error, name: standardInput)
         }
     }
 

@@ -45,6 +45,8 @@ struct Retouch: AsyncParsableCommand {
             _ = StandardOutput.flush()
             if StandardOutput.reportFailure() { Glibc.exit(1) }
         } catch {
+            // A command stopped by a failed write (`show`) says why here, as one that finished.
+            _ = StandardOutput.reportFailure()
             if exitCode(for: error) == .validationFailure {
                 var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 let first = lines.removeFirst()

@@ -141,7 +141,7 @@ struct ShowRequest: Equatable {
         }
         var failed = false
         for path in files {
-            let name = path == "-" ? "standard input" : path
+            let name = path == "-" ? ImageFile.standardInput : path
             let loaded: (bytes: [UInt8], decoded: DecodedImage)
             do {
                 // Pictures are decoded no larger than they are shown (one that fits is decoded
@@ -165,11 +165,9 @@ struct ShowRequest: Equatable {
                 continue
             }
             let newline = choice.mode != .halfblock && choice.mode != .none
+            // Nothing more once a write failed; `Retouch.main` says why.
             guard StandardOutput.write(choice.tmuxPassthrough && choice.mode != .halfblock ? TmuxPassthrough.wrap(output) : output),
-                  !newline || StandardOutput.write([0x0A]) else {
-                _ = StandardOutput.reportFailure()
-                throw ExitCode(1)
-            }
+                  !newline || StandardOutput.write([0x0A]) else { throw ExitCode(1) }
         }
         if failed { throw ExitCode(1) }
     }

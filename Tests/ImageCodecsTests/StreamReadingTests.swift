@@ -23,12 +23,12 @@ import Glibc
         let small = Pipe()
         try small.fileHandleForWriting.write(contentsOf: Data(repeating: 7, count: 300))
         try small.fileHandleForWriting.close()
-        #expect(try FileReader.readStream(small.fileHandleForReading.fileDescriptor, maxBytes: 300) == [UInt8](repeating: 7, count: 300))
+        #expect(try FileReader.readStream(small.fileHandleForReading.fileDescriptor, named: "standard input", maxBytes: 300) == [UInt8](repeating: 7, count: 300))
 
         let large = Pipe()
         try large.fileHandleForWriting.write(contentsOf: Data(repeating: 7, count: 300))
         try large.fileHandleForWriting.close()
-        #expect(Self.failure { try FileReader.readStream(large.fileHandleForReading.fileDescriptor, maxBytes: 299) } == .streamTooLarge(limit: 299))
+        #expect(Self.failure { try FileReader.readStream(large.fileHandleForReading.fileDescriptor, named: "standard input", maxBytes: 299) } == .streamTooLarge(limit: 299))
     }
 
     /// A file's size is known: one over the limit is refused before any of it is read.
@@ -37,7 +37,7 @@ import Glibc
         try Data(repeating: 1, count: 5000).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try #require(FileHandle(forReadingAtPath: path))
-        #expect(Self.failure { try FileReader.readStream(file.fileDescriptor, maxBytes: 4096) } == .tooLarge(bytes: 5000, limit: 4096))
+        #expect(Self.failure { try FileReader.readStream(file.fileDescriptor, named: "standard input", maxBytes: 4096) } == .tooLarge(bytes: 5000, limit: 4096))
     }
 
     /// A parent that made the pipe non-blocking and writes later: waited for, not failed.
@@ -51,6 +51,6 @@ import Glibc
             try? writer.write(contentsOf: Data("late".utf8))
             try? writer.close()
         }.start()
-        #expect(try FileReader.readStream(reading, maxBytes: 100) == Array("late".utf8))
+        #expect(try FileReader.readStream(reading, named: "standard input", maxBytes: 100) == Array("late".utf8))
     }
 }

@@ -37,13 +37,12 @@ import Testing
     @Test func kittyPicturesKeepTheirAspectAndStayOnScreen() throws {
         let result = try CLI.run(["show", "--graphics", "kitty", "--width", "15", dusk, lakeside])
         #expect(result.status == 0, "\(result.stderr)")
-        let pictures = result.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst()
+        let pictures = Self.kittyPictures(result.stdout)
         #expect(pictures.count == 2)
         var shown: [RGBAImage] = []
         for picture in pictures {
-            let keys = picture.prefix { $0 != ";" }
-            #expect(keys.hasPrefix("f=100,q=2,m="), "\(keys)")
-            shown.append(try ImageDecoder().decode(Self.kittyPayload(picture)).image)
+            #expect(picture.keys.hasPrefix("f=100,q=2,m="), "\(picture.keys)")
+            shown.append(try ImageDecoder().decode(picture.payload).image)
         }
         // 15 columns of 10 pixels (no terminal: the common cell size).
         #expect(shown.map { "\($0.width)x\($0.height)" } == ["150x113", "150x150"])
@@ -55,8 +54,7 @@ import Testing
         }
         // A PNG that fits goes as it is: the file's own bytes.
         let fits = try CLI.run(["show", "--graphics", "kitty", "--width", "110", "--height", "60", lakeside])
-        let own = fits.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first.map(Self.kittyPayload)
-        #expect(own == (try ImageFile.readBytes(path: lakeside)))
+        #expect(Self.kittyPictures(fits.stdout).first?.payload == (try ImageFile.readBytes(path: lakeside)))
     }
 
     /// iTerm2 scales a picture to the cells it is given: a file much larger than it is shown
@@ -64,23 +62,20 @@ import Testing
     @Test func itermPicturesAreSentNoLargerThanTwiceTheirShownSize() throws {
         let result = try CLI.run(["show", "--graphics", "iterm", "--width", "15", dusk, lakeside])
         #expect(result.status == 0, "\(result.stderr)")
-        let pictures = result.stdout.components(separatedBy: "\u{1B}]1337;File=").dropFirst()
+        let pictures = Self.itermPictures(result.stdout)
         #expect(pictures.count == 2)
         var sent: [String] = []
         for (picture, path) in zip(pictures, [dusk, lakeside]) {
             // Fifteen columns of 10 pixels: the cells it takes, and a picture twice as wide.
-            #expect(picture.contains(";width=15;"), "\(picture.prefix(120))")
-            let payload = picture.split(separator: ":", maxSplits: 1)[1].prefix { $0 != "\u{07}" }
-            let bytes = [UInt8](Data(base64Encoded: String(payload)) ?? Data())
-            let decoded = try ImageDecoder().decode(bytes)
+            #expect(picture.cells.hasPrefix("width=15 "), "\(picture.cells)")
+            let decoded = try ImageDecoder().decode(picture.payload)
             sent.append("\(decoded.description.format) \(decoded.image.width)x\(decoded.image.height)")
             let whole = try ImageFile.load(path: path).decoded.image.resized(width: decoded.image.width, height: decoded.image.height)
             #expect(decoded.image.psnr(against: whole) > 30, "\(path)")
         }
         #expect(sent == ["jpeg 300x225", "png 300x300"])
         let fits = try CLI.run(["show", "--graphics", "iterm", "--width", "110", "--height", "60", dusk])
-        let payload = fits.stdout.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
-        #expect([UInt8](Data(base64Encoded: String(payload)) ?? Data()) == (try ImageFile.readBytes(path: dusk)))
+        #expect(Self.itermPictures(fits.stdout).first?.payload == (try ImageFile.readBytes(path: dusk)))
     }
 
     /// Sizes and cells follow the file's upright size, whatever it was decoded at: a photograph
@@ -95,17 +90,13 @@ import Testing
             .write(to: URL(fileURLWithPath: thin))
         func kitty(_ path: String, _ size: [String]) throws -> String {
             let out = try CLI.run(["show", "--graphics", "kitty"] + size + [path])
-            let picture = out.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first ?? ""
-            let image = try ImageDecoder().decode(Self.kittyPayload(picture)).image
+            let image = try ImageDecoder().decode(Self.kittyPictures(out.stdout).first?.payload ?? []).image
             return "\(image.width)x\(image.height)"
         }
         func iterm(_ path: String, _ size: [String]) throws -> String {
-            let out = try CLI.run(["show", "--graphics", "iterm"] + size + [path]).stdout
-            let header = out.split(separator: ":", maxSplits: 1).first ?? ""
-            let cells = header.split(separator: ";").filter { $0.hasPrefix("width=") || $0.hasPrefix("height=") }
-            let payload = out.split(separator: ":", maxSplits: 1).last?.prefix { $0 != "\u{07}" } ?? ""
-            let decoded = try ImageDecoder().decode([UInt8](Data(base64Encoded: String(payload)) ?? Data()))
-            return cells.joined(separator: " ") + " \(decoded.image.width)x\(decoded.image.height)"
+            let picture = Self.itermPictures(try CLI.run(["show", "--graphics", "iterm"] + size + [path]).stdout).first
+            let decoded = try ImageDecoder().decode(picture?.payload ?? [])
+            return (picture?.cells ?? "") + " \(decoded.image.width)x\(decoded.image.height)"
                 + (decoded.description.format == .jpeg ? " \(decoded.description.orientation)" : "")
         }
         // Upright 600x800 in 40x60 cells of 10x20: 400x533, 27 rows.
@@ -170,8 +161,7 @@ import Testing
         }
         let piped = try show(dusk)
         #expect(piped.status == 0, "\(piped.stderr)")
-        let picture = piped.stdout.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().first ?? ""
-        let image = try ImageDecoder().decode(Self.kittyPayload(picture)).image
+        let image = try ImageDecoder().decode(Self.kittyPictures(piped.stdout).first?.payload ?? []).image
         #expect((image.width, image.height) == (150, 113))
         let text = try CLI.temporaryFolder().appendingPathComponent("notes.txt")
         try Data("not a picture\n".utf8).write(to: text)
@@ -182,10 +172,24 @@ import Testing
         #expect(twice.status == 2 && twice.stderr.contains("- (standard input) can be given once"), "\(twice.stderr)")
     }
 
-    /// A kitty picture's chunk payloads, joined and decoded from base64.
-    static func kittyPayload(_ picture: String) -> [UInt8] {
-        let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
-        return [UInt8](Data(base64Encoded: chunks.joined()) ?? Data())
+    /// Each kitty picture in `output`: its first chunk's keys after `a=T,`, and its chunks'
+    /// payloads joined and decoded from base64.
+    static func kittyPictures(_ output: String) -> [(keys: Substring, payload: [UInt8])] {
+        output.components(separatedBy: "\u{1B}_Ga=T,").dropFirst().map { picture in
+            let chunks = picture.components(separatedBy: "\u{1B}\\").filter { $0.contains(";") }.map { $0.split(separator: ";", maxSplits: 1)[1] }
+            return (picture.prefix { $0 != ";" }, [UInt8](Data(base64Encoded: chunks.joined()) ?? Data()))
+        }
+    }
+
+    /// Each iTerm2 inline picture in `output`: the cells it asks for ("width=W height=H") and its
+    /// file decoded from base64.
+    static func itermPictures(_ output: String) -> [(cells: String, payload: [UInt8])] {
+        output.components(separatedBy: "\u{1B}]1337;File=").dropFirst().map { picture in
+            let parts = picture.split(separator: ":", maxSplits: 1)
+            let cells = (parts.first ?? "").split(separator: ";").filter { $0.hasPrefix("width=") || $0.hasPrefix("height=") }
+            let payload = parts.count == 2 ? parts[1].prefix { $0 != "\u{07}" } : ""
+            return (cells.joined(separator: " "), [UInt8](Data(base64Encoded: String(payload)) ?? Data()))
+        }
     }
 
     @Test func aBadFileIsReportedAndTheOthersStillShown() throws {
