@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EditorCoreTests",
-            dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText",
+            dependencies: ["EditorCore", "ImageEditModel", "SessionModel", "Raster", "TerminalText", "TestSupport",
                            .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             exclude: ["__Snapshots__"]
         ),
