@@ -268,7 +268,8 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
     }
 
     /// A still picture's style: a grey one gets a few levels, lightly diffused, a colour one a
-    /// larger palette, diffused; a terminal with few registers gets no more colours.
+    /// larger palette, diffused, a flat-coloured one (a diagram) costly colours and no dither;
+    /// a terminal with few registers gets no more colours.
     @Test func aStillsStyleFollowsThePicture() {
         let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
         let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
@@ -276,6 +277,18 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: grey, registers: 8) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
+        // Boxes on white, with a noisy photo pasted in a corner: more than half is flat colour.
+        var random = SeededRandom(seed: 7)
+        let diagram = RGBAImage(width: 64, height: 64) { x, y in
+            if x < 24 && y < 24 { return RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) }
+            return (x / 16 + y / 16) % 3 == 0 ? RGBA(40, 90, 200) : (x + y) % 17 == 0 ? RGBA(200, 30, 30) : .white
+        }
+        #expect(SixelStyle.still(for: diagram) == SixelStyle(maxColors: 176, rate: 100, dither: .none))
+        // The same photo over most of the picture is not flat.
+        let photo = RGBAImage(width: 64, height: 64) { x, y in
+            x < 40 ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .white
+        }
+        #expect(SixelStyle.still(for: photo) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
     }
 
     /// A dark picture's colours sit close together; each palette entry must still be its own
