@@ -136,6 +136,9 @@ extension IndexedImage {
                                 if k == above { named = min(named, stack) }
                                 return Float(dr &* dr &+ dg &* dg &+ db &* db) + named
                             }
+                            // The nearest colour of the pixel before, kept: flat areas repeat
+                            // one value, whose nearest colour need not be searched again.
+                            var last: (r: Int32, g: Int32, b: Int32, nearest: Int) = (-1, -1, -1, 0)
                             for y in yRange {
                                 let leftToRight = y % 2 == 0
                                 var before = -1
@@ -155,7 +158,8 @@ extension IndexedImage {
                                     let r = min(255, max(0, Int32(px[i &* 4]) &+ ((current[e] &* gain &+ 2048) >> 12)))
                                     let g = min(255, max(0, Int32(px[i &* 4 &+ 1]) &+ ((current[e &+ 1] &* gain &+ 2048) >> 12)))
                                     let b = min(255, max(0, Int32(px[i &* 4 &+ 2]) &+ ((current[e &+ 2] &* gain &+ 2048) >> 12)))
-                                    var k = nearest.index(r, g, b)
+                                    if r != last.r || g != last.g || b != last.b { last = (r, g, b, nearest.index(r, g, b)) }
+                                    var k = last.nearest
                                     if weighed {
                                         // Of the nearest, the colour before and the one above in
                                         // the band, the one that costs least in context.
@@ -169,6 +173,8 @@ extension IndexedImage {
                                         before = k
                                     }
                                     indices[i] = UInt8(truncatingIfNeeded: k)
+                                    // Without diffusion (a rate alone) there is no error to pass on.
+                                    if gain == 0 { continue }
                                     let ahead = leftToRight ? 3 : -3
                                     func pass(_ error: Int32, channel c: Int) {
                                         current[e &+ ahead &+ c] &+= error &* 7
