@@ -1,6 +1,7 @@
-// Fast path for the most common PNGs (8-bit grey, grey+alpha, RGB or RGBA, not interlaced, no tRNS): chunk CRCs
-// checked and the zlib stream inflated in one call with libdeflate (several times faster than
-// zlib), then unfiltered straight into RGBA. Anything else, or any failure, returns
+// Fast path for the most common PNGs (8- or 16-bit grey, grey+alpha, RGB or RGBA, not interlaced, no tRNS):
+// chunk CRCs checked and the zlib stream inflated in one call with libdeflate (several times
+// faster than zlib), then unfiltered straight into RGBA (16-bit samples scaled to 8 as libpng's
+// png_set_scale_16 does). Anything else, or any failure, returns
 // RETOUCH_PNG_NOT_HANDLED and the caller uses libpng, which also words the errors.
 
 #include "CPNG.h"
@@ -85,9 +86,10 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
     if (size < 33 || be32(data + 8) != 13 || memcmp(data + 12, "IHDR", 4) != 0) return RETOUCH_PNG_NOT_HANDLED;
     uint32_t width = be32(data + 16), height = be32(data + 20);
     int depth = data[24], color = data[25], interlace = data[28];
-    if (depth != 8 || (color != 0 && color != 2 && color != 4 && color != 6) || interlace != 0 || width == 0 || height == 0)
+    if ((depth != 8 && depth != 16) || (color != 0 && color != 2 && color != 4 && color != 6) || interlace != 0 || width == 0 || height == 0)
         return RETOUCH_PNG_NOT_HANDLED;
-    size_t bpp = color == 0 ? 1 : color == 4 ? 2 : color == 2 ? 3 : 4;
+    size_t channels = color == 0 ? 1 : color == 4 ? 2 : color == 2 ? 3 : 4;
+    size_t bpp = channels * (size_t)(depth / 8);
     size_t stride = (size_t)width * bpp;
     if ((size_t)width * height * 4 > rgba_size) return RETOUCH_PNG_NOT_HANDLED;
 
@@ -97,6 +99,13 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
     uint8_t *raw = inflate_rows(stream, streamed, (stride + 1) * height);
     free(stream);
     if (!raw) return RETOUCH_PNG_NOT_HANDLED;
+    // 16-bit rows are scaled into this one (the unfiltered row stays whole: the next row's
+    // filter reads it).
+    uint8_t *narrow = depth == 16 ? malloc((size_t)width * channels) : NULL;
+    if (depth == 16 && !narrow) {
+        free(raw);
+        return RETOUCH_PNG_NOT_HANDLED;
+    }
 
     // Unfilter in place, row by row, then widen to RGBA.
     for (uint32_t y = 0; y < height; y++) {
@@ -104,11 +113,20 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
         const uint8_t *up = y > 0 ? raw + (y - 1) * (stride + 1) + 1 : NULL;
         if (!unfilter(row, up, row[-1], bpp, stride)) {
             free(raw);
+            free(narrow);
             return RETOUCH_PNG_NOT_HANDLED;
         }
+        if (narrow) {
+            // libpng's png_do_scale_16_to_8: the nearest 8-bit value, v * 255 / 65535 rounded.
+            for (size_t i = 0; i < (size_t)width * channels; i++) {
+                int high = row[2 * i], low = row[2 * i + 1];
+                narrow[i] = (uint8_t)(high + (((low - high + 128) * 65535) >> 24));
+            }
+            row = narrow;
+        }
         uint8_t *out = rgba + (size_t)y * width * 4;
-        switch (bpp) {
-        case 4: memcpy(out, row, stride); break;
+        switch (channels) {
+        case 4: memcpy(out, row, (size_t)width * 4); break;
         case 3:
             for (uint32_t x = 0; x < width; x++) {
                 out[x * 4] = row[x * 3]; out[x * 4 + 1] = row[x * 3 + 1]; out[x * 4 + 2] = row[x * 3 + 2]; out[x * 4 + 3] = 255;
@@ -126,5 +144,6 @@ int retouch_png_fast_decode_rgba(const uint8_t *data, size_t size, uint8_t *rgba
         }
     }
     free(raw);
+    free(narrow);
     return RETOUCH_PNG_OK;
 }

@@ -128,7 +128,7 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
     }
 
     /// The libdeflate fast path and libpng agree to the byte, on files using every filter type,
-    /// in every 8-bit colour type it takes.
+    /// in every colour type it takes, at 8 and 16 bits (scaled to 8 the same way).
     @Test func fastPathMatchesLibpng() throws {
         let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets")
         var files = try ["lakeside.png", "badge.png", "lakeside-mask.png"].map {
@@ -142,13 +142,13 @@ func eightBit(_ sample: UInt16, depth: Int) -> Double {
         files.append(try ImageEncoder.png(RGBAImage(width: 5, height: 300, fill: RGBA(1, 2, 3))))
         // Grey and grey with alpha (one or two bytes to a pixel) as well as RGB and RGBA, every
         // filter type, each also on the first row (where there is no row above).
-        for type in [PNGWriter.ColorType.grey, .greyAlpha, .rgb, .rgba] {
+        for (type, depth) in [PNGWriter.ColorType.grey, .greyAlpha, .rgb, .rgba].flatMap({ type in [8, 16].map { (type, $0) } }) {
             for first in 0..<5 {
-                let samples = (0..<(37 * 23 * PNGWriter.channels(type))).map { _ in UInt16(random.next(below: 256)) }
-                let png = PNGWriter.encode(width: 37, height: 23, bitDepth: 8, colorType: type, samples: samples, filteredFrom: first)
+                let samples = (0..<(37 * 23 * PNGWriter.channels(type))).map { _ in UInt16(random.next(below: 1 << depth)) }
+                let png = PNGWriter.encode(width: 37, height: 23, bitDepth: depth, colorType: type, samples: samples, filteredFrom: first)
                 var pixels = [UInt8](repeating: 0, count: 37 * 23 * 4)
                 let status = retouch_png_fast_decode_rgba(png, png.count, &pixels, pixels.count)
-                #expect(status == Int32(RETOUCH_PNG_OK.rawValue), "the fast path takes 8-bit \(type)")
+                #expect(status == Int32(RETOUCH_PNG_OK.rawValue), "the fast path takes \(depth)-bit \(type)")
                 files.append(png)
             }
         }

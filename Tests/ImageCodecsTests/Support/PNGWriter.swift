@@ -1,6 +1,6 @@
 /// An independent PNG writer for tests: every colour type and bit depth, PLTE, tRNS and Adam7,
-/// with zlib "stored" blocks so it needs no compressor, rows unfiltered or (8-bit) in every
-/// filter in turn. It shares no code with the decoder
+/// with zlib "stored" blocks so it needs no compressor, rows unfiltered or (8- and 16-bit) in
+/// every filter in turn. It shares no code with the decoder
 /// under test, and `chunk` lets tests build hostile files with valid or broken CRCs.
 enum PNGWriter {
     enum ColorType: UInt8 { case grey = 0, rgb = 2, palette = 3, greyAlpha = 4, rgba = 6 }
@@ -17,11 +17,11 @@ enum PNGWriter {
     }
 
     /// `samples` holds width·height·channels values, each below 2^bitDepth. `filteredFrom`:
-    /// the rows take the five filter types in turn, the first row this one (8-bit only).
+    /// the rows take the five filter types in turn, the first row this one (8- and 16-bit only).
     static func encode(width: Int, height: Int, bitDepth: Int, colorType: ColorType, samples: [UInt16],
                        palette: [(UInt8, UInt8, UInt8)] = [], transparency: [UInt8]? = nil,
                        interlaced: Bool = false, filteredFrom firstFilter: Int? = nil) -> [UInt8] {
-        precondition(samples.count == width * height * channels(colorType) && (firstFilter == nil || (bitDepth == 8 && !interlaced)))
+        precondition(samples.count == width * height * channels(colorType) && (firstFilter == nil || (bitDepth >= 8 && !interlaced)))
         var out = signature
         out += chunk("IHDR", ihdr(width: width, height: height, bitDepth: bitDepth, colorType: colorType.rawValue,
                                   interlaced: interlaced))
@@ -36,7 +36,8 @@ enum PNGWriter {
             : scanlines(width: width, height: height, bitDepth: bitDepth, channels: channels(colorType)) { x, y, c in
                 samples[(y * width + x) * channels(colorType) + c]
             }
-        let rows = firstFilter.map { everyFilter(raw, stride: width * channels(colorType), bytesPerPixel: channels(colorType), from: $0) } ?? raw
+        let bytesPerPixel = channels(colorType) * max(1, bitDepth / 8)
+        let rows = firstFilter.map { everyFilter(raw, stride: width * bytesPerPixel, bytesPerPixel: bytesPerPixel, from: $0) } ?? raw
         out += chunk("IDAT", zlibStored(rows))
         out += chunk("IEND", [])
         return out
@@ -92,7 +93,7 @@ enum PNGWriter {
         return out
     }
 
-    /// 8-bit filter-0 `rows` (each behind its filter byte) re-filtered with every filter type in
+    /// Filter-0 `rows` of whole bytes a pixel (each row behind its filter byte) re-filtered with every filter type in
     /// turn, row by row (none, sub, up, average, Paeth), the first row with filter `first`.
     static func everyFilter(_ rows: [UInt8], stride: Int, bytesPerPixel bpp: Int, from first: Int) -> [UInt8] {
         let height = rows.count / (stride + 1)
