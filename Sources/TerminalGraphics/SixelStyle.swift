@@ -17,7 +17,10 @@ public struct SixelStyle: Equatable, Sendable {
     public static let lightDiffusion = Dither.errorDiffusion(strength: 0.5)
 
     /// A colour picture: a palette of up to 176 colours, a colour worth 20 squared levels per
-    /// bit, diffused (the blur of a picture without dither shows its steps). A grey one: 16
+    /// bit, diffused (the blur of a picture without dither shows its steps); a low-contrast one
+    /// (its colours within 40 levels of their mean, root mean square: haze, fog, a close-up of
+    /// wood) less, in proportion: its palette's steps are fine, and full diffusion would only
+    /// flip pixels between neighbouring colours, breaking every run for little. A grey one: 16
     /// levels, worth 80 each, lightly diffused: its levels lie on a line, not in a volume, so 16
     /// placed by k-means come as close as img2sixel's 25, for far fewer bytes, and undithered
     /// they would show bands in a sky. A flat-coloured one (a diagram, a screenshot, a logo:
@@ -30,7 +33,7 @@ public struct SixelStyle: Equatable, Sendable {
         let grey = sample.allSatisfy { abs($0.0 - $0.1) <= 3 && abs($0.1 - $0.2) <= 3 }
         var style = grey ? SixelStyle(maxColors: 16, rate: 80, dither: lightDiffusion)
             : isFlat(sample) ? SixelStyle(maxColors: 176, rate: 100, dither: .none)
-            : SixelStyle(maxColors: 176, rate: 20, dither: diffusion)
+            : SixelStyle(maxColors: 176, rate: 20, dither: diffusion(spread: spread(sample)))
         style.maxColors = min(style.maxColors, registers)
         return style
     }
@@ -42,5 +45,24 @@ public struct SixelStyle: Equatable, Sendable {
         for (r, g, b) in sample { counts[r << 16 | g << 8 | b, default: 0] += 1 }
         let commonest = counts.values.sorted(by: >).prefix(16).reduce(0, +)
         return !sample.isEmpty && commonest * 2 >= sample.count
+    }
+
+    /// `diffusion`, weakened in proportion for colours spread less than 40 levels.
+    static func diffusion(spread: Float) -> Dither {
+        guard case .errorDiffusion(let full) = diffusion, spread < 40 else { return diffusion }
+        return .errorDiffusion(strength: full * max(0, spread) / 40)
+    }
+
+    /// How far the sampled colours lie from their mean: the root mean square distance, in levels.
+    static func spread(_ sample: [Palette.Point]) -> Float {
+        guard !sample.isEmpty else { return 0 }
+        var sum = (0.0, 0.0, 0.0), squares = 0.0
+        for (r, g, b) in sample {
+            let (r, g, b) = (Double(r), Double(g), Double(b))
+            sum = (sum.0 + r, sum.1 + g, sum.2 + b)
+            squares += r * r + g * g + b * b
+        }
+        let n = Double(sample.count)
+        return Float(max(0, squares / n - (sum.0 * sum.0 + sum.1 * sum.1 + sum.2 * sum.2) / (n * n)).squareRoot())
     }
 }

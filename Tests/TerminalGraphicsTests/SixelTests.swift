@@ -268,9 +268,9 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
     }
 
     /// A still picture's style: a grey one gets a few levels, lightly diffused, a colour one a
-    /// larger palette, diffused, a flat-coloured one (a diagram) costly colours and no dither;
-    /// a terminal with few registers gets no more colours.
-    @Test func aStillsStyleFollowsThePicture() {
+    /// larger palette, diffused (less at low contrast), a flat-coloured one (a diagram) costly
+    /// colours and no dither; a terminal with few registers gets no more colours.
+    @Test func aStillsStyleFollowsThePicture() throws {
         let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
         let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
         #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 16, rate: 80, dither: SixelStyle.lightDiffusion))
@@ -289,6 +289,15 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             x < 40 ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .white
         }
         #expect(SixelStyle.still(for: photo) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
+        // Low contrast: weaker diffusion, in proportion to the colours' spread.
+        func strength(_ image: RGBAImage) -> Float? {
+            if case .errorDiffusion(let strength) = SixelStyle.still(for: image).dither { strength } else { nil }
+        }
+        let faint = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(120 + x / 4), UInt8(120 + y / 4), 128) }
+        let fainter = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(124 + x / 8), UInt8(124 + y / 8), 128) }
+        let (one, half) = (try #require(strength(faint)), try #require(strength(fainter)))
+        #expect(one > 0.05 && one < 0.3, "\(one)")
+        #expect(abs(half / one - 0.5) < 0.1, "\(half) against \(one)")
     }
 
     /// A dark picture's colours sit close together; each palette entry must still be its own
