@@ -23,11 +23,10 @@ public struct SixelStyle: Equatable, Sendable {
     /// flip pixels between neighbouring colours, breaking every run for little. A grey one: 16
     /// levels, worth 80 each, lightly diffused: its levels lie on a line, not in a volume, so 16
     /// placed by k-means come as close as img2sixel's 25, for far fewer bytes, and undithered
-    /// they would show bands in a sky. A flat-coloured one (a diagram, a screenshot, a logo:
-    /// half its pixels or more in its 16 commonest colours): colours worth 100 each and no
-    /// dither, which would only sprinkle noise along its edges; on such pictures img2sixel's
-    /// bytes buy little, so this stays far above its quality in about 0.6x its bytes. No more
-    /// colours than the terminal has `registers`.
+    /// they would show bands in a sky. A flat-coloured one (a diagram, a screenshot, a logo: see
+    /// `isFlat`): colours worth 100 each and no dither, which would only sprinkle noise along
+    /// its edges; on such pictures img2sixel's bytes buy little, so this stays far above its
+    /// quality in about 0.6x its bytes. No more colours than the terminal has `registers`.
     public static func still(for image: RGBAImage, registers: Int = 256) -> SixelStyle {
         let sample = Palette.sample(image, count: 4096)
         let grey = sample.allSatisfy { abs($0.0 - $0.1) <= 3 && abs($0.1 - $0.2) <= 3 }
@@ -38,13 +37,17 @@ public struct SixelStyle: Equatable, Sendable {
         return style
     }
 
-    /// Whether half the sampled pixels or more are in the 16 commonest colours: flat areas, as in
-    /// a diagram or a screenshot, where photographs (noise, gradients) spread over thousands.
+    /// Whether the picture is drawn in flat colours, as a diagram or a screenshot is: set aside
+    /// its commonest colour (a background, which a photograph may have too, as a border or a
+    /// studio wall), and at least 40 % of the other sampled pixels are in the next 15 commonest.
+    /// A photograph's own pixels (noise, gradients) spread over hundreds of colours.
     static func isFlat(_ sample: [Palette.Point]) -> Bool {
         var counts: [Int32: Int] = [:]
         for (r, g, b) in sample { counts[r << 16 | g << 8 | b, default: 0] += 1 }
-        let commonest = counts.values.sorted(by: >).prefix(16).reduce(0, +)
-        return !sample.isEmpty && commonest * 2 >= sample.count
+        let commonest = counts.values.sorted(by: >).prefix(16)
+        guard let background = commonest.first else { return false }
+        let others = sample.count - background
+        return others == 0 || (commonest.reduce(0, +) - background) * 5 >= others * 2
     }
 
     /// `diffusion`, weakened in proportion for colours spread less than 40 levels.

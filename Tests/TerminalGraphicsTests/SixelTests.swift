@@ -289,6 +289,11 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             x < 40 ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .white
         }
         #expect(SixelStyle.still(for: photo) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
+        // Nor is a photo framed by a wide black border: the border is one colour, the rest is not flat.
+        let framed = RGBAImage(width: 64, height: 64) { x, y in
+            (16..<48).contains(x) && (16..<48).contains(y) ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .black
+        }
+        #expect(SixelStyle.still(for: framed) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         // Low contrast: weaker diffusion, in proportion to the colours' spread.
         func strength(_ image: RGBAImage) -> Float? {
             if case .errorDiffusion(let strength) = SixelStyle.still(for: image).dither { strength } else { nil }
