@@ -11,7 +11,8 @@ public struct SixelStyle: Equatable, Sendable {
 
     /// Error diffusion at this strength keeps a little of the plain detail that full diffusion
     /// gives away, and most of its smoothness.
-    public static let diffusion = Dither.errorDiffusion(strength: 0.8)
+    public static let diffusion = Dither.errorDiffusion(strength: diffusionStrength)
+    static let diffusionStrength: Float = 0.8
 
     /// Diffusion at half strength: enough to hide the steps between a grey picture's few levels.
     public static let lightDiffusion = Dither.errorDiffusion(strength: 0.5)
@@ -52,20 +53,19 @@ public struct SixelStyle: Equatable, Sendable {
 
     /// `diffusion`, weakened in proportion for colours spread less than 40 levels.
     static func diffusion(spread: Float) -> Dither {
-        guard case .errorDiffusion(let full) = diffusion, spread < 40 else { return diffusion }
-        return .errorDiffusion(strength: full * max(0, spread) / 40)
+        .errorDiffusion(strength: diffusionStrength * min(1, max(0, spread) / 40))
     }
 
     /// How far the sampled colours lie from their mean: the root mean square distance, in levels.
     static func spread(_ sample: [Palette.Point]) -> Float {
         guard !sample.isEmpty else { return 0 }
-        var sum = (0.0, 0.0, 0.0), squares = 0.0
+        var sum = SIMD3<Double>.zero, squares = 0.0
         for (r, g, b) in sample {
-            let (r, g, b) = (Double(r), Double(g), Double(b))
-            sum = (sum.0 + r, sum.1 + g, sum.2 + b)
-            squares += r * r + g * g + b * b
+            let color = SIMD3(Double(r), Double(g), Double(b))
+            sum += color
+            squares += (color * color).sum()
         }
-        let n = Double(sample.count)
-        return Float(max(0, squares / n - (sum.0 * sum.0 + sum.1 * sum.1 + sum.2 * sum.2) / (n * n)).squareRoot())
+        let mean = sum / Double(sample.count)
+        return Float(max(0, squares / Double(sample.count) - (mean * mean).sum()).squareRoot())
     }
 }
