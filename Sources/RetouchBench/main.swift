@@ -247,7 +247,7 @@ func showPhases() throws {
             lap(1)
             let palette = SixelEncoder.palette(for: image, maxColors: style.maxColors, rate: style.rate)
             lap(2)
-            let indexed = IndexedImage(image, palette: palette, dither: style.dither)
+            let indexed = IndexedImage(image, palette: palette, dither: style.dither, context: style.context)
             lap(3)
             _ = SixelEncoder.encode(indexed, registers: .mostSelectedFirst)
             lap(4)

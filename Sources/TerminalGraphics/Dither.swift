@@ -11,6 +11,18 @@ public struct IndexedImage: Sendable {
     public var palette: Palette
 }
 
+/// With a palette `rate`, which colours already drawn near a pixel make choosing one of them
+/// cheaper (a sixel band is written colour by colour, each colour as segments of columns: a new
+/// segment costs several bytes, going on costs one).
+public enum RateContext: Sendable, Equatable {
+    /// The pixel above in the band and the one before on the row: enough where neighbouring
+    /// pixels mostly share a colour (a sky, a smooth landscape), and cheap.
+    case adjacent
+    /// Every colour the band has so far in the pixel's column and in the two beside it: on a
+    /// textured picture 3-12 % fewer bytes at the same PSNR, for about a third more mapping time.
+    case band
+}
+
 /// How colours between palette entries are approximated.
 public enum Dither: Sendable, Equatable {
     /// No error passed on: the nearest colour (with a palette `rate`, the cheapest in context,
@@ -31,7 +43,13 @@ extension IndexedImage {
     /// line every 96 rows where the pattern restarts.
     static let stripRows = 96
 
-    public init(_ image: RGBAImage, palette: Palette, dither: Dither) {
+    /// What the band has around a column (`RateContext.band`): a count, then up to 18 colours
+    /// (three columns of six rows), each marked when it is in the column itself rather than
+    /// beside it, then the one noted last.
+    static let contextSlot = 20
+    static let inColumn: UInt16 = 0x100
+
+    public init(_ image: RGBAImage, palette: Palette, dither: Dither, context: RateContext = .adjacent) {
         width = image.width
         height = image.height
         self.palette = palette
@@ -52,7 +70,7 @@ extension IndexedImage {
                     let rows = (strip * Self.stripRows)..<min(image.height, (strip + 1) * Self.stripRows)
                     switch dither {
                     case .none where palette.rate > 0:
-                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: 0, nearest: nearest, into: out)
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: 0, context: context, nearest: nearest, into: out)
                     case .none:
                         image.pixels.withUnsafeBufferPointer { px in
                             for i in (rows.lowerBound * image.width)..<(rows.upperBound * image.width) {
@@ -62,7 +80,7 @@ extension IndexedImage {
                     case .ordered:
                         Self.ordered(image, rows: rows, palette: palette, nearest: nearest, into: out)
                     case .errorDiffusion(let strength):
-                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: strength, nearest: nearest, into: out)
+                        Self.floydSteinberg(image, rows: rows, palette: palette, strength: strength, context: context, nearest: nearest, into: out)
                     }
                 }
             }
@@ -107,12 +125,13 @@ extension IndexedImage {
         }
     }
 
-    /// With a palette `rate`, the colour chosen weighs what it costs in sixel bytes as well:
-    /// another colour costs its palette cost, repeating the colour before it on the row costs
-    /// 2 bits (a run goes on), and the colour above in the same band 3 bits (no new colour in
-    /// that column). On photographs a third fewer bytes, for about 1 dB.
+    /// With a palette `rate`, the colour chosen weighs what it costs in sixel bytes as well: a
+    /// colour costs its palette cost, but one already in this column of the band (rows above)
+    /// at most 3 bits, and the colour before on the row or one beside this column in the band
+    /// at most 2 (its segment goes on); `context` says how much of the band is looked at. On
+    /// photographs a third fewer bytes than the nearest colour, for about 1 dB.
     static func floydSteinberg(_ image: RGBAImage, rows yRange: Range<Int>, palette: Palette, strength: Float,
-                               nearest: NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
+                               context: RateContext, nearest: NearestColor, into indices: UnsafeMutableBufferPointer<UInt8>) {
         let w = image.width
         let colors = palette.colors.flatMap { [Int32($0.r), Int32($0.g), Int32($0.b)] }
         // Errors in 1/16ths, scaled by strength (out of 256), two rows with a column of margin each side.
@@ -121,27 +140,28 @@ extension IndexedImage {
         let run = 2 * palette.rate, stack = 3 * palette.rate
         let costs = weighed ? palette.costs : [Float](repeating: 0, count: palette.colors.count)
         var rows = [Int32](repeating: 0, count: (w + 2) * 3 * 2)
+        // Per column, with a margin one each side: the colours the band has so far in it and in
+        // the columns beside it.
+        let wholeBand = weighed && context == .band
+        var around = [UInt16](repeating: 0, count: wholeBand ? (w + 2) * Self.contextSlot : 0)
         image.pixels.withUnsafeBufferPointer { px in
             colors.withUnsafeBufferPointer { pal in
                 costs.withUnsafeBufferPointer { costs in
                     rows.withUnsafeMutableBufferPointer { rows in
-                        do {
+                        around.withUnsafeMutableBufferPointer { band in
                             var current = rows.baseAddress!, next = current + (w + 2) * 3
-                            /// The squared distance from `rgb` to colour `k` plus what naming `k`
-                            /// costs after `before` and below `above`.
-                            func cost(_ k: Int, _ r: Int32, _ g: Int32, _ b: Int32, before: Int, above: Int) -> Float {
-                                let dr = r &- pal[k &* 3], dg = g &- pal[k &* 3 &+ 1], db = b &- pal[k &* 3 &+ 2]
-                                var named = costs[k]
-                                if k == before { named = min(named, run) }
-                                if k == above { named = min(named, stack) }
-                                return Float(dr &* dr &+ dg &* dg &+ db &* db) + named
-                            }
                             // The nearest colour of the pixel before, kept: flat areas repeat
                             // one value, whose nearest colour need not be searched again.
                             var last: (r: Int32, g: Int32, b: Int32, nearest: Int) = (-1, -1, -1, 0)
                             for y in yRange {
                                 let leftToRight = y % 2 == 0
                                 var before = -1
+                                if wholeBand && (y % 6 == 0 || y == yRange.lowerBound) {
+                                    for column in 0..<(w + 2) {
+                                        band[column &* Self.contextSlot] = 0
+                                        band[column &* Self.contextSlot &+ Self.contextSlot &- 1] = .max
+                                    }
+                                }
                                 next.update(repeating: 0, count: (w + 2) * 3)
                                 for step in 0..<w {
                                     let x = leftToRight ? step : w - 1 - step
@@ -161,16 +181,57 @@ extension IndexedImage {
                                     if r != last.r || g != last.g || b != last.b { last = (r, g, b, nearest.index(r, g, b)) }
                                     var k = last.nearest
                                     if weighed {
-                                        // Of the nearest, the colour before and the one above in
-                                        // the band, the one that costs least in context.
-                                        let above = y % 6 == 0 || y == yRange.lowerBound || px[(i &- w) &* 4 &+ 3] < 128 ? -1 : Int(indices[i &- w])
-                                        var least = cost(k, r, g, b, before: before, above: above)
-                                        if before >= 0 && before != k {
-                                            let c = cost(before, r, g, b, before: before, above: above)
-                                            if c < least { (k, least) = (before, c) }
+                                        // The nearest (by distance and palette cost), then each
+                                        // colour of the context at its cost there.
+                                        @inline(__always) func distance(_ c: Int) -> Float {
+                                            let dr = r &- pal[c &* 3], dg = g &- pal[c &* 3 &+ 1], db = b &- pal[c &* 3 &+ 2]
+                                            return Float(dr &* dr &+ dg &* dg &+ db &* db)
                                         }
-                                        if above >= 0 && above != k && cost(above, r, g, b, before: before, above: above) < least { k = above }
-                                        before = k
+                                        let nearestDistance = distance(k), closest = k
+                                        var least = nearestDistance + costs[k]
+                                        @inline(__always) func weigh(_ c: Int, named: Float) {
+                                            let v = (c == closest ? nearestDistance : distance(c)) + min(costs[c], named)
+                                            if v < least { (k, least) = (c, v) }
+                                        }
+                                        if wholeBand {
+                                            let slot = (x &+ 1) &* Self.contextSlot
+                                            var entry = slot &+ 1
+                                            let end = entry &+ Int(band[slot])
+                                            while entry < end {
+                                                let noted = band[entry]
+                                                weigh(Int(noted & 0xFF), named: noted & Self.inColumn != 0 ? stack : run)
+                                                entry &+= 1
+                                            }
+                                            // The colour chosen, noted in its column and the two beside
+                                            // it; beside a column is the cheaper place to have it.
+                                            @inline(__always) func note(column: Int, inColumn: Bool) {
+                                                let slot = column &* Self.contextSlot
+                                                // The colour noted last in this column: most notes repeat it.
+                                                let plain = UInt16(truncatingIfNeeded: k), value = inColumn ? plain | Self.inColumn : plain
+                                                let recent = band[slot &+ Self.contextSlot &- 1]
+                                                if recent == plain || recent == value { return }
+                                                var entry = slot &+ 1
+                                                let end = entry &+ Int(band[slot])
+                                                while entry < end && band[entry] & 0xFF != plain { entry &+= 1 }
+                                                if entry == end {
+                                                    band[end] = value
+                                                    band[slot] &+= 1
+                                                    band[slot &+ Self.contextSlot &- 1] = value
+                                                } else {
+                                                    if !inColumn { band[entry] = plain }
+                                                    band[slot &+ Self.contextSlot &- 1] = band[entry]
+                                                }
+                                            }
+                                            note(column: x, inColumn: false)
+                                            note(column: x &+ 1, inColumn: true)
+                                            note(column: x &+ 2, inColumn: false)
+                                        } else {
+                                            if before >= 0 { weigh(before, named: run) }
+                                            if y % 6 != 0 && y != yRange.lowerBound && px[(i &- w) &* 4 &+ 3] >= 128 {
+                                                weigh(Int(indices[i &- w]), named: stack)
+                                            }
+                                            before = k
+                                        }
                                     }
                                     indices[i] = UInt8(truncatingIfNeeded: k)
                                     // Without diffusion (a rate alone) there is no error to pass on.

@@ -14,15 +14,19 @@ public enum SixelEncoder {
         public var dither: Dither = .none
         /// What a colour is worth in bytes (`Palette.rate`); 0: colours by distance only.
         public var rate: Float = 0
+        /// Which colours near a pixel make choosing them cheaper, with a `rate`.
+        public var context: RateContext = .adjacent
         /// Reuse this palette (successive partial images), instead of choosing one.
         public var palette: Palette?
         /// Paint transparent pixels in this colour instead of leaving the terminal's background.
         public var background: RGBA?
 
-        public init(maxColors: Int = 120, dither: Dither = .none, rate: Float = 0, palette: Palette? = nil, background: RGBA? = nil) {
+        public init(maxColors: Int = 120, dither: Dither = .none, rate: Float = 0, context: RateContext = .adjacent,
+                    palette: Palette? = nil, background: RGBA? = nil) {
             self.maxColors = maxColors
             self.dither = dither
             self.rate = rate
+            self.context = context
             self.palette = palette
             self.background = background
         }
@@ -39,7 +43,7 @@ public enum SixelEncoder {
         let palette = options.palette.map { Palette(colors: $0.colors.map(snap)) } ?? Self.palette(for: source, maxColors: options.maxColors, rate: options.rate)
         // A picture of its own may number its registers as suits it; one that shares its
         // palette with others keeps the palette's numbers (see `Registers`).
-        return encode(IndexedImage(source, palette: palette, dither: options.dither),
+        return encode(IndexedImage(source, palette: palette, dither: options.dither, context: options.context),
                       registers: options.palette == nil ? .mostSelectedFirst : .paletteOrder)
     }
 

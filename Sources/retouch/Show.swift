@@ -37,7 +37,7 @@ struct Show: ParsableCommand {
     @Option(help: "auto, sixel, kitty, iterm, halfblock or none.")
     var graphics: GraphicsMode = .auto
 
-    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers), all kept; by default up to 176 for a colour picture, 16 for a grey one, fewer where a colour is not worth its bytes.")
+    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers), all kept; by default up to 176 for a colour picture (220 for a colourful, textured one), 16 for a grey one, fewer where a colour is not worth its bytes.")
     var colors: Int?
 
     /// The `--dither` choices, each an encoder setting.
@@ -217,7 +217,7 @@ struct ShowRequest: Equatable {
             let style = SixelStyle.still(for: scaled, registers: choice.sixel.colors)
             // Colours asked for are all kept: none gives up its pixels for what it costs.
             let options = SixelEncoder.Options(maxColors: min(colors ?? style.maxColors, choice.sixel.colors),
-                                               dither: dither ?? style.dither, rate: colors == nil ? style.rate : 0)
+                                               dither: dither ?? style.dither, rate: colors == nil ? style.rate : 0, context: style.context)
             return SixelEncoder.encode(scaled, options: options)
         case .kitty:
             // At the size it fits in, as sixel: given cells, kitty would stretch the picture to

@@ -267,6 +267,42 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelEncoder.palette(for: image, maxColors: 120).costs.isEmpty)
     }
 
+    /// With a rate, a colour already drawn near a pixel costs less than another, so a pixel a
+    /// little nearer another colour takes it. `.adjacent` looks at the pixel above in the band
+    /// and the one before; `.band` at every colour the band has so far in the pixel's column
+    /// (its sixel there is written already) and in the columns beside it (its segment goes on).
+    /// Neither looks into the band before, or at pixels not yet mapped.
+    @Test func aRateFavoursColoursAlreadyNearby() {
+        let a = RGBA(100, 100, 100), b = RGBA(110, 100, 100), far = RGBA(0, 0, 250)
+        let palette = Palette(colors: [a, b, far], rate: 20, costs: [100, 100, 100])
+        // Nearer a (16 squared levels) than b (36): with equal costs, a.
+        let between = RGBA(104, 100, 100)
+        /// The colour given to `between` at column 1 of `row` (mapped right to left: odd), with
+        /// `b` at `place`.
+        func chosen(row: Int, b place: (x: Int, y: Int)?, _ context: RateContext) -> RGBA {
+            let image = RGBAImage(width: 3, height: 12) { x, y in
+                if x == 1 && y == row { return between }
+                if let place, place == (x, y) { return b }
+                return far
+            }
+            let indexed = IndexedImage(image, palette: palette, dither: .none, context: context)
+            return palette.colors[Int(indexed.indices[row * 3 + 1])]
+        }
+        for context in [RateContext.adjacent, .band] {
+            #expect(chosen(row: 3, b: nil, context) == a)
+            #expect(chosen(row: 3, b: (1, 2), context) == b, "\(context): just above")
+            #expect(chosen(row: 3, b: (2, 3), context) == b, "\(context): just before")
+            #expect(chosen(row: 6, b: (1, 5), context) == a, "\(context): just above, but in the band before")
+            #expect(chosen(row: 3, b: (1, 4), context) == a, "\(context): below, not yet mapped")
+            #expect(chosen(row: 3, b: (0, 3), context) == a, "\(context): after it on the row, not yet mapped")
+        }
+        #expect(chosen(row: 3, b: (1, 1), .band) == b, "two rows up in its column")
+        #expect(chosen(row: 3, b: (0, 2), .band) == b, "in the column beside it, a row up")
+        #expect(chosen(row: 3, b: (2, 0), .band) == b, "in the other column beside it, three rows up")
+        #expect(chosen(row: 3, b: (1, 1), .adjacent) == a)
+        #expect(chosen(row: 3, b: (0, 2), .adjacent) == a)
+    }
+
     /// A still picture's style: a grey one gets a few levels, lightly diffused, a colour one a
     /// larger palette, diffused (less at low contrast), a flat-coloured one (a diagram) costly
     /// colours and no dither; a terminal with few registers gets no more colours.
@@ -294,6 +330,12 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             (16..<48).contains(x) && (16..<48).contains(y) ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .black
         }
         #expect(SixelStyle.still(for: framed) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
+        // Colourful and textured all over (a painting, foliage): more colours, and the band
+        // around each pixel weighed.
+        let painting = RGBAImage(width: 64, height: 64) { _, _ in
+            RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), UInt8(random.next(below: 256)))
+        }
+        #expect(SixelStyle.still(for: painting) == SixelStyle(maxColors: 220, rate: 20, dither: SixelStyle.diffusion, context: .band))
         // Low contrast: weaker diffusion, in proportion to the colours' spread.
         func strength(_ image: RGBAImage) -> Float? {
             if case .errorDiffusion(let strength) = SixelStyle.still(for: image).dither { strength } else { nil }
@@ -303,6 +345,30 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let (one, half) = (try #require(strength(faint)), try #require(strength(fainter)))
         #expect(one > 0.05 && one < 0.3, "\(one)")
         #expect(abs(half / one - 0.5) < 0.1, "\(half) against \(one)")
+    }
+
+    /// Texture is how much neighbouring pixels differ (more than 6 levels, the channels
+    /// summed); colourfulness how many 5-bit colour cells the sample fills (a quarter of it).
+    @Test func textureAndColourfulnessAreMeasured() {
+        var random = SeededRandom(seed: 5)
+        let sky = RGBAImage(width: 300, height: 200) { x, y in RGBA(UInt8(40 + x / 3), UInt8(90 + y / 4), 200) }
+        let grain = RGBAImage(width: 300, height: 200) { x, y in
+            let noise = UInt8(random.next(below: 9))
+            return RGBA(UInt8(40 + x / 3) + noise, UInt8(90 + y / 4) + noise, 200 - noise)
+        }
+        #expect(!SixelStyle.isTextured(sky))
+        #expect(SixelStyle.isTextured(grain))
+        // Transparent pixels are no one's neighbours.
+        var holes = grain
+        for y in 0..<holes.height { for x in 0..<holes.width where x % 2 == 1 { holes[x, y] = .transparent } }
+        #expect(!SixelStyle.isTextured(holes))
+        #expect(!SixelStyle.isTextured(RGBAImage(width: 1, height: 50, fill: .white)))
+        let few = (0..<4096).map { i -> Palette.Point in (Int32(i % 8) * 32, 100, 100) }
+        let many = (0..<4096).map { _ -> Palette.Point in
+            (Int32(random.next(below: 256)), Int32(random.next(below: 256)), Int32(random.next(below: 256)))
+        }
+        #expect(!SixelStyle.isColourful(few))
+        #expect(SixelStyle.isColourful(many))
     }
 
     /// A dark picture's colours sit close together; each palette entry must still be its own
