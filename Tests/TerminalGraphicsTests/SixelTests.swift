@@ -187,9 +187,11 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         // A pink that red with some of their blue error would be nearer to.
         let palette = Palette(colors: [RGBA(255, 0, 0), RGBA(0, 255, 0), RGBA(0, 0, 0), RGBA(255, 0, 160)], rate: 20, costs: [1, 1, 1, 1])
         for dither in [Dither.errorDiffusion(strength: 1), .none] {
-            let indexed = IndexedImage(image, palette: palette, dither: dither)
-            let opaque = (0..<(16 * 12)).filter { $0 % 16 < 8 }
-            #expect(opaque.allSatisfy { indexed.indices[$0] == 0 }, "\(dither): \(opaque.filter { indexed.indices[$0] != 0 })")
+            for context in [RateContext.adjacent, .band] {
+                let indexed = IndexedImage(image, palette: palette, dither: dither, context: context)
+                let opaque = (0..<(16 * 12)).filter { $0 % 16 < 8 }
+                #expect(opaque.allSatisfy { indexed.indices[$0] == 0 }, "\(dither), \(context): \(opaque.filter { indexed.indices[$0] != 0 })")
+            }
         }
     }
 
