@@ -33,10 +33,11 @@ public struct SixelStyle: Equatable, Sendable {
     /// textured one (see `colour`) gets 220 colours and weighs the band's colours around each
     /// pixel (`RateContext.band`). A grey one: 16 levels, worth 80 each, lightly diffused: its
     /// levels lie on a line, not in a volume, so 16 placed by k-means come as close as
-    /// img2sixel's 25, for far fewer bytes, and undithered they would show bands in a sky. A flat-coloured one (a diagram, a screenshot, a logo: see
-    /// `isFlat`): colours worth 100 each and no dither, which would only sprinkle noise along
-    /// its edges; on such pictures img2sixel's bytes buy little, so this stays far above its
-    /// quality in about 0.6x its bytes. No more colours than the terminal has `registers`.
+    /// img2sixel's 25, for far fewer bytes, and undithered they would show bands in a sky. A
+    /// flat-coloured one (a diagram, a screenshot, a logo: see `isFlat`): colours worth 100 each
+    /// and no dither, which would only sprinkle noise along its edges; on such pictures
+    /// img2sixel's bytes buy little, so this stays far above its quality in about 0.6x its
+    /// bytes. No more colours than the terminal has `registers`.
     public static func still(for image: RGBAImage, registers: Int = 256) -> SixelStyle {
         let sample = Palette.sample(image, count: 4096)
         let grey = sample.allSatisfy { abs($0.0 - $0.1) <= 3 && abs($0.1 - $0.2) <= 3 }
