@@ -29,23 +29,31 @@ public struct SixelStyle: Equatable, Sendable {
     /// bit, diffused (the blur of a picture without dither shows its steps); a low-contrast one
     /// (its colours within 40 levels of their mean, root mean square: haze, fog, a close-up of
     /// wood) less, in proportion: its palette's steps are fine, and full diffusion would only
-    /// flip pixels between neighbouring colours, breaking every run for little. A colourful,
-    /// textured one (see `colour`) gets 220 colours and weighs the band's colours around each
-    /// pixel (`RateContext.band`). A grey one: 16 levels, worth 80 each, lightly diffused: its
-    /// levels lie on a line, not in a volume, so 16 placed by k-means come as close as
-    /// img2sixel's 25, for far fewer bytes, and undithered they would show bands in a sky. A
-    /// flat-coloured one (a diagram, a screenshot, a logo: see `isFlat`): colours worth 100 each
-    /// and no dither, which would only sprinkle noise along its edges; on such pictures
-    /// img2sixel's bytes buy little, so this stays far above its quality in about 0.6x its
-    /// bytes. No more colours than the terminal has `registers`.
+    /// flip pixels between neighbouring colours, breaking every run for little; so does one of
+    /// few colours (see `colour`). A colourful, textured one gets 220 colours and weighs the
+    /// band's colours around each pixel (`RateContext.band`). A grey one: 16 levels, worth 80
+    /// each, lightly diffused: its levels lie on a line, not in a volume, so 16 placed by
+    /// k-means come as close as img2sixel's 25, for far fewer bytes, and undithered they would
+    /// show bands in a sky. A flat-coloured one (a diagram, a screenshot, a logo: see
+    /// `isFlat`): colours worth 100 each and no dither, which would only sprinkle noise along
+    /// its edges; on such pictures img2sixel's bytes buy little, so this stays far above its
+    /// quality in about 0.6x its bytes. A low-contrast flat one (a dark wallpaper's soft shapes) has its colours' worth
+    /// cut in proportion to its contrast (see `contrast`), as its diffusion would be: at 100,
+    /// two such wallpapers lost 1.6 and 3.1 dB to img2sixel. No more colours than the terminal
+    /// has `registers`.
     public static func still(for image: RGBAImage, registers: Int = 256) -> SixelStyle {
         let sample = Palette.sample(image, count: 4096)
         let grey = sample.allSatisfy { abs($0.0 - $0.1) <= 3 && abs($0.1 - $0.2) <= 3 }
         var style = grey ? SixelStyle(maxColors: 16, rate: 80, dither: lightDiffusion)
-            : isFlat(sample) ? SixelStyle(maxColors: 176, rate: 100, dither: .none)
-            : colour(rich: isColourful(sample) && isTextured(image), spread: spread(sample))
+            : isFlat(sample) ? flat(sample)
+            : colour(sample, of: image)
         style.maxColors = min(style.maxColors, registers)
         return style
+    }
+
+    /// A flat-coloured picture's style (see `still`).
+    static func flat(_ sample: [Palette.Point]) -> SixelStyle {
+        SixelStyle(maxColors: 176, rate: 100 * contrast(spread(sample)), dither: .none)
     }
 
     /// Whether the picture is drawn in flat colours, as a diagram or a screenshot is: set aside
@@ -61,13 +69,34 @@ public struct SixelStyle: Equatable, Sendable {
         return others == 0 || (commonest.reduce(0, +) - background) * 5 >= others * 2
     }
 
-    /// A colour picture's style: a `rich` one, colourful and textured (a painting, a garden in
+    /// A colour picture's style. A rich one, colourful (a quarter of the sampled pixels or
+    /// more each in a 5-bit colour cell of its own) and textured (a painting, a garden in
     /// flower), gets more colours and weighs the band around each pixel, as 176 colours and the
     /// adjacent pixels left its blur below img2sixel's and its bytes above 0.7x. The band costs
     /// the mapping a third more time, which other pictures need not spend (on other
-    /// photographs it saved 3-12 % of the bytes, at the same PSNR).
-    static func colour(rich: Bool, spread: Float) -> SixelStyle {
-        SixelStyle(maxColors: rich ? 220 : 176, rate: 20, dither: diffusion(spread: spread), context: rich ? .band : .adjacent)
+    /// photographs it saved 3-12 % of the bytes, at the same PSNR). One of few colours (see
+    /// `fewness`: a dusk over fog, a drawing's or a wallpaper's gradients) has a palette colour
+    /// within a few levels of nearly every pixel: fully diffused, its pixels only flip between
+    /// near-equal colours, and each change of colour buys less. On twelve such pictures the
+    /// photographs' style cost 0.35-3.6x img2sixel's bytes (eight over 0.7x); diffused at 0.3,
+    /// with colours worth 30, 0.21-0.66x but for one (1.11x), still 0.9 dB or more above its
+    /// blur. Undithered, a sky would show its steps.
+    static func colour(_ sample: [Palette.Point], of image: RGBAImage) -> SixelStyle {
+        let cells = colourCells(sample)
+        let rich = cells * 4 >= sample.count && isTextured(image)
+        let few = fewness(cells: cells, of: sample.count)
+        let strength = (diffusionStrength - few * 0.5) * contrast(spread(sample))
+        return SixelStyle(maxColors: rich ? 220 : 176, rate: 20 + few * 10, dither: .errorDiffusion(strength: strength),
+                          context: rich ? .band : .adjacent)
+    }
+
+    /// How few colours a picture has, from its sample's 5-bit colour cells: 1 at 1/32 as many
+    /// cells as pixels or fewer (a foggy dusk: 1/35; a vector drawing: 1/40), 0 at 1/16 or more
+    /// (a stormy sky: 1/14; a kite over a hazy field: 1/17), in proportion between. A ramp, not
+    /// a step, so that no picture sits on an edge.
+    static func fewness(cells: Int, of count: Int) -> Float {
+        guard count > 0 else { return 0 }
+        return min(1, max(0, 2 - Float(cells * 32) / Float(count)))
     }
 
     /// Whether neighbouring pixels differ, on average, by more than 6 levels (the three
@@ -93,11 +122,10 @@ public struct SixelStyle: Equatable, Sendable {
         return total > pairs * 6
     }
 
-    /// Whether the picture's colours are many: a quarter of the sampled pixels or more each in
-    /// a cell of its own when the colours are cut to 5 bits a channel (a painting, a landscape
-    /// in flower). On a textured one of these, 176 colours left the blur below img2sixel's.
-    /// Most photographs have fewer (a stormy sky, a retina: under a tenth; a portrait: a fifth).
-    static func isColourful(_ sample: [Palette.Point]) -> Bool {
+    /// How many 5-bit colour cells (8 levels a side) the sampled pixels fall in. A
+    /// painting or a landscape in flower fills one for a quarter of its pixels or more; most
+    /// photographs for under a tenth (a stormy sky, a retina) to a fifth (a portrait).
+    static func colourCells(_ sample: [Palette.Point]) -> Int {
         var cells = [UInt64](repeating: 0, count: 1 << 15 / 64)
         var distinct = 0
         for (r, g, b) in sample {
@@ -108,12 +136,14 @@ public struct SixelStyle: Equatable, Sendable {
                 distinct += 1
             }
         }
-        return distinct * 4 >= sample.count
+        return distinct
     }
 
-    /// `diffusion`, weakened in proportion for colours spread less than 40 levels.
-    static func diffusion(spread: Float) -> Dither {
-        .errorDiffusion(strength: diffusionStrength * min(1, max(0, spread) / 40))
+    /// A picture's contrast: its colours' spread over 40 levels, at most 1. Below 1, its
+    /// palette's steps are fine, and full diffusion would only flip pixels between neighbouring
+    /// colours.
+    static func contrast(_ spread: Float) -> Float {
+        min(1, max(0, spread) / 40)
     }
 
     /// How far the sampled colours lie from their mean: the root mean square distance, in levels.

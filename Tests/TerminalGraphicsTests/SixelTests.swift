@@ -322,6 +322,12 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             return (x / 16 + y / 16) % 3 == 0 ? RGBA(40, 90, 200) : (x + y) % 17 == 0 ? RGBA(200, 30, 30) : .white
         }
         #expect(SixelStyle.still(for: diagram) == SixelStyle(maxColors: 176, rate: 100, dither: .none))
+        // The same boxes in faint colours: their differences are small, and so is a colour's worth.
+        let faintDiagram = RGBAImage(width: 64, height: 64) { x, y in
+            (x / 16 + y / 16) % 3 == 0 ? RGBA(20, 24, 60) : (x + y) % 17 == 0 ? RGBA(30, 24, 52) : RGBA(16, 18, 50)
+        }
+        let faintStyle = SixelStyle.still(for: faintDiagram)
+        #expect(faintStyle.dither == .none && faintStyle.rate > 5 && faintStyle.rate < 30, "\(faintStyle)")
         // The same photo over most of the picture is not flat.
         let photo = RGBAImage(width: 64, height: 64) { x, y in
             x < 40 ? RGBA(UInt8(random.next(below: 256)), UInt8(random.next(below: 256)), 90) : .white
@@ -345,12 +351,37 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let faint = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(120 + x / 4), UInt8(120 + y / 4), 128) }
         let fainter = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(124 + x / 8), UInt8(124 + y / 8), 128) }
         let (one, half) = (try #require(strength(faint)), try #require(strength(fainter)))
-        #expect(one > 0.05 && one < 0.3, "\(one)")
+        #expect(one > 0.01 && one < 0.3, "\(one)")
         #expect(abs(half / one - 0.5) < 0.1, "\(half) against \(one)")
+        // Few colours, far apart (a dark lake under a pale sky): a palette colour lies within
+        // a few levels of every pixel, so the diffusion is light and a colour worth more; with
+        // grain over it, the photographs' style.
+        let dusk = RGBAImage(width: 128, height: 64) { x, y in
+            x < 64 ? RGBA(UInt8(30 + x / 4), UInt8(40 + y / 4), 60) : RGBA(UInt8(200 + (x - 64) / 4), UInt8(210 + y / 4), 230)
+        }
+        let grainy = RGBAImage(width: 128, height: 64) { x, y in
+            let c = dusk[x, y], noise = UInt8(random.next(below: 40))
+            return RGBA(c.r &+ noise, c.g &+ UInt8(random.next(below: 40)), c.b - noise)
+        }
+        let light = strength(dusk) ?? 0
+        #expect(abs(light - 0.3) < 1e-6, "\(light)")
+        #expect(SixelStyle.still(for: dusk).rate == 30)
+        #expect(SixelStyle.still(for: grainy) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
+    }
+
+    /// Few colours, by the sample's 5-bit cells: all the way at 1/32 of its pixels or fewer,
+    /// not at all from 1/16, in proportion between.
+    @Test func fewnessRampsBetweenAThirtySecondAndASixteenth() {
+        #expect(SixelStyle.fewness(cells: 100, of: 4096) == 1)
+        #expect(SixelStyle.fewness(cells: 128, of: 4096) == 1)
+        #expect(SixelStyle.fewness(cells: 192, of: 4096) == 0.5)
+        #expect(SixelStyle.fewness(cells: 256, of: 4096) == 0)
+        #expect(SixelStyle.fewness(cells: 1000, of: 4096) == 0)
+        #expect(SixelStyle.fewness(cells: 0, of: 0) == 0)
     }
 
     /// Texture is how much neighbouring pixels differ (more than 6 levels, the channels
-    /// summed); colourfulness how many 5-bit colour cells the sample fills (a quarter of it).
+    /// summed); colourfulness how many 5-bit colour cells the sample fills.
     @Test func textureAndColourfulnessAreMeasured() {
         var random = SeededRandom(seed: 5)
         let sky = RGBAImage(width: 300, height: 200) { x, y in RGBA(UInt8(40 + x / 3), UInt8(90 + y / 4), 200) }
@@ -369,8 +400,8 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let many = (0..<4096).map { _ -> Palette.Point in
             (Int32(random.next(below: 256)), Int32(random.next(below: 256)), Int32(random.next(below: 256)))
         }
-        #expect(!SixelStyle.isColourful(few))
-        #expect(SixelStyle.isColourful(many))
+        #expect(SixelStyle.colourCells(few) == 8)
+        #expect(SixelStyle.colourCells(many) * 4 >= many.count)
     }
 
     /// A dark picture's colours sit close together; each palette entry must still be its own
