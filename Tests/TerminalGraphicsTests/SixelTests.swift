@@ -315,6 +315,13 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: grey, registers: 8) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
+        // A silhouette (a black disc on white, its edge antialiased) is two-tone: 8 levels.
+        let silhouette = RGBAImage(width: 64, height: 64) { x, y in
+            let d = (x - 32) * (x - 32) + (y - 32) * (y - 32)
+            let v = d < 300 ? 0 : d < 360 ? UInt8((d - 300) * 4) : 255
+            return RGBA(v, v, v)
+        }
+        #expect(SixelStyle.still(for: silhouette) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
         // Boxes on white, with a noisy photo pasted in a corner: more than half is flat colour.
         var random = SeededRandom(seed: 7)
         let diagram = RGBAImage(width: 64, height: 64) { x, y in
