@@ -124,20 +124,32 @@ public struct Palette: Equatable, Sendable {
     typealias Point = (Int32, Int32, Int32)
     typealias Center = (Double, Double, Double)
 
-    /// Every n-th opaque pixel, n chosen so about `count` pixels are taken.
+    /// About `count` of the picture's opaque pixels, spread evenly over it: the i-th of `count`
+    /// points lies i/count of the way down and at the fractional part of i times the golden ratio
+    /// across (a Fibonacci lattice, which leaves no region of the picture unseen and keeps step
+    /// with no regular pattern). A stride through the rows, as this was, came back to the same
+    /// columns whenever the width was near a multiple of it: a 4096x4096 picture was sampled in
+    /// three columns, and its palette missed a sunset's glow. A picture no larger than the sample
+    /// is taken whole.
     static func sample(_ image: RGBAImage, count: Int) -> [Point] {
-        let total = image.width * image.height
-        let step = max(1, total / max(1, count))
+        let width = image.width, height = image.height, total = width * height
         var points: [Point] = []
-        points.reserveCapacity(total / step + 1)
+        points.reserveCapacity(min(total, count))
         image.pixels.withUnsafeBufferPointer { px in
-            var i = 0
-            while i < total {
-                let o = i * 4
+            func take(_ pixel: Int) {
+                let o = pixel * 4
                 if px[o + 3] >= 128 { points.append((Int32(px[o]), Int32(px[o + 1]), Int32(px[o + 2]))) }
-                // Stride with a little jitter so regular patterns are not sampled in lockstep;
-                // an image no larger than the sample is taken whole.
-                i += step == 1 ? 1 : step + ((i / step) % 3 == 0 ? 1 : 0)
+            }
+            guard total > count else {
+                for pixel in 0..<total { take(pixel) }
+                return
+            }
+            let golden = (5.0.squareRoot() - 1) / 2
+            for i in 0..<count {
+                let across = (Double(i) * golden).truncatingRemainder(dividingBy: 1)
+                let x = min(width - 1, Int(across * Double(width)))
+                let y = min(height - 1, Int((Double(i) + 0.5) * Double(height) / Double(count)))
+                take(y * width + x)
             }
         }
         return points

@@ -205,6 +205,28 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(Set(Palette.sample(stripes, count: 12_288).map { $0.0 }).count == 64, "every row's colour is sampled")
     }
 
+    /// A larger picture's sample covers it evenly, whatever its width: each of a 4x4 grid of
+    /// regions gives its share of the sample, within a tenth. A stride through the rows, at a
+    /// width of three strides and a pixel (1024 wide, a sample of 4096), came back to the same
+    /// three columns on every row and never saw the right quarter.
+    @Test(arguments: [(1024, 1364, 4096), (1920, 1080, 4096), (333, 517, 12_288), (4096, 64, 1000), (40, 3000, 512)])
+    func aLargerPictureIsSampledEvenly(width: Int, height: Int, count: Int) {
+        let image = RGBAImage(width: width, height: height) { x, y in RGBA(UInt8(x * 4 / width), UInt8(y * 4 / height), 0) }
+        let points = Palette.sample(image, count: count)
+        #expect(points.count == count, "\(points.count) points for \(count)")
+        var regions = [Int](repeating: 0, count: 16)
+        for (column, row, _) in points { regions[Int(row) * 4 + Int(column)] += 1 }
+        let columns = (0..<4).map { c in (0..<width).filter { $0 * 4 / width == c }.count }
+        let rows = (0..<4).map { r in (0..<height).filter { $0 * 4 / height == r }.count }
+        for row in 0..<4 {
+            for column in 0..<4 {
+                let expected = Double(points.count * columns[column] * rows[row]) / Double(width * height)
+                #expect(abs(Double(regions[row * 4 + column]) - expected) <= expected / 10,
+                        "region \(column),\(row) of \(width)x\(height): \(regions[row * 4 + column]) of about \(Int(expected))")
+            }
+        }
+    }
+
     /// A picture taller than one group of bands is written group by group, side by side; the
     /// groups join into one picture that decodes to exactly its pixels, whatever the order the
     /// groups were written in.
@@ -376,14 +398,14 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelStyle.still(for: grainy) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
     }
 
-    /// Few colours, by the sample's 5-bit cells: all the way at 1/32 of its pixels or fewer,
-    /// not at all from 1/16, in proportion between.
-    @Test func fewnessRampsBetweenAThirtySecondAndASixteenth() {
-        #expect(SixelStyle.fewness(cells: 100, of: 4096) == 1)
-        #expect(SixelStyle.fewness(cells: 128, of: 4096) == 1)
-        #expect(SixelStyle.fewness(cells: 192, of: 4096) == 0.5)
-        #expect(SixelStyle.fewness(cells: 256, of: 4096) == 0)
-        #expect(SixelStyle.fewness(cells: 1000, of: 4096) == 0)
+    /// Few colours, by the sample's 5-bit cells: all the way at 1/20 of its pixels or fewer,
+    /// not at all from 1/17, in proportion between.
+    @Test func fewnessRampsBetweenATwentiethAndASeventeenth() {
+        #expect(SixelStyle.fewness(cells: 100, of: 4080) == 1)
+        #expect(SixelStyle.fewness(cells: 204, of: 4080) == 1)
+        #expect(SixelStyle.fewness(cells: 222, of: 4080) == 0.5)
+        #expect(SixelStyle.fewness(cells: 240, of: 4080) == 0)
+        #expect(SixelStyle.fewness(cells: 1000, of: 4080) == 0)
         #expect(SixelStyle.fewness(cells: 0, of: 0) == 0)
     }
 
