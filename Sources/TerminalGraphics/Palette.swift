@@ -124,13 +124,11 @@ public struct Palette: Equatable, Sendable {
     typealias Point = (Int32, Int32, Int32)
     typealias Center = (Double, Double, Double)
 
-    /// About `count` of the picture's opaque pixels, spread evenly over it: the i-th of `count`
-    /// points lies i/count of the way down and at the fractional part of i times the golden ratio
-    /// across (a Fibonacci lattice, which leaves no region of the picture unseen and keeps step
-    /// with no regular pattern). A stride through the rows, as this was, came back to the same
-    /// columns whenever the width was near a multiple of it: a 4096x4096 picture was sampled in
-    /// three columns, and its palette missed a sunset's glow. A picture no larger than the sample
-    /// is taken whole.
+    /// About `count` of the picture's opaque pixels, spread evenly over it by a Fibonacci
+    /// lattice: the i-th point i/count of the way down, and the fractional part of i times the
+    /// golden ratio across. A stride through the rows would fall in the same few columns
+    /// whenever the width is near a multiple of it. A picture no larger than the sample is
+    /// taken whole.
     static func sample(_ image: RGBAImage, count: Int) -> [Point] {
         let width = image.width, height = image.height, total = width * height
         var points: [Point] = []

@@ -22,9 +22,8 @@ public struct SixelStyle: Equatable, Sendable {
     public static let diffusion = Dither.errorDiffusion(strength: diffusionStrength)
     static let diffusionStrength: Float = 0.8
 
-    /// Diffusion at 0.3: enough to hide the steps between a grey picture's few levels (it stays
-    /// 1-6 dB above img2sixel's after the blur); at 0.5, more of it was only noise that cost
-    /// bytes and plain PSNR.
+    /// Diffusion at 0.3: enough to hide the steps between a grey picture's few levels; more is
+    /// only noise, which costs bytes and plain PSNR.
     public static let lightDiffusion = Dither.errorDiffusion(strength: 0.3)
 
     /// A colour picture: a palette of up to 176 colours, a colour worth 20 squared levels per bit,
@@ -114,6 +113,7 @@ public struct SixelStyle: Equatable, Sendable {
     /// 0.1-3.3 dB to it after the blur lightly diffused.
     static func fewness(cells: Int, of count: Int) -> Float {
         guard count > 0 else { return 0 }
+        // (count/17 - cells) / (count/17 - count/20), both sides times 340 to stay in integers.
         return min(1, max(0, Float(20 * (count - 17 * cells)) / Float(3 * count)))
     }
 
