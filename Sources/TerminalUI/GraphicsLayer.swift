@@ -150,6 +150,14 @@ final class GraphicsLayer {
         return bytes(for: plan)
     }
 
+    /// A sixel and a NUL after its terminator. mlterm, when a read from the pty ends inside a
+    /// sixel's header, loses the ESC of the sequence right after the terminator and prints the
+    /// rest as text into the picture (an "8" of ESC 8, a "[16;31H" of a cursor move); a NUL
+    /// between them is ignored by every terminal and keeps that sequence whole.
+    private func sixel(_ image: IndexedImage) -> [UInt8] {
+        wrapped(SixelEncoder.encode(image) + [0])
+    }
+
     private func wrapped(_ bytes: [UInt8]) -> [UInt8] {
         choice.tmuxPassthrough ? TmuxPassthrough.wrap(bytes) : bytes
     }
@@ -183,10 +191,10 @@ final class GraphicsLayer {
             if let last = drawn[placement.id], last.area == area, case .sixel(let old) = last.picture,
                let pieces = SixelPatch.pieces(from: old, to: indexed, cellWidth: cell.width, cellHeight: cell.height) {
                 return pieces.flatMap { piece in
-                    Array("\u{1B}[\(area.y + piece.row + 1);\(area.x + piece.column + 1)H".utf8) + wrapped(SixelEncoder.encode(piece.image))
+                    Array("\u{1B}[\(area.y + piece.row + 1);\(area.x + piece.column + 1)H".utf8) + sixel(piece.image)
                 }
             }
-            return wrapped(SixelEncoder.encode(indexed))
+            return sixel(indexed)
         case .kitty where placement.id >= Self.decorationIDs:
             return kittyDecorations(placement, width: fit.width, height: fit.height)
         case .kitty:

@@ -74,7 +74,7 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         // 40x10 cells of 10x20 pixels: a 400x200 box; a 64x48 picture fits as 267x200.
         let bytes = text(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)))
         #expect(bytes.hasPrefix("\u{1B}7\u{1B}[4;3H\u{1B}P0;1;0q\"1;1;267;200"))
-        #expect(bytes.hasSuffix("\u{1B}\\\u{1B}8"), "the cursor goes back where ncurses left it")
+        #expect(bytes.hasSuffix("\u{1B}\\\0\u{1B}8"), "the cursor goes back where ncurses left it")
         #expect(layer.bytes(for: layer.plan(screen([placement()]), screenRepainted: false)).isEmpty)
     }
 
@@ -275,6 +275,23 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(shown.hasPrefix("\u{1B}[?25l\u{1B}7") && shown.hasSuffix("\u{1B}8\u{1B}[?25h"))
         #expect(text(CursesTerminal.cursorHidden(pictures, shownAfter: false)).hasSuffix("\u{1B}8"))
         #expect(CursesTerminal.cursorHidden([], shownAfter: true).isEmpty, "no picture, no cursor change")
+    }
+
+    /// mlterm lost the ESC of a sequence right after a sixel's terminator when a pty read ended
+    /// inside that sixel's header, and printed the rest into the picture: every terminator is
+    /// followed by a NUL, whole pictures and pieces alike.
+    @Test func aNulFollowsEverySixel() {
+        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
+        var masked = placement(image: picture(640, 480))
+        let whole = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false))
+        masked.cursor = PixelRect(x: 100, y: 100, width: 200, height: 120)
+        let pieces = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false))
+        for bytes in [whole, pieces] {
+            let terminators = (0..<(bytes.count - 1)).filter { bytes[$0] == 0x1B && bytes[$0 + 1] == UInt8(ascii: "\\") }
+            #expect(!terminators.isEmpty)
+            #expect(terminators.allSatisfy { $0 + 2 < bytes.count && bytes[$0 + 2] == 0 }, "a NUL after each of \(terminators.count) terminators")
+        }
+        #expect(text(pieces).components(separatedBy: "\u{1B}P").count > 3, "several pieces")
     }
 
     @Test func insideTmuxImagesAreWrappedForPassthrough() {
