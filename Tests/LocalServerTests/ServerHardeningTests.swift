@@ -6,6 +6,7 @@ import LocalEngine
 import LocalServerHTTP
 import Raster
 import Testing
+import TestSupport
 @testable import LocalServer
 
 #if canImport(FoundationNetworking)
@@ -87,10 +88,10 @@ import FoundationNetworking
         // A head trickled for a minute; cut off at the timeout, far sooner. The bound is loose
         // because a busy 2-core machine running the whole suite has delayed the cut by seconds
         // (9 s once); a server without the timeout would read the whole minute.
-        let closedAfter = try await Task.detached {
+        let closedAfter = try await OwnThread.run {
             try trickle("POST /v1/images/edits HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 1200),
                         port: server.port, every: .milliseconds(50))
-        }.value
+        }
         // The server still answers others.
         let (_, response) = try await URLSession.shared.data(for: try multipartRequest(server))
         await server.stop()

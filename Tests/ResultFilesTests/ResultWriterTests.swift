@@ -117,7 +117,7 @@ import ImageEditModel
         var calls = 0
         let path = try ResultWriter(folder: dir, stem: "edit-r").write(png, suffix: nil) { file in
             calls += 1
-            if calls == 1 { FileManager.default.createFile(atPath: dir + "/edit-r.json", contents: Data("theirs".utf8)) }
+            if calls == 1 { _ = FileManager.default.createFile(atPath: dir + "/edit-r.json", contents: Data("theirs".utf8)) }
             return sidecar(file)
         }
         #expect(path == dir + "/edit-r-2.png")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The runner the CLI tests use: a child's output is read whole, whichever pipe it fills first.
 @Suite struct CLIRunnerTests {
@@ -8,9 +9,9 @@ import Testing
     /// 60 s (exit 124), so a regression fails instead of hanging the suite.
     @Test func aChildFillingStderrThenStdoutDoesNotHang() async throws {
         let script = "head -c 204800 /dev/zero | tr '\\000' e >&2; head -c 204800 /dev/zero | tr '\\000' o; echo done >&2"
-        let result = try await Task.detached {
+        let result = try await OwnThread.run {
             try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/timeout"), ["60", "/bin/sh", "-c", script])
-        }.value
+        }
         #expect(result.status == 0)
         #expect(result.stdout.utf8.count == 204_800 && result.stdout.allSatisfy { $0 == "o" })
         #expect(result.stderr == String(repeating: "e", count: 204_800) + "done\n")
@@ -19,18 +20,18 @@ import Testing
     @Test func stdinReachesTheChildWhileItWrites() async throws {
         // More than a pipe holds, echoed back while it is still being written.
         let text = String(repeating: "0123456789abcdef", count: 16_384)
-        let result = try await Task.detached {
+        let result = try await OwnThread.run {
             try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/timeout"), ["60", "/bin/cat"], stdin: text)
-        }.value
+        }
         #expect(result.status == 0 && result.stdout == text && result.stderr.isEmpty)
     }
 
     /// A child that leaves without reading its input: the write fails quietly, no SIGPIPE.
     @Test func aChildThatIgnoresItsInputEndsCleanly() async throws {
         let text = String(repeating: "x", count: 1 << 20)
-        let result = try await Task.detached {
+        let result = try await OwnThread.run {
             try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "exec 0<&-; echo gone"], stdin: text)
-        }.value
+        }
         #expect(result.status == 0 && result.stdout == "gone\n")
     }
 }

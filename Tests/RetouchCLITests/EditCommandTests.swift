@@ -3,6 +3,7 @@ import ImageCodecs
 import Raster
 import ScriptedServer
 import Testing
+import TestSupport
 
 /// `retouch edit` runs as a separate process, so the server's requests are read after it exits.
 @Suite(.serialized) struct EditCommandTests {
@@ -16,7 +17,7 @@ import Testing
     }
 
     func runAsync(_ arguments: [String], environment: [String: String] = CLI.cleanEnvironment, stdin: String? = nil) async throws -> CLIResult {
-        try await Task.detached { try CLI.run(arguments, environment: environment, stdin: stdin) }.value
+        try await OwnThread.run { try CLI.run(arguments, environment: environment, stdin: stdin) }
     }
 
     @Test func savesResultAndSidecarAndPrintsAJSONSummary() async throws {

@@ -77,7 +77,7 @@ import Testing
         let server = try await ScriptedServer(replies: fault.replies)
         let arguments = ["edit", "--image", source, "--prompt", "x", "--out", out, "--base-url", server.baseURL,
                          "--max-retries", "0"] + fault.arguments
-        let result = try await Task.detached { try CLI.run(arguments) }.value
+        let result = try await OwnThread.run { try CLI.run(arguments) }
         await server.stop()
         #expect(result.status == fault.status, "\(fault.name): \(result.stderr)")
         if !fault.message.isEmpty { #expect(result.stderr.contains(fault.message), "\(fault.name): \(result.stderr)") }
@@ -93,9 +93,9 @@ import Testing
         let folder = try CLI.temporaryFolder()
         let source = folder.appendingPathComponent("source.png").path
         try Data(try ImageEncoder.png(RGBAImage(width: 32, height: 32, fill: RGBA(1, 2, 3)))).write(to: URL(fileURLWithPath: source))
-        let result = try await Task.detached {
+        let result = try await OwnThread.run {
             try CLI.run(["edit", "--image", source, "--prompt", "x", "--base-url", "http://127.0.0.1:9/v1", "--max-retries", "0"])
-        }.value
+        }
         #expect(result.status == 4)
         #expect(result.stderr.contains("cannot connect to") && result.stderr.contains("connection refused"), "\(result.stderr)")
     }

@@ -3,6 +3,7 @@ import ImageCodecs
 import Raster
 import ScriptedServer
 import Testing
+import TestSupport
 
 /// What `retouch edit` leaves on disk and says: files as private as the umask asks, and a base
 /// URL's password nowhere.
@@ -11,10 +12,10 @@ import Testing
 
     /// `retouch` run by /bin/sh after `umask 077`.
     func runWithUmask077(_ arguments: [String], environment: [String: String] = CLI.cleanEnvironment) async throws -> CLIResult {
-        try await Task.detached {
+        try await OwnThread.run {
             try CLI.run(executable: URL(fileURLWithPath: "/bin/sh"), ["-c", "umask 077; exec \"$0\" \"$@\"", CLI.executable.path] + arguments,
                         environment: environment)
-        }.value
+        }
     }
 
     func mode(_ path: String) -> Int {
@@ -55,10 +56,10 @@ import Testing
         var environment = CLI.cleanEnvironment
         environment["OPENAI_BASE_URL"] = "http://u:secret@127.0.0.1:1/v1"
         environment["OPENAI_API_KEY"] = "sk-test"
-        let result = try await Task.detached { [environment] in
+        let result = try await OwnThread.run { [environment] in
             try CLI.run(["edit", "--image", try self.source(in: folder), "--prompt", "x", "--out", folder.path, "--max-retries", "0"],
                         environment: environment)
-        }.value
+        }
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("http://127.0.0.1:1/v1/images/edits"), "\(result.stderr)")
         #expect(!result.stderr.contains("secret") && !result.stdout.contains("secret"))
