@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev python3 python3-venv libsixel-bin tmux
+APT_PACKAGES := libncursesw5-dev libpng-dev libdeflate-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev libssl-dev python3 python3-venv libsixel-bin tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo samples clean bench release fuzz terminals

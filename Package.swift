@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
     ],
@@ -29,6 +28,9 @@ let package = Package(
         // No pkgConfig: SwiftPM would drop its -D flags with a warning; shim.h defines what is needed.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // OpenSSL's libcrypto for SHA-256: swift-crypto would compile its own BoringSSL, about
+        // 100 s of a clean build on two cores.
+        .systemLibrary(name: "CLibcrypto", providers: [.apt(["libssl-dev"])]),
         // libpng and libjpeg report errors by longjmp, which must never cross Swift frames: these
         // C targets keep setjmp/longjmp inside C and return status codes (apt: libpng-dev,
         // libdeflate-dev for CPNG's fast decoding and its encoding, libjpeg62-turbo-dev).
@@ -66,7 +68,7 @@ let package = Package(
         .target(
             name: "SessionStore",
             dependencies: ["SessionModel", "ImageEditModel", "FileAccess", "Raster",
-                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "GRDB", package: "GRDB.swift"), "CLibcrypto"]
         ),
         .target(
             name: "TerminalUI",

@@ -1,0 +1,4 @@
+#ifndef RETOUCH_CLIBCRYPTO_SHIM_H
+#define RETOUCH_CLIBCRYPTO_SHIM_H
+#include <openssl/evp.h>
+#endif
