@@ -28,8 +28,8 @@ let package = Package(
         // No pkgConfig: SwiftPM would drop its -D flags with a warning; shim.h defines what is needed.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
-        // OpenSSL's libcrypto for SHA-256: swift-crypto would compile its own BoringSSL, about
-        // 100 s of a clean build on two cores.
+        // SHA-256 from OpenSSL's static libcrypto.a (see shim.h): swift-crypto would compile its
+        // own BoringSSL, about 100 s of a clean build on two cores.
         .systemLibrary(name: "CLibcrypto", providers: [.apt(["libssl-dev"])]),
         // libpng and libjpeg report errors by longjmp, which must never cross Swift frames: these
         // C targets keep setjmp/longjmp inside C and return status codes (apt: libpng-dev,

@@ -27,9 +27,10 @@ public enum ContentHash {
         return hasher.finalize()
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
+    static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(digest.count * 2)
         for byte in digest {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 15)])
@@ -38,31 +39,19 @@ public enum ContentHash {
     }
 }
 
-/// An EVP digest context, freed with its owner. libcrypto fails these calls only when it cannot
-/// allocate a few hundred bytes.
-private struct SHA256Hasher: ~Copyable {
-    private let context: OpaquePointer
+/// libcrypto's SHA-256 state, a plain struct: its functions only return 1.
+private struct SHA256Hasher {
+    private var context = SHA256_CTX()
 
-    init() {
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
-            fatalError("libcrypto could not start a SHA-256 digest: out of memory")
-        }
-        self.context = context
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
+    init() { SHA256_Init(&context) }
 
     mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            guard buffer.count > 0 else { return }
-            precondition(EVP_DigestUpdate(context, buffer.baseAddress, buffer.count) == 1, "libcrypto failed a SHA-256 update")
-        }
+        bytes.withUnsafeBytes { buffer in _ = SHA256_Update(&context, buffer.baseAddress, buffer.count) }
     }
 
-    consuming func finalize() -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        precondition(EVP_DigestFinal_ex(context, &digest, &length) == 1 && length == 32, "libcrypto failed to finish a SHA-256 digest")
-        return ContentHash.hex(digest.prefix(Int(length)))
+    mutating func finalize() -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        SHA256_Final(&digest, &context)
+        return ContentHash.hex(digest)
     }
 }

@@ -201,7 +201,7 @@ final class RunSender: @unchecked Sendable {
             inbox.post(.run(variant: number, .cost(EffectRunner.cost(of: result.usage, request: sent, launch: launch))))
             outcome = .completed(totalTokens: result.usage?.totalTokens)
         } catch {
-            outcome = EffectRunner.outcome(error as? ImageEditError ?? .cancelled)
+            outcome = EffectRunner.outcome(error)
         }
         keeper.runFinished(run: record, outcome: outcome, usage: usage, interrupted: hungUp.value)
         return outcome
