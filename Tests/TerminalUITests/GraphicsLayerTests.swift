@@ -221,14 +221,19 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
         #expect(again.count * 2 > first.count)
     }
 
-    /// The source's palette has the mask's tint from the first frame: focusing the mask panel
-    /// (its cursor appears) sends pieces, not the picture again.
-    @Test func sixelSourceIsReadyForTheMask() {
+    /// A source picture's first sixel frame, then the frame that adds the mask cursor over it.
+    private func sixelSourceThenMaskCursor() -> (first: [UInt8], withCursor: [UInt8]) {
         let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
         var source = placement(image: picture(640, 480))
         let first = layer.bytes(for: layer.plan(screen([source]), screenRepainted: false))
         source.cursor = PixelRect(x: 100, y: 100, width: 200, height: 120)
-        let focused = layer.bytes(for: layer.plan(screen([source]), screenRepainted: false))
+        return (first, layer.bytes(for: layer.plan(screen([source]), screenRepainted: false)))
+    }
+
+    /// The source's palette has the mask's tint from the first frame: focusing the mask panel
+    /// (its cursor appears) sends pieces, not the picture again.
+    @Test func sixelSourceIsReadyForTheMask() {
+        let (first, focused) = sixelSourceThenMaskCursor()
         #expect(!focused.isEmpty && focused.count * 5 < first.count, "\(focused.count) bytes for the cursor, \(first.count) for the picture")
     }
 
@@ -281,11 +286,7 @@ private func screen(_ placements: [ImagePlacement]) -> Screen {
     /// inside that sixel's header, and printed the rest into the picture: every terminator is
     /// followed by a NUL, whole pictures and pieces alike.
     @Test func aNulFollowsEverySixel() {
-        let layer = GraphicsLayer(choice: GraphicsChoice(mode: .sixel, colors: .palette256, tmuxPassthrough: false), cell: cell)
-        var masked = placement(image: picture(640, 480))
-        let whole = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false))
-        masked.cursor = PixelRect(x: 100, y: 100, width: 200, height: 120)
-        let pieces = layer.bytes(for: layer.plan(screen([masked]), screenRepainted: false))
+        let (whole, pieces) = sixelSourceThenMaskCursor()
         for bytes in [whole, pieces] {
             let terminators = (0..<(bytes.count - 1)).filter { bytes[$0] == 0x1B && bytes[$0 + 1] == UInt8(ascii: "\\") }
             #expect(!terminators.isEmpty)
