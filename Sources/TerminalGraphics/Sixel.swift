@@ -133,7 +133,7 @@ public enum SixelEncoder {
     static func writeBands(_ indexed: IndexedImage, rows: Range<Int>, scratch: inout BandScratch) -> (SixelWriter, [Int]) {
         let w = indexed.width
         let out = SixelWriter(capacity: w * rows.count / 2)
-        var bands = BandPacker(colors: indexed.palette.colors.count)
+        var bands = BandPacker(colors: indexed.palette.colors)
         let transparent = indexed.transparent
         // Per band, the transparent pixels of each column, which no colour may paint.
         var clear: [UInt8]? = transparent == nil ? nil : [UInt8](repeating: 0, count: w)

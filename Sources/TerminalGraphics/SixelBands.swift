@@ -1,3 +1,5 @@
+import Raster
+
 /// One band (six pixel rows) of a sixel picture, written in as few passes as its colours allow.
 /// Each colour's columns are cut into segments where the colour is absent for long, and each
 /// pass (ended by `$`) carries, left to right, the segments of as many colours as fit. A colour
@@ -9,10 +11,14 @@
 /// long as some character covers its own pixels there and spares the pixels already final.
 /// On photographs that is 10 to 25 % fewer bytes than writing each colour's exact pattern.
 ///
-/// Each band is also written the plain way, a pass per colour, the most common first (whose
-/// runs may then go over everything that follows), and the shorter of the two is kept: with
-/// few colours, or smooth ones, the plain way's long runs win (a grey picture's band by about
-/// a tenth); in fine texture, packing does.
+/// Each band is also written the plain way, a pass per colour, in two orders: the most common
+/// first (whose runs may then go over everything that follows), and the darkest first (each
+/// colour's runs may then go over every lighter pixel: in a gradient or a texture the pixels at
+/// least so light form blobs, where those of one colour form thin rings). The shortest of the
+/// three is kept: with few colours, or smooth ones, the plain way's long runs win (a grey
+/// picture's band by about a tenth); in fine texture, packing does. The darkest-first order
+/// saves 1 to 7 % of the bytes on grey textures and wallpapers' soft gradients, and costs a
+/// grey picture's encoding about a third more time.
 struct BandPacker {
     /// Up to 3 blanks inside a segment cost a byte each; a wider gap would cost a `!n?` run,
     /// about what a `#n` switch costs, so it ends the segment and leaves its columns to other
@@ -43,49 +49,59 @@ struct BandPacker {
     /// Per column, the rows a segment may no longer paint: pixels whose own colour is written,
     /// and transparent ones.
     private var final: [UInt8] = []
-    /// Each way's bytes for the band, and the colours it selected.
+    /// Two ways' bytes for the band (the best so far, and the one tried next), and the colours
+    /// each selected.
     private let packed = SixelWriter(capacity: 4096), plain = SixelWriter(capacity: 4096)
     private var packedSelections: [Int] = [], plainSelections: [Int] = []
 
-    init(colors: Int) {
-        selections = [Int](repeating: 0, count: colors)
+    /// Each colour's lightness (any scale that orders them), for the darkest-first order.
+    private let lightness: [Int]
+
+    init(colors: [RGBA]) {
+        selections = [Int](repeating: 0, count: colors.count)
+        lightness = colors.map { 2 * Int($0.r) + 5 * Int($0.g) + Int($0.b) }
     }
 
     /// Writes the band whose colours `present` have column patterns `bits` (colour `k` at
     /// `k * width`), each within `first[k]...last[k]` and on `pixels[k]` pixels, and whose
-    /// transparent pixels are `transparent` (nil: none): packed or plain, whichever is shorter.
+    /// transparent pixels are `transparent` (nil: none): packed or plain, whichever is shortest.
     mutating func write(_ present: [Int], bits: UnsafeMutableBufferPointer<UInt8>, width: Int, transparent: [UInt8]?,
                         first: UnsafeMutableBufferPointer<Int>, last: UnsafeMutableBufferPointer<Int>,
                         pixels: UnsafeMutableBufferPointer<Int>, into out: SixelWriter) {
         let before = selected
         // The logs are taken out while the writers fill them (a method of self cannot also
         // hold one of self's properties), and put back for the next band.
-        var packedLog: [Int] = [], plainLog: [Int] = []
-        swap(&packedLog, &packedSelections)
-        swap(&plainLog, &plainSelections)
+        var bestLog: [Int] = [], trialLog: [Int] = []
+        swap(&bestLog, &packedSelections)
+        swap(&trialLog, &plainSelections)
         defer {
-            swap(&packedLog, &packedSelections)
-            swap(&plainLog, &plainSelections)
+            swap(&bestLog, &packedSelections)
+            swap(&trialLog, &plainSelections)
         }
-        packedLog.removeAll(keepingCapacity: true)
-        plainLog.removeAll(keepingCapacity: true)
-        packed.clear()
+        bestLog.removeAll(keepingCapacity: true)
+        var best = packed, trial = plain
+        best.clear()
         writePacked(present, bits: bits, width: width, transparent: transparent, first: first, last: last,
-                    into: packed, selecting: &packedLog)
-        let afterPacked = selected
+                    into: best, selecting: &bestLog)
+        var selectedAfterBest = selected
         if present.count <= Self.mostColorsWrittenPlain {
-            selected = before
-            plain.clear()
-            let common = present.sorted { pixels[$0] > pixels[$1] }
-            writePlain(common, bits: bits, width: width, transparent: transparent, first: first, last: last,
-                       into: plain, selecting: &plainLog)
-            if plain.count <= packed.count {
-                keep(plain, selecting: plainLog, into: out)
-                return
+            let lightness = self.lightness
+            for order in [present.sorted { pixels[$0] > pixels[$1] }, present.sorted { lightness[$0] < lightness[$1] }] {
+                selected = before
+                trial.clear()
+                trialLog.removeAll(keepingCapacity: true)
+                writePlain(order, bits: bits, width: width, transparent: transparent, first: first, last: last,
+                           into: trial, selecting: &trialLog)
+                // A tie goes to the way tried later: plain passes are the simpler.
+                if trial.count <= best.count {
+                    swap(&best, &trial)
+                    swap(&bestLog, &trialLog)
+                    selectedAfterBest = selected
+                }
             }
-            selected = afterPacked
         }
-        keep(packed, selecting: packedLog, into: out)
+        selected = selectedAfterBest
+        keep(best, selecting: bestLog, into: out)
     }
 
     /// Appends one way's bytes and counts its selections.

@@ -24,14 +24,14 @@ enum StandardOutput {
     @discardableResult
     static func write(_ bytes: [UInt8]) -> Bool {
         guard let error = FileWriter.writeAll(bytes, to: STDOUT_FILENO) else { return true }
-        firstFailure.compareExchange(expected: 0, desired: error, ordering: .relaxed)
+        _ = firstFailure.compareExchange(expected: 0, desired: error, ordering: .relaxed)
         return false
     }
 
     /// What `print` left buffered; false when it could not be written.
     static func flush() -> Bool {
         guard fflush(nil) != 0 else { return true }
-        firstFailure.compareExchange(expected: 0, desired: errno, ordering: .relaxed)
+        _ = firstFailure.compareExchange(expected: 0, desired: errno, ordering: .relaxed)
         return false
     }
 

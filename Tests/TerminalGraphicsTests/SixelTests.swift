@@ -130,17 +130,24 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
     }
 
-    /// A band goes the shorter of two ways: packed (fine texture) or a pass per colour, the
-    /// most common first (a field with small blocks of two colours: the field is one run).
-    @Test(arguments: [(colors: 40, scattered: true), (colors: 3, scattered: false)])
-    func eachBandGoesTheShorterWay(colors: Int, scattered: Bool) {
+    /// A band goes the shortest of three ways: packed (fine texture), or a pass per colour, the
+    /// most common first (a field with small blocks of two colours: the field is one run) or the
+    /// darkest first (a ramp of greys whose darker bands nest inside wider lighter ones: each
+    /// level's pass runs on over the lighter pixels).
+    @Test(arguments: [BandKind.scattered, .blocks, .ramp])
+    func eachBandGoesTheShortestWay(kind: BandKind) {
         var random = SeededRandom(seed: 9)
-        let width = 300
-        // Six rows of either noise over `colors` colours, or a field (0) with 2x3 blocks of
-        // colour 1 above, then of colour 2 below, every 8 columns.
+        let width = 300, colors = kind == .scattered ? 40 : 4
         let rows: [[Int]] = (0..<6).map { y in
             (0..<width).map { x in
-                scattered ? Int(random.next() % UInt64(colors)) : x % 8 < 2 && y < 3 ? 1 : (4..<6).contains(x % 8) && y >= 3 ? 2 : 0
+                switch kind {
+                case .scattered: Int(random.next() % UInt64(colors))
+                // A mid-grey field (2) with 2x3 blocks of a darker colour (1) above, then of a
+                // lighter one (3) below, every 8 columns.
+                case .blocks: x % 8 < 2 && y < 3 ? 1 : (4..<6).contains(x % 8) && y >= 3 ? 3 : 2
+                // Colour k is k levels dark: a triangle wave 3 levels deep, a row's phase apart.
+                case .ramp: min(3, abs((x + y) % 24 - 12) / 3)
+                }
             }
         }
         var bits = [UInt8](repeating: 0, count: colors * width), pixels = [Int](repeating: 0, count: colors)
@@ -153,10 +160,12 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
                 last[k] = max(last[k], x)
             }
         }
+        // Lighter as the number grows.
+        let palette = (0..<colors).map { RGBA(UInt8($0 * 255 / (colors - 1)), UInt8($0 * 255 / (colors - 1)), UInt8($0 * 255 / (colors - 1))) }
         let present = (0..<colors).filter { pixels[$0] > 0 }
         func written(_ way: (inout BandPacker, UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<Int>,
                              UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<Int>, SixelWriter) -> Void) -> Int {
-            var packer = BandPacker(colors: colors)
+            var packer = BandPacker(colors: palette)
             let out = SixelWriter(capacity: 1024)
             bits.withUnsafeMutableBufferPointer { bits in
                 first.withUnsafeMutableBufferPointer { first in
@@ -170,14 +179,24 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         var log: [Int] = []
         let chosen = written { $0.write(present, bits: $1, width: width, transparent: nil, first: $2, last: $3, pixels: $4, into: $5) }
         let packed = written { $0.writePacked(present, bits: $1, width: width, transparent: nil, first: $2, last: $3, into: $5, selecting: &log) }
-        let plain = written { packer, bits, first, last, pixels, out in
-            packer.writePlain(present.sorted { pixels[$0] > pixels[$1] }, bits: bits, width: width, transparent: nil,
-                              first: first, last: last, into: out, selecting: &log)
+        func plain(_ order: [Int]) -> Int {
+            written { packer, bits, first, last, _, out in
+                packer.writePlain(order, bits: bits, width: width, transparent: nil, first: first, last: last, into: out, selecting: &log)
+            }
         }
-        #expect(chosen == min(packed, plain), "\(chosen) bytes; packed \(packed), plain \(plain)")
-        #expect(packed != plain)
-        #expect(scattered ? packed < plain : plain < packed, "packed \(packed), plain \(plain)")
+        let common = plain(present.sorted { pixels[$0] > pixels[$1] }), darkest = plain(present)
+        let shortest = [packed, common, darkest].min()!
+        #expect(chosen == shortest, "\(chosen) bytes; packed \(packed), most common first \(common), darkest first \(darkest)")
+        let winner = switch kind {
+        case .scattered: packed
+        case .blocks: common
+        case .ramp: darkest
+        }
+        #expect(winner == shortest && [packed, common, darkest].filter { $0 == shortest }.count == 1,
+                "\(kind): packed \(packed), most common first \(common), darkest first \(darkest)")
     }
+
+    enum BandKind: CaseIterable, Sendable { case scattered, blocks, ramp }
 
     /// Transparent pixels hold colours nobody sees: diffusion takes no error from them and
     /// passes none to them, so an opaque edge next to them keeps its colour.
