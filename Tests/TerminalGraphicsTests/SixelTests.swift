@@ -198,6 +198,30 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
 
     enum BandKind: CaseIterable, Sendable { case scattered, blocks, ramp }
 
+    /// A packed pass goes on with the colour selected when its next segment starts a few
+    /// columns after another colour's: colour 0 in columns 0-9 and 16-25 (top rows) and colour 1
+    /// in 14-20 (bottom rows) take one selection each, not three (0, 1, 0). (The 40-colour
+    /// test above decodes packed bands back exactly.)
+    @Test func aPackedPassKeepsTheSelectedColourForAFewBlanks() {
+        let width = 30
+        var bits = [UInt8](repeating: 0, count: 2 * width)
+        for x in 0..<10 { bits[x] = 0b111111 }
+        for x in 16...25 { bits[x] = 0b000111 }
+        for x in 14...20 { bits[width + x] = 0b111000 }
+        var first = [0, 14], last = [25, 20]
+        var packer = BandPacker(colors: [RGBA(200, 0, 0), RGBA(0, 0, 200)])
+        let out = SixelWriter(capacity: 256)
+        var log: [Int] = []
+        bits.withUnsafeMutableBufferPointer { bits in
+            first.withUnsafeMutableBufferPointer { first in
+                last.withUnsafeMutableBufferPointer { last in
+                    packer.writePacked([0, 1], bits: bits, width: width, transparent: nil, first: first, last: last, into: out, selecting: &log)
+                }
+            }
+        }
+        #expect(log == [0, 1], "\(text(out.bytes))")
+    }
+
     /// Transparent pixels hold colours nobody sees: diffusion takes no error from them and
     /// passes none to them, so an opaque edge next to them keeps its colour.
     @Test func diffusionIgnoresTransparentPixels() {
