@@ -93,10 +93,12 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         let indices = (0..<(width * height)).map { _ in UInt8(random.next() % 40) }
         let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
         let sixel = SixelEncoder.encode(indexed)
-        let firstBand = text(sixel).split(separator: "-")[0]
-        let passes = firstBand.filter { (c: Character) in c == "$" }.count + 1
-        // Each column holds up to six colours; a pass per colour would make 40.
-        #expect(passes <= 16, "\(passes) passes for 40 colours")
+        // The first band's passes, after the header: fewer than its colours (a pass per colour
+        // would make 40), most of them carrying several colours.
+        let firstBand = text(sixel).split(separator: "-")[0].split(separator: "\"")[1]
+        let passes = firstBand.split(separator: "$")
+        let shared = passes.filter { pass in pass.filter { (c: Character) in c == "#" }.count > 1 }
+        #expect(passes.count < 30 && shared.count * 2 > passes.count, "\(passes.count) passes for 40 colours, \(shared.count) shared")
         let back = try Libsixel.decode(sixel)
         let wrong = (0..<(width * height)).filter { i in
             SixelEncoder.snap(back[i % width, i / width]) != SixelEncoder.snap(palette.colors[Int(indices[i])])
@@ -131,9 +133,9 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
     }
 
     /// A band goes the shortest of three ways: packed (fine texture), or a pass per colour, the
-    /// most common first (a field with small blocks of two colours: the field is one run) or the
-    /// darkest first (a ramp of greys whose darker bands nest inside wider lighter ones: each
-    /// level's pass runs on over the lighter pixels).
+    /// most common first (a field with small blocks of two colours far apart: the field is one
+    /// run) or the darkest first (a ramp of greys whose darker bands nest inside wider lighter
+    /// ones: each level's pass runs on over the lighter pixels).
     @Test(arguments: [BandKind.scattered, .blocks, .ramp])
     func eachBandGoesTheShortestWay(kind: BandKind) {
         var random = SeededRandom(seed: 9)
@@ -142,9 +144,9 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
             (0..<width).map { x in
                 switch kind {
                 case .scattered: Int(random.next() % UInt64(colors))
-                // A mid-grey field (2) with 2x3 blocks of a darker colour (1) above, then of a
-                // lighter one (3) below, every 8 columns.
-                case .blocks: x % 8 < 2 && y < 3 ? 1 : (4..<6).contains(x % 8) && y >= 3 ? 3 : 2
+                // A field (1) with 2x3 blocks of the darkest colour (0) above, then of the
+                // lightest (3) below, every 24 columns.
+                case .blocks: x % 24 < 2 && y < 3 ? 0 : (12..<14).contains(x % 24) && y >= 3 ? 3 : 1
                 // Colour k is k levels dark: a triangle wave 3 levels deep, a row's phase apart.
                 case .ramp: min(3, abs((x + y) % 24 - 12) / 3)
                 }
@@ -199,16 +201,16 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
     enum BandKind: CaseIterable, Sendable { case scattered, blocks, ramp }
 
     /// A packed pass goes on with the colour selected when its next segment starts a few
-    /// columns after another colour's: colour 0 in columns 0-9 and 16-25 (top rows) and colour 1
-    /// in 14-20 (bottom rows) take one selection each, not three (0, 1, 0). (The 40-colour
-    /// test above decodes packed bands back exactly.)
+    /// columns after another colour's: colour 0 in columns 0-9 and 22-31 (top rows; a gap too
+    /// wide to bridge) and colour 1 in 14-20 (bottom rows) take one selection each, not three
+    /// (0, 1, 0). (The 40-colour test above decodes packed bands back exactly.)
     @Test func aPackedPassKeepsTheSelectedColourForAFewBlanks() {
-        let width = 30
+        let width = 40
         var bits = [UInt8](repeating: 0, count: 2 * width)
         for x in 0..<10 { bits[x] = 0b111111 }
-        for x in 16...25 { bits[x] = 0b000111 }
+        for x in 22...31 { bits[x] = 0b000111 }
         for x in 14...20 { bits[width + x] = 0b111000 }
-        var first = [0, 14], last = [25, 20]
+        var first = [0, 14], last = [31, 20]
         var packer = BandPacker(colors: [RGBA(200, 0, 0), RGBA(0, 0, 200)])
         let out = SixelWriter(capacity: 256)
         var log: [Int] = []
@@ -289,22 +291,35 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(wrong.isEmpty, "\(wrong.count) pixels differ, the first at \(wrong.first ?? 0)")
     }
 
-    /// Registers numbered by use: the colours selected most often (two that alternate in
-    /// scattered pixels over a field) are `#0` and `#1`, and the picture is the same as with the
-    /// palette's own numbers, in fewer bytes.
+    /// Registers numbered by use: the two colours selected most often (two that alternate with
+    /// runs of others) are `#0` and `#1`, and the picture is the same as with the palette's
+    /// own numbers, in fewer bytes.
     @Test func theMostSelectedColoursGetTheShortestNumbers() throws {
         let palette = Palette(colors: (0..<120).map { (k: Int) -> RGBA in RGBA(UInt8(k * 2), UInt8(k), UInt8(255 - k * 2)) })
         let width = 200, height = 24
         let indices = (0..<(width * height)).map { i -> UInt8 in
             let x = i % width, y = i / width
-            return y % 6 != 2 ? 3 : x % 10 == 0 ? 117 : x % 10 == 5 ? 64 : UInt8(x / 10)
+            // Over 32 colours a band, so that it is packed: 117 and 64 between runs of others.
+            return y % 6 != 2 ? 3 : x % 10 == 0 ? 117 : x % 10 == 5 ? 64 : UInt8((x / 5) % 40)
         }
         let indexed = IndexedImage(width: width, height: height, indices: indices, transparent: nil, palette: palette)
         let numbered = SixelEncoder.encode(indexed, registers: .mostSelectedFirst)
         let plain = SixelEncoder.encode(indexed, registers: .paletteOrder)
-        let scattered: Set<String> = ["2;92;46;8", "2;50;25;50"]  // colours 117 and 64, as percentages
+        // How often each colour is selected, counted in the palette-ordered stream (its
+        // selections are the `#n` not followed by a definition).
+        var selections = [Int: Int]()
+        let body = text(plain).split(separator: "q", maxSplits: 1)[1]
+        for piece in body.split(separator: "#").dropFirst() where !piece.contains(";") {
+            if let k = Int(piece.prefix { $0.isNumber }) { selections[k, default: 0] += 1 }
+        }
+        let ranked = selections.sorted { $0.value > $1.value }
+        #expect(ranked.count > 2 && ranked[1].value > ranked[2].value && ranked[0].value > 2, "\(ranked)")
+        let percentages = { (k: Int) -> String in
+            let c = palette.colors[k]
+            return "2;\((Int(c.r) * 100 + 127) / 255);\((Int(c.g) * 100 + 127) / 255);\((Int(c.b) * 100 + 127) / 255)"
+        }
         let first = text(numbered).components(separatedBy: "#").filter { $0.hasPrefix("0;") || $0.hasPrefix("1;") }
-        #expect(Set(first.map { String($0.dropFirst(2)) }) == scattered, "\(first)")
+        #expect(Set(first.map { String($0.dropFirst(2)) }) == Set(ranked.prefix(2).map { percentages($0.key) }), "\(first), \(ranked.prefix(3))")
         #expect(numbered.count < plain.count, "\(numbered.count) bytes, \(plain.count) in palette order")
         let a = try Libsixel.decode(numbered), b = try Libsixel.decode(plain)
         #expect(a.pixels == b.pixels)
