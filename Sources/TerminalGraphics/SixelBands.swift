@@ -52,10 +52,10 @@ struct BandPacker {
     /// Per column, the rows a segment may no longer paint: pixels whose own colour is written,
     /// and transparent ones.
     private var final: [UInt8] = []
-    /// Two ways' bytes for the band (the best so far, and the one tried next), and the colours
-    /// each selected.
-    private let packed = SixelWriter(capacity: 4096), plain = SixelWriter(capacity: 4096)
-    private var packedSelections: [Int] = [], plainSelections: [Int] = []
+    /// Room for two ways of writing a band (the shortest so far, and the one tried next), and
+    /// for the colours each selected; `write` trades them as a way wins.
+    private let firstWay = SixelWriter(capacity: 4096), secondWay = SixelWriter(capacity: 4096)
+    private var firstSelections: [Int] = [], secondSelections: [Int] = []
 
     /// Each colour's lightness (any scale that orders them), for the darkest-first order.
     private let lightness: [Int]
@@ -75,14 +75,14 @@ struct BandPacker {
         // The logs are taken out while the writers fill them (a method of self cannot also
         // hold one of self's properties), and put back for the next band.
         var bestLog: [Int] = [], trialLog: [Int] = []
-        swap(&bestLog, &packedSelections)
-        swap(&trialLog, &plainSelections)
+        swap(&bestLog, &firstSelections)
+        swap(&trialLog, &secondSelections)
         defer {
-            swap(&bestLog, &packedSelections)
-            swap(&trialLog, &plainSelections)
+            swap(&bestLog, &firstSelections)
+            swap(&trialLog, &secondSelections)
         }
         bestLog.removeAll(keepingCapacity: true)
-        var best = packed, trial = plain
+        var best = firstWay, trial = secondWay
         best.clear()
         writePacked(present, bits: bits, width: width, transparent: transparent, first: first, last: last,
                     into: best, selecting: &bestLog)
@@ -177,10 +177,10 @@ struct BandPacker {
 
     /// How many columns after the first segment's start a segment of the colour selected may
     /// start and still be taken first: a selection (`#n`, two to four bytes) saved for a few
-    /// blanks (the segments passed over wait for a later pass). With the gaps of 3 used
-    /// before, 0.3-0.6 % fewer bytes on photographs than always the first; with `widestGap`'s
-    /// 8, as far as the widest gap.
-    static let selectedColourReach = 8
+    /// blanks (the segments passed over wait for a later pass). As far as `widestGap`: blanks
+    /// a segment would bridge are worth crossing to stay on its colour (see `widestGap` for
+    /// what the two save together).
+    static let selectedColourReach = widestGap
 
     /// The segment a pass takes next, at `earliest` or later (see `selectedColourReach`),
     /// taken out of the segments waiting: its start and index.
