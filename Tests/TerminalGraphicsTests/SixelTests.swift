@@ -418,13 +418,19 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(chosen(row: 3, b: (0, 2), .adjacent) == a)
     }
 
-    /// A still picture's style: a grey one gets a few levels, lightly diffused, a colour one a
-    /// larger palette, diffused (less at low contrast), a flat-coloured one (a diagram) costly
-    /// colours and no dither; a terminal with few registers gets no more colours.
+    /// A still picture's style: a grey one gets a few levels (more at higher contrast), lightly
+    /// diffused, a colour one a larger palette, diffused (less at low contrast), a flat-coloured
+    /// one (a diagram) costly colours and no dither; a terminal with few registers gets no more
+    /// colours.
     @Test func aStillsStyleFollowsThePicture() throws {
         let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
         let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
-        #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 16, rate: 80, dither: SixelStyle.lightDiffusion))
+        // A ramp over the whole range gets the most grey levels; a faint one the fewest.
+        #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 24, rate: 80, dither: SixelStyle.lightDiffusion))
+        let faintGrey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(100 + x / 2), UInt8(100 + x / 2), UInt8(100 + x / 2)) }
+        #expect(SixelStyle.still(for: faintGrey) == SixelStyle(maxColors: 14, rate: 80, dither: SixelStyle.lightDiffusion))
+        let midGrey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 3), UInt8(x * 3), UInt8(x * 3)) }
+        #expect(SixelStyle.still(for: midGrey).maxColors == 18, "a ramp over three quarters of the range: 55 levels' deviation")
         #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: grey, registers: 8) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
