@@ -53,10 +53,10 @@ public struct SixelStyle: Equatable, Sendable {
         return style
     }
 
-    /// How many levels a grey picture gets: one for about every ten grey levels its pixels span
-    /// (its standard deviation over three), from 14 to 24, so that the steps between levels,
-    /// and the error they leave, are about the same on a soft picture and a contrasty one. A
-    /// fixed 16 was too few for contrasty photographs (a chessboard, a building: 0.1 to 0.7 dB
+    /// How many levels a grey picture gets: one for every three grey levels of its standard
+    /// deviation (about one for every ten levels of its range, were its greys spread evenly),
+    /// from 14 (a deviation of 43 or less) to 24 (71 or more): a contrasty picture's levels lie
+    /// farther apart, and it needs more of them for the same error. A fixed 16 was too few for contrasty photographs (a chessboard, a building: 0.1 to 0.7 dB
     /// short of img2sixel's PSNR, in half its bytes) and too many for low-contrast textures
     /// (gravel, a baboon's fur: 0.76x and 0.81x its bytes). On 53 grey pictures (photographs,
     /// scans, textures, and photographs turned grey) 10 missed one of the goals against 12; on

@@ -37,7 +37,7 @@ struct Show: ParsableCommand {
     @Option(help: "auto, sixel, kitty, iterm, halfblock or none.")
     var graphics: GraphicsMode = .auto
 
-    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers), all kept; by default up to 176 for a colour picture (220 for a colourful, textured one), 14 to 24 for a grey one (more at higher contrast), fewer where a colour is not worth its bytes.")
+    @Option(help: "Sixel colours, 2 to 256 (at most the terminal's colour registers), all kept; by default up to 176 for a colour picture (220 for a colourful, textured one), 14 to 24 for a grey one (more at higher contrast; 8 for a two-tone one), fewer where a colour is not worth its bytes.")
     var colors: Int?
 
     /// The `--dither` choices, each an encoder setting.

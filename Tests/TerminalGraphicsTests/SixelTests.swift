@@ -431,6 +431,10 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
         #expect(SixelStyle.still(for: faintGrey) == SixelStyle(maxColors: 14, rate: 80, dither: SixelStyle.lightDiffusion))
         let midGrey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 3), UInt8(x * 3), UInt8(x * 3)) }
         #expect(SixelStyle.still(for: midGrey).maxColors == 18, "a ramp over three quarters of the range: 55 levels' deviation")
+        // One level for every three of deviation, between the bounds (a spread is over three channels).
+        for (deviation, levels) in [(0, 14), (43, 14), (45, 15), (60, 20), (70, 23), (71, 24), (127, 24)] {
+            #expect(SixelStyle.greyLevels(Float(deviation) * Float(3).squareRoot()) == levels, "a deviation of \(deviation)")
+        }
         #expect(SixelStyle.still(for: colour) == SixelStyle(maxColors: 176, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: colour, registers: 16) == SixelStyle(maxColors: 16, rate: 20, dither: SixelStyle.diffusion))
         #expect(SixelStyle.still(for: grey, registers: 8) == SixelStyle(maxColors: 8, rate: 80, dither: SixelStyle.lightDiffusion))
