@@ -7,10 +7,6 @@ import Glibc  // pow
 /// The operations that change each pixel's colour from that pixel alone. Alpha is kept,
 /// except by a fill, which makes the area the colour given, opaque.
 enum ColourAdjustments {
-    /// Rec. 601 luma in 8-bit fixed point; the weights add up to 256.
-    @inline(__always)
-    static func luma(_ r: Int, _ g: Int, _ b: Int) -> Int { (77 * r + 150 * g + 29 * b + 128) >> 8 }
-
     @inline(__always)
     static func clamp(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }
 
@@ -28,7 +24,7 @@ enum ColourAdjustments {
         case .darker: curves(image, all: { 255 * pow($0 / 255, 1.5) })
         case .contrast(let more): curves(image, all: { 128 + ($0 - 128) * (more ? 1.35 : 0.65) })
         case .invert: curves(image, all: { 255 - $0 })
-        case .grey: recoloured(image) { r, g, b in let y = luma(r, g, b); return (y, y, y) }
+        case .grey: recoloured(image) { r, g, b in let y = RGBA.luma(r, g, b); return (y, y, y) }
         case .saturation(let more): saturated(image, by: more ? 1.5 : 0.4)
         case .sepia:
             recoloured(image) { r, g, b in
@@ -77,7 +73,7 @@ enum ColourAdjustments {
     static func saturated(_ image: RGBAImage, by factor: Double) -> RGBAImage {
         let scaled = Int(factor * 256)
         return recoloured(image) { r, g, b in
-            let y = luma(r, g, b)
+            let y = RGBA.luma(r, g, b)
             func away(_ c: Int) -> Int { max(0, min(255, y + ((c - y) * scaled) >> 8)) }
             return (away(r), away(g), away(b))
         }
@@ -86,7 +82,7 @@ enum ColourAdjustments {
     /// Day for night: most of the colour gone, darker, and a blue cast.
     static func night(_ image: RGBAImage) -> RGBAImage {
         recoloured(image) { r, g, b in
-            let y = Double(luma(r, g, b))
+            let y = Double(RGBA.luma(r, g, b))
             func muted(_ c: Int) -> Double { y + (Double(c) - y) * 0.35 }
             return (Int(clamp(muted(r) * 0.40)), Int(clamp(muted(g) * 0.55)), Int(clamp(muted(b) * 0.85 + 12)))
         }

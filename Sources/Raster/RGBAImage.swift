@@ -13,6 +13,12 @@ public struct RGBA: Equatable, Hashable, Sendable {
     public static let transparent = RGBA(0, 0, 0, 0)
     public static let white = RGBA(255, 255, 255)
     public static let black = RGBA(0, 0, 0)
+
+    /// Rec. 601 luma in 8-bit fixed point (the weights add up to 256): how light a colour looks.
+    @inlinable
+    public static func luma(_ r: Int, _ g: Int, _ b: Int) -> Int { (77 * r + 150 * g + 29 * b + 128) >> 8 }
+
+    public var luma: Int { Self.luma(Int(r), Int(g), Int(b)) }
 }
 
 /// An 8-bit RGBA image, rows top to bottom, pixels left to right, 4 bytes each.

@@ -57,12 +57,12 @@ struct BandPacker {
     private let firstWay = SixelWriter(capacity: 4096), secondWay = SixelWriter(capacity: 4096)
     private var firstSelections: [Int] = [], secondSelections: [Int] = []
 
-    /// Each colour's lightness (any scale that orders them), for the darkest-first order.
+    /// Each colour's lightness, for the darkest-first order.
     private let lightness: [Int]
 
     init(colors: [RGBA]) {
         selections = [Int](repeating: 0, count: colors.count)
-        lightness = colors.map { 2 * Int($0.r) + 5 * Int($0.g) + Int($0.b) }
+        lightness = colors.map(\.luma)
     }
 
     /// Writes the band whose colours `present` have column patterns `bits` (colour `k` at

@@ -56,9 +56,10 @@ public struct SixelStyle: Equatable, Sendable {
     /// How many levels a grey picture gets: one for every three grey levels of its standard
     /// deviation (about one for every ten levels of its range, were its greys spread evenly),
     /// from 14 (a deviation of 43 or less) to 24 (71 or more): a contrasty picture's levels lie
-    /// farther apart, and it needs more of them for the same error. A fixed 16 was too few for contrasty photographs (a chessboard, a building: 0.1 to 0.7 dB
-    /// short of img2sixel's PSNR, in half its bytes) and too many for low-contrast textures
-    /// (gravel, a baboon's fur: 0.76x and 0.81x its bytes). On 53 grey pictures (photographs,
+    /// farther apart, and it needs more of them for the same error. A fixed 16 was too few for
+    /// contrasty photographs (a chessboard, a building: 0.1 to 0.7 dB short of img2sixel's PSNR,
+    /// in half its bytes) and too many for low-contrast textures (gravel, a baboon's fur: 0.76x
+    /// and 0.81x its bytes). On 53 grey pictures (photographs,
     /// scans, textures, and photographs turned grey) 10 missed one of the goals against 12; on
     /// 72 others, first measured with this rule, 19 against 25.
     static func greyLevels(_ spread: Float) -> Int {

@@ -423,13 +423,16 @@ let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendi
     /// one (a diagram) costly colours and no dither; a terminal with few registers gets no more
     /// colours.
     @Test func aStillsStyleFollowsThePicture() throws {
-        let grey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(x * 4), UInt8(x * 4)) }
+        func greyRamp(_ level: (Int) -> Int) -> RGBAImage {
+            RGBAImage(width: 64, height: 64) { x, _ in let v = UInt8(level(x)); return RGBA(v, v, v) }
+        }
+        let grey = greyRamp { $0 * 4 }
         let colour = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 4), UInt8(y * 4), 128) }
         // A ramp over the whole range gets the most grey levels; a faint one the fewest.
         #expect(SixelStyle.still(for: grey) == SixelStyle(maxColors: 24, rate: 80, dither: SixelStyle.lightDiffusion))
-        let faintGrey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(100 + x / 2), UInt8(100 + x / 2), UInt8(100 + x / 2)) }
+        let faintGrey = greyRamp { 100 + $0 / 2 }
         #expect(SixelStyle.still(for: faintGrey) == SixelStyle(maxColors: 14, rate: 80, dither: SixelStyle.lightDiffusion))
-        let midGrey = RGBAImage(width: 64, height: 64) { x, y in RGBA(UInt8(x * 3), UInt8(x * 3), UInt8(x * 3)) }
+        let midGrey = greyRamp { $0 * 3 }
         #expect(SixelStyle.still(for: midGrey).maxColors == 18, "a ramp over three quarters of the range: 55 levels' deviation")
         // One level for every three of deviation, between the bounds (a spread is over three channels).
         for (deviation, levels) in [(0, 14), (43, 14), (45, 15), (60, 20), (70, 23), (71, 24), (127, 24)] {

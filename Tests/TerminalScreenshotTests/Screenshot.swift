@@ -54,7 +54,7 @@ struct Screenshot {
     }
 
     func save(_ url: URL) {
-        if let png = try? ImageEncoder.png(image) { FileManager.default.createFile(atPath: url.path, contents: Data(png)) }
+        if let png = try? ImageEncoder.png(image) { _ = FileManager.default.createFile(atPath: url.path, contents: Data(png)) }
     }
 }
 
