@@ -54,6 +54,19 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         #expect(screen.cursor != nil)
     }
 
+    @Test func aPastedTabIsKeptAndDrawnAsASpace() {
+        var state = EditorState(sources: [source()], backend: .local)
+        run(&state, [.key(.paste("warm\tlight"))] + type("s"))
+        #expect(state.prompt.text == "warm\tlights", "sent as written")
+        let screen = Editor.view(state, size: small), lines = screen.text
+        guard let row = lines.firstIndex(where: { $0.contains("│warm lights") }), let drawn = lines[row].firstRange(of: "warm lights") else {
+            Issue.record("the prompt is not drawn with a space for its tab: \(lines)")
+            return
+        }
+        // One cell for the tab: the cursor stands just past what was typed.
+        #expect(screen.cursor == Point(x: lines[row].distance(from: lines[row].startIndex, to: drawn.upperBound), y: row))
+    }
+
     @Test func maskRectanglesWithKeysAreExactPixels() {
         var state = EditorState(sources: [source(width: 1000, height: 500)], backend: .local)
         run(&state, [.key(.tab)])

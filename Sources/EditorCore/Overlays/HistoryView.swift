@@ -50,7 +50,7 @@ extension HistoryOverlay {
             screen.put("\(run.id)", x: rect.x + 2, y: y, style: selected ? .selected : .dim)
             screen.put(WallClock.text(run.started, in: timeZone), x: rect.x + 7, y: y, style: selected ? .selected : .dim)
             let set = run.variant.map { "[set \($0.set) v\($0.number)\($0.isWinner ? " ★" : "")] " } ?? ""
-            screen.put(set + run.prompt.replacingOccurrences(of: "\n", with: " "), x: rect.x + 20, y: y, style: selected ? .selected : .plain,
+            screen.put(set + PromptPanel.shown(run.prompt.replacingOccurrences(of: "\n", with: " ")), x: rect.x + 20, y: y, style: selected ? .selected : .plain,
                        limit: listWidth - 24 - DisplayWidth.of(right))
             let statusStyle: Style = selected ? .selected : run.status == .completed ? .dim : .warning
             screen.put(right, x: rect.x + listWidth - 2 - DisplayWidth.of(right), y: y, style: statusStyle)

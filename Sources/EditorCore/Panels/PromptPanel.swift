@@ -87,7 +87,7 @@ enum PromptPanel: PanelLayer {
         // Scrolled so that the cursor's row is visible.
         let first = max(0, cursor.row - inner.height + 1)
         for (i, row) in rows.dropFirst(first).prefix(inner.height).enumerated() {
-            screen.put(String(row), x: inner.x, y: inner.y + i, limit: inner.width)
+            screen.put(shown(row), x: inner.x, y: inner.y + i, limit: inner.width)
         }
         if state.prompt.isEmpty && state.focus != .prompt {
             screen.put("Describe the edit…", x: inner.x, y: inner.y, style: .dim)
@@ -103,7 +103,7 @@ enum PromptPanel: PanelLayer {
         let each = max(1, room / state.variants.count - 1)
         var x = box.x + 2
         for (i, variant) in state.variants.enumerated() {
-            let first = variant.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let first = variant.text.split(whereSeparator: \.isNewline).first.map(shown) ?? ""
             let text = each >= 6 ? " \(i + 1) \(first.isEmpty ? "…" : first)" : " \(i + 1)"
             let limit = min(each, DisplayWidth.of(text) + 1)
             let style: Style = i == state.activeVariant ? .selected : variant.isEmpty ? .warning : .dim
@@ -116,6 +116,12 @@ enum PromptPanel: PanelLayer {
             let hint = " \(previous) \(next) "
             screen.put(hint, x: box.x + box.width - 2 - DisplayWidth.of(hint), y: box.y + box.height - 1, style: .dim)
         }
+    }
+
+    /// Prompt text as drawn: a tab (kept, and sent as it is) takes its one cell as a space, not
+    /// as the `?` the screen draws for other controls.
+    static func shown<Text: Sequence<Character>>(_ text: Text) -> String {
+        String(text.map { $0 == "\t" ? " " : $0 })
     }
 
     /// The prompt's lines wrapped to `width` cells, and the cursor's row and column in them.
