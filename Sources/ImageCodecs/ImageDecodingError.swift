@@ -23,8 +23,8 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         case .unsupportedFormat(let name):
             return "\(name) images are not supported: convert it to PNG, JPEG or WebP"
         case .tooManyPixels(let format, let width, let height, let limit):
-            return "\(format.displayName) declares \(width)x\(height) pixels (\(Self.megapixels(width * height))),"
-                + " more than the limit of \(Self.megapixels(limit))"
+            return "\(format.displayName) declares \(width)x\(height) pixels (\(Self.megapixels(Double(width) * Double(height)))),"
+                + " more than the limit of \(Self.megapixels(Double(limit)))"
         case .invalidDimensions(let format, let width, let height):
             return "\(format.displayName) declares impossible dimensions \(width)x\(height)"
         case .truncated(let format, let detail):
@@ -36,8 +36,10 @@ public enum ImageDecodingError: Error, Equatable, Sendable, CustomStringConverti
         }
     }
 
-    static func megapixels(_ pixels: Int) -> String {
-        let mp = Double(pixels) / 1_000_000
+    /// In floating point: a PNG header may declare 2³² - 1 pixels a side, whose product no
+    /// integer holds.
+    static func megapixels(_ pixels: Double) -> String {
+        let mp = pixels / 1_000_000
         return mp >= 10 ? "\(Int(mp.rounded())) megapixels" : "\((mp * 10).rounded() / 10) megapixels"
     }
 }

@@ -113,6 +113,9 @@ func decodingError(_ bytes: [UInt8]) -> ImageDecodingError? {
                 == .tooManyPixels(.png, width: 100_000, height: 100_000, limit: ImageDecoder.defaultPixelLimit))
         // Beyond 32 bits when multiplied: must not wrap around into an allowed size.
         #expect(decodingError(pngWithHeader(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF)) != nil)
+        // Beyond 64 bits: the largest a PNG header can say, reported, not a crash.
+        #expect(decodingError(pngWithHeader(width: 0xFFFF_FFFF, height: 0xFFFF_FFFF))?.description
+                == "PNG declares 4294967295x4294967295 pixels (18446744065120 megapixels), more than the limit of 64 megapixels")
         #expect(ImageDecodingError.tooManyPixels(.png, width: 100_000, height: 100_000, limit: 64_000_000).description
                 == "PNG declares 100000x100000 pixels (10000 megapixels), more than the limit of 64 megapixels")
     }
