@@ -41,9 +41,16 @@ public enum Folders {
 }
 
 extension Folders {
+    /// The home folder `~` stands for: `$HOME` as a shell takes it, the account's own home
+    /// only when it is unset or empty (`NSHomeDirectory` reads the account database, and
+    /// would send a `HOME=…` run's data to the real home).
+    public static func home(environment: [String: String]) -> String {
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
     /// Retouch's own data folder: `$XDG_DATA_HOME/retouch`, by default `~/.local/share/retouch`.
     public static func dataFolder(environment: [String: String]) -> String {
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home(environment: environment) + "/.local/share"
         return dataHome + "/retouch"
     }
 }

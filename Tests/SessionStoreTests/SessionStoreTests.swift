@@ -64,6 +64,14 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
 }
 
 @Suite struct SessionStoreTests {
+    @Test func theStoreLivesWhereHOMEOrXDGDataHomeSays() {
+        #expect(SessionStore.defaultPath(environment: ["HOME": "/tmp/someone"]) == "/tmp/someone/.local/share/retouch/sessions.sqlite")
+        #expect(SessionStore.defaultPath(environment: ["HOME": "/tmp/someone", "XDG_DATA_HOME": "/tmp/data"]) == "/tmp/data/retouch/sessions.sqlite")
+        // Unset or empty, each falls back: XDG_DATA_HOME to ~/.local/share, HOME to the account's home.
+        #expect(SessionStore.defaultPath(environment: ["HOME": "/tmp/someone", "XDG_DATA_HOME": ""]) == "/tmp/someone/.local/share/retouch/sessions.sqlite")
+        #expect(SessionStore.defaultPath(environment: ["HOME": ""]) == NSHomeDirectory() + "/.local/share/retouch/sessions.sqlite")
+    }
+
     @Test func aDraftComesBackAsItWasSaved() throws {
         let store = try SessionStore(path: temporaryStorePath())
         let session = try store.startSession(resultsFolder: "/data/results/s1", now: 100)
