@@ -1,4 +1,5 @@
 import Foundation
+import ImageEditModel
 
 /// How to reach the server: where, with which credentials, and how patiently.
 public struct ClientConfiguration: Equatable, Sendable {
@@ -43,13 +44,19 @@ public struct ClientConfiguration: Equatable, Sendable {
 
     /// Settings from, in order of precedence: the command line, the environment
     /// (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY, NO_PROXY),
-    /// the config file's `base_url`, and the defaults.
-    public static func resolve(baseURLFlag: String?, environment: [String: String], configBaseURL: String?) -> ClientConfiguration {
+    /// the config file's `base_url`, and the defaults. A base URL no request could go to is
+    /// refused here, naming where it was set, rather than met as a network error.
+    public static func resolve(baseURLFlag: String?, environment: [String: String], configBaseURL: String?) throws(BaseURLError) -> ClientConfiguration {
         func value(_ name: String) -> String? {
             guard let v = environment[name] ?? environment[name.lowercased()], !v.isEmpty else { return nil }
             return v
         }
-        var base = baseURLFlag ?? value("OPENAI_BASE_URL") ?? configBaseURL ?? openAIBaseURL
+        let (given, source): (String, BaseURLError.Source) = baseURLFlag.map { ($0, .flag) } ?? value("OPENAI_BASE_URL").map { ($0, .environment) }
+            ?? configBaseURL.map { ($0, .configFile) } ?? (openAIBaseURL, .builtIn)
+        guard let origin = APIOrigin(given), origin.scheme == "http" || origin.scheme == "https" else {
+            throw BaseURLError(url: given, source: source)
+        }
+        var base = given
         while base.hasSuffix("/") { base.removeLast() }
         var configuration = ClientConfiguration(baseURL: base, apiKey: value("OPENAI_API_KEY"),
                                                 organization: value("OPENAI_ORG_ID"), project: value("OPENAI_PROJECT_ID"))
@@ -105,6 +112,27 @@ public struct ClientLimits: Equatable, Sendable {
 
 /// Scheme, host and port of a URL, read with Foundation's `URL` as AsyncHTTPClient reads it, so
 /// that what is compared is what the connection goes to.
+/// A base URL that is not an http:// or https:// URL with a host, and where it was set.
+public struct BaseURLError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Source: Equatable, Sendable {
+        case flag, environment, configFile, builtIn
+    }
+
+    public var url: String
+    public var source: Source
+
+    public var description: String {
+        let name = switch source {
+        case .flag: "--base-url"
+        case .environment: "OPENAI_BASE_URL"
+        case .configFile: "base_url in config.toml"
+        case .builtIn: "the default base URL"
+        }
+        let given = url.isEmpty ? "empty" : "\"\(URLRedaction.redact(url))\""
+        return "\(name) is \(given): give an http:// or https:// URL with a host, such as \(ClientConfiguration.openAIBaseURL)"
+    }
+}
+
 public struct APIOrigin: Equatable, Sendable {
     public var scheme: String
     public var host: String

@@ -83,6 +83,7 @@ public struct Variant: Equatable, Sendable {
     /// for a file's sidecar and a line of output.
     static func start(of prompt: String) -> String {
         let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        if line.allSatisfy(\.isWhitespace) { return "empty prompt" }
         return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 

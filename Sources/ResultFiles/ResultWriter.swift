@@ -153,6 +153,13 @@ public struct ResultWriter: Sendable {
         return target
     }
 
+    /// Makes the folder if it is missing and writes (then removes) a hidden file in it: a
+    /// folder that cannot take results is reported before anything is asked of a server.
+    public func checkWritable() throws(ResultWriteError) {
+        try ensureFolder()
+        unlink(try writeTemporary([]))
+    }
+
     private static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0

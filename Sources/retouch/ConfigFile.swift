@@ -24,3 +24,16 @@ extension ConfigFile {
         }
     }
 }
+
+extension ClientConfiguration {
+    /// The client's settings, or, for a base URL no request could go to, that problem on one
+    /// line (naming where it was set) and exit status 2.
+    static func resolveOrExit(baseURLFlag: String?, environment: [String: String], configBaseURL: String?) throws -> ClientConfiguration {
+        do {
+            return try resolve(baseURLFlag: baseURLFlag, environment: environment, configBaseURL: configBaseURL)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+}

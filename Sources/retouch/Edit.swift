@@ -27,7 +27,7 @@ struct Edit: AsyncParsableCommand {
             $XDG_CONFIG_HOME/retouch/config.toml, else https://api.openai.com/v1, which needs \
             OPENAI_API_KEY. OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY and NO_PROXY are honoured.
 
-            Exit status: 0 success, 2 usage or pre-flight error, 3 API error (also an error event in \
+            Exit status: 0 success, 1 results that could not be written (--out not a writable folder, a full disk), 2 usage or pre-flight error, 3 API error (also an error event in \
             the stream), 4 network error or timeout, 5 unexpected answer from the server (bad JSON or \
             base64, a stream that ended early, an answer over a memory limit), 130 interrupted.
             """
@@ -138,9 +138,15 @@ struct Edit: AsyncParsableCommand {
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
         let variants = variantsOrExit(base)
+        // A folder that cannot take the results is found before the edit is sent and paid for.
+        do throws(ResultWriteError) {
+            try ResultWriter(folder: out, stem: "").checkWritable()
+        } catch {
+            fail(error.description, code: 1)
+        }
         let config = try ConfigFile.loadOrExit()
         let prices = try config.priceTableOrExit()
-        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
+        var configuration = try ClientConfiguration.resolveOrExit(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
                                                         configBaseURL: config.baseURL)
         configuration.timeout = timeout
         configuration.maxRetries = maxRetries
@@ -205,7 +211,12 @@ struct Edit: AsyncParsableCommand {
     }
 
     func fail(_ message: String, code: Int32) -> Never {
-        printError(message)
+        fail(lines: [message], code: code)
+    }
+
+    /// Each line on its own line of stderr (`printError` shows a line break in a message as `\n`).
+    func fail(lines: [String], code: Int32) -> Never {
+        lines.forEach(printError)
         Glibc.exit(code)
     }
 }

@@ -63,7 +63,7 @@ extension Edit {
                 fail(error.description, code: Self.exitCode(for: error))
             }
         }
-        if !problems.isEmpty { fail("nothing sent; the request breaks the model's rules:\n" + problems.joined(separator: "\n"), code: 2) }
+        if !problems.isEmpty { fail(lines: ["nothing sent; the request breaks the model's rules:"] + problems, code: 2) }
     }
 
     /// `v2 (quality=high): saved a.png · tokens … · $0.04`, or why it failed.

@@ -91,7 +91,7 @@ struct EditorCommand: AsyncParsableCommand {
         let hints = TerminalHints(environment: environment)
         let replies = graphics.wantsProbe ? TerminalProbe.ask(insideTmux: hints.insideTmux) : nil
         let choice = GraphicsChoice.choose(override: graphics, replies: replies, hints: hints)
-        var configuration = ClientConfiguration.resolve(baseURLFlag: baseURL, environment: environment,
+        var configuration = try ClientConfiguration.resolveOrExit(baseURLFlag: baseURL, environment: environment,
                                                         configBaseURL: configFile.baseURL)
         var backend: Backend = configuration.isOpenAI ? .openAI : .custom(configuration.baseURL)
         var localServer: RunningLocalServer?

@@ -29,26 +29,46 @@ import ImageEditModel
 }
 
 @Suite struct ConfigurationTests {
-    @Test func baseURLPrecedence() {
+    @Test func baseURLPrecedence() throws {
         let env = ["OPENAI_BASE_URL": "http://env.example/v1/", "OPENAI_API_KEY": "sk-env", "OPENAI_ORG_ID": "org",
                    "OPENAI_PROJECT_ID": "proj"]
-        #expect(ClientConfiguration.resolve(baseURLFlag: "http://flag/v1", environment: env, configBaseURL: "http://cfg/v1").baseURL == "http://flag/v1")
-        let fromEnv = ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: "http://cfg/v1")
+        #expect(try ClientConfiguration.resolve(baseURLFlag: "http://flag/v1", environment: env, configBaseURL: "http://cfg/v1").baseURL == "http://flag/v1")
+        let fromEnv = try ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: "http://cfg/v1")
         #expect(fromEnv.baseURL == "http://env.example/v1")
         #expect(fromEnv.apiKey == "sk-env" && fromEnv.organization == "org" && fromEnv.project == "proj")
-        #expect(ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: "http://cfg/v1").baseURL == "http://cfg/v1")
-        let defaults = ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: nil)
+        #expect(try ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: "http://cfg/v1").baseURL == "http://cfg/v1")
+        let defaults = try ClientConfiguration.resolve(baseURLFlag: nil, environment: [:], configBaseURL: nil)
         #expect(defaults.baseURL == "https://api.openai.com/v1" && defaults.isOpenAI && defaults.apiKey == nil)
         #expect(defaults.timeout == 600 && defaults.connectTimeout == 5 && defaults.maxRetries == 2)
     }
 
-    @Test func proxyFromEnvironmentUnlessNoProxyCoversTheHost() {
+    @Test func aBaseURLNoRequestCouldGoToIsRefusedNamingWhereItWasSet() {
+        func problem(flag: String? = nil, environment: [String: String] = [:], config: String? = nil) -> String? {
+            do {
+                _ = try ClientConfiguration.resolve(baseURLFlag: flag, environment: environment, configBaseURL: config)
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        let advice = "give an http:// or https:// URL with a host, such as https://api.openai.com/v1"
+        #expect(problem(flag: "notaurl") == "--base-url is \"notaurl\": " + advice)
+        #expect(problem(flag: "ftp://host/v1") == "--base-url is \"ftp://host/v1\": " + advice)
+        #expect(problem(environment: ["OPENAI_BASE_URL": "localhost:8080"]) == "OPENAI_BASE_URL is \"localhost:8080\": " + advice)
+        #expect(problem(config: "") == "base_url in config.toml is empty: " + advice)
+        // Credentials in a URL are never repeated.
+        #expect(problem(flag: "http://user:secret@/v1?key=k").map { !$0.contains("secret") && !$0.contains("key=") } == true)
+        #expect(problem(flag: "HTTPS://Example.com:8443/v1/") == nil)
+        #expect(problem(flag: "http://[::1]:9/v1") == nil)
+    }
+
+    @Test func proxyFromEnvironmentUnlessNoProxyCoversTheHost() throws {
         let env = ["HTTPS_PROXY": "http://user:pw@proxy.corp:3128", "NO_PROXY": "localhost, .internal.example"]
-        let viaProxy = ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: nil)
+        let viaProxy = try ClientConfiguration.resolve(baseURLFlag: nil, environment: env, configBaseURL: nil)
         #expect(viaProxy.proxy == ClientConfiguration.Proxy(host: "proxy.corp", port: 3128, authorization: "user:pw"))
-        #expect(ClientConfiguration.resolve(baseURLFlag: "http://localhost:8080/v1", environment: env, configBaseURL: nil).proxy == nil)
-        #expect(ClientConfiguration.resolve(baseURLFlag: "https://api.internal.example/v1", environment: env, configBaseURL: nil).proxy == nil)
-        #expect(ClientConfiguration.resolve(baseURLFlag: nil, environment: ["https_proxy": "proxy:8080"], configBaseURL: nil).proxy?.host == "proxy")
+        #expect(try ClientConfiguration.resolve(baseURLFlag: "http://localhost:8080/v1", environment: env, configBaseURL: nil).proxy == nil)
+        #expect(try ClientConfiguration.resolve(baseURLFlag: "https://api.internal.example/v1", environment: env, configBaseURL: nil).proxy == nil)
+        #expect(try ClientConfiguration.resolve(baseURLFlag: nil, environment: ["https_proxy": "proxy:8080"], configBaseURL: nil).proxy?.host == "proxy")
     }
 
     @Test func originsAreReadAsTheHTTPClientReadsThem() {

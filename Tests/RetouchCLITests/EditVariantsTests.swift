@@ -80,6 +80,32 @@ extension EditCommandTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("nothing sent") && result.stderr.contains("v1 (n=0): n = 0"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("edit-") }.isEmpty)
+        // One problem a line, each variant named, an empty prompt too.
+        let empty = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "sepia", "--prompt", " ",
+                                        "--sweep", "n=0,1", "--out", folder.path])
+        #expect(empty.status == 2)
+        #expect(empty.stderr.split(separator: "\n").first == "retouch: nothing sent; the request breaks the model's rules:")
+        #expect(empty.stderr.split(separator: "\n").contains { $0.hasPrefix("retouch: v3 (n=0 · empty prompt): prompt = ") }, "\(empty.stderr)")
+        #expect(!empty.stderr.contains("\\n"))
+    }
+
+    @Test func anOutThatCannotTakeResultsIsReportedBeforeSending() async throws {
+        let folder = try CLI.temporaryFolder()
+        let file = folder.appendingPathComponent("notes.png").path
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: file))
+        let server = try await ScriptedServer(replies: [.json(200, #"{"created":1,"data":[]}"#)])
+        let result = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", file, "--base-url", server.baseURL])
+        await server.stop()
+        #expect(result.status == 1)
+        #expect(result.stderr == "retouch: cannot write \(file): it is not a folder\n")
+        #expect(server.requests.isEmpty, "nothing is sent (nor paid for) when the results could not be kept")
+    }
+
+    @Test func aBaseURLNoRequestCouldGoToIsAUsageError() async throws {
+        let folder = try CLI.temporaryFolder()
+        let result = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path, "--base-url", "notaurl"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "retouch: --base-url is \"notaurl\": give an http:// or https:// URL with a host, such as https://api.openai.com/v1\n")
     }
 
     @Test func oneSweepAtATime() async throws {
