@@ -91,17 +91,21 @@ struct EventStream: AsyncSequence, Sendable {
                 try await Task.sleep(for: .milliseconds(100))
                 throw DroppedConnection()
             }
-            if sent > 0, stream.fault == .errorEvent {
-                ended = true
-                let error = Wire.StreamEvent(type: "error", error: Wire.ErrorBody(
-                    message: "The engine failed while editing (fault injected).", type: "server_error", param: nil, code: nil))
-                return try Self.chunk(error)
-            }
+            if sent > 0, stream.fault == .errorEvent { return try failed() }
             guard let event = await events.next() else { return nil }
+            // Without partial images, the error comes in place of the first image.
+            if stream.fault == .errorEvent, case .image = event { return try failed() }
             let answer = stream.answer
             sent += 1
             let (data, image) = try answer.edit.streamEvent(event, job: answer.job, created: answer.created, usage: answer.usage)
             return try Self.chunk(data, image: image)
+        }
+
+        /// The `error` event of `Fault.errorEvent`, which ends the stream.
+        mutating func failed() throws -> [UInt8] {
+            ended = true
+            return try Self.chunk(Wire.StreamEvent(type: "error", error: Wire.ErrorBody(
+                message: "The engine failed while editing (fault injected).", type: "server_error", param: nil, code: nil)))
         }
 
         /// The event as SSE. `image` becomes its `b64_json`, the object's last member, written

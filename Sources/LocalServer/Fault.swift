@@ -7,9 +7,10 @@ public enum Fault: Equatable, Sendable {
     case rateLimited
     /// 500 with an OpenAI-shaped server error.
     case serverError
-    /// Close the connection after sending this many stream events.
+    /// Close the connection after sending this many stream events (a streamed request only).
     case dropAfterEvents(Int)
-    /// An `error` event after the first partial image.
+    /// An `error` event after the first partial image, or in place of the image when none is
+    /// asked for (a streamed request only).
     case errorEvent
     /// 200 with an HTML body instead of JSON.
     case nonJSON

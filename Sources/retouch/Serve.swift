@@ -25,7 +25,9 @@ struct Serve: AsyncParsableCommand {
             closed after 60 s, 512 connections. With a key, result URLs are pre-signed.
 
             For testing clients, --fault (or a request's X-Retouch-Fault header) plays a failure: \
-            429, 500, drop-after:K (close the connection after K stream events), error-event, non-json or stall.
+            429, 500, non-json or stall; in a stream (a request with stream=true) also drop-after:K \
+            (close the connection after K events) or error-event (an error event after the first \
+            partial image, or in place of the image); a request without stream gets its answer then.
             """
     )
 
@@ -41,7 +43,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait before each answer, to feel a slow server.")
     var latency = 0
 
-    @Option(help: "Fail every request this way: 429, 500, drop-after:K, error-event, non-json or stall.")
+    @Option(help: "Fail every request this way: 429, 500, non-json or stall; every stream: drop-after:K or error-event.")
     var fault: String?
 
     func validate() throws {

@@ -222,6 +222,13 @@ func maskedRequest(_ fields: (inout EditRequest) -> Void = { _ in }) throws -> E
         }
         guard case .streamFailed(let streamFailure) = errorEvent else { Issue.record("\(String(describing: errorEvent))"); return }
         #expect(streamFailure.message.contains("fault injected"))
+        // A stream without partial images gets the error in place of its image.
+        let noPartials = try maskedRequest { $0.stream = true }
+        let errorInstead = try await withServer(LocalServerConfiguration(port: 0, fault: .errorEvent)) { _, client -> ImageEditError? in
+            return await failure(client, noPartials)
+        }
+        guard case .streamFailed(let instead) = errorInstead else { Issue.record("\(String(describing: errorInstead))"); return }
+        #expect(instead.message.contains("fault injected"))
 
         let html = try await withServer(LocalServerConfiguration(port: 0, fault: .nonJSON)) { _, client -> ImageEditError? in
             return await failure(client, try maskedRequest())
