@@ -8,6 +8,7 @@ import Raster
 import ResultFiles
 import SessionModel
 import SessionStore
+import TerminalGraphics
 
 /// Runs the editor's effects: edits through the run sender, files and the store here.
 final class EffectRunner: EffectPerformer, @unchecked Sendable {
@@ -92,16 +93,27 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
         }
     }
 
-    /// Copies a result without ever replacing a file: link(2) fails when the name exists.
+    /// Copies a result without ever replacing a file (link(2) fails when the name exists), in
+    /// the format its name says (see `ExportName`).
     func export(from: String, to: String) {
         let inbox = inbox
         Task.detached {
             do {
-                let bytes = try FileReader.readAll(path: from, maxBytes: 1 << 30)
+                var bytes = try FileReader.readAll(path: from, maxBytes: 1 << 30)
+                guard case .supported(let own) = FormatSniffer.sniff(bytes) else {
+                    inbox.post(.exportFailed("\(from): not a PNG, JPEG or WebP image"))
+                    return
+                }
                 let folder = (to as NSString).deletingLastPathComponent
-                let name = FileName.last(of: to)
+                let target = ExportName(typed: FileName.last(of: to), resultFormat: own)
+                if target.format != own {
+                    var image = try ImageFile.decode(bytes, named: from).image
+                    // JPEG has no alpha: transparent pixels would show whatever colour they hold.
+                    if target.format == .jpeg && image.hasTransparency { image = image.flattened(over: RGBA(255, 255, 255)) }
+                    bytes = try ImageEncoder.encode(image, as: target.format)
+                }
                 let writer = ResultWriter(folder: folder.isEmpty ? "." : folder, stem: "")
-                let written = try writer.copy(bytes, to: name)
+                let written = try writer.copy(bytes, to: target.name)
                 inbox.post(.exported(path: written))
             } catch let error as ResultWriteError {
                 inbox.post(.exportFailed(error.description))

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import ImageEditModel
+import Raster
 @testable import ResultFiles
 
 @Suite struct ResultWriterTests {
@@ -170,5 +171,23 @@ import ImageEditModel
         let unpriced = try ResultWriter(folder: dir, stem: "edit").write(png, suffix: nil, sidecar: sidecar)
         let plain = try String(contentsOfFile: (unpriced as NSString).deletingPathExtension + ".json", encoding: .utf8)
         #expect(!plain.contains("cost_usd"), "no price known: tokens only")
+    }
+}
+
+@Suite struct ExportNameTests {
+    func written(_ typed: String, _ result: ImageFormat) -> String {
+        let export = ExportName(typed: typed, resultFormat: result)
+        return "\(export.name) as \(export.format)"
+    }
+
+    @Test func aNameSaysTheFormatOrGetsTheResultsOwn() {
+        #expect(written("a.jpg", .png) == "a.jpg as jpeg")
+        #expect(written("a.JPEG", .png) == "a.JPEG as jpeg")
+        #expect(written("a.WebP", .jpeg) == "a.WebP as webp")
+        #expect(written("a.png", .png) == "a.png as png")
+        #expect(written("final", .webp) == "final.webp as webp")
+        #expect(written("notes.txt", .png) == "notes.txt.png as png")
+        #expect(written(".png", .jpeg) == ".png as png")
+        #expect(written("v2.", .png) == "v2..png as png")
     }
 }

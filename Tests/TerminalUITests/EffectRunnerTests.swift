@@ -231,6 +231,27 @@ import Glibc
         await server.stop()
     }
 
+    @Test func anExportIsTheFormatItsNameSaysAndNeverReplacesAFile() async throws {
+        let server = try await ScriptedServer(replies: [Self.stalled])
+        let setting = try Setting(server: server)
+        func exported(as name: String) async throws -> String? {
+            setting.runner.perform(.export(from: setting.source, to: setting.folder + "/out/" + name))
+            let messages = try await setting.messages { !$0.isEmpty }
+            guard case .exported(let path)? = messages.first else { return nil }
+            return path
+        }
+        let same = try #require(try await exported(as: "copy.PNG"))
+        #expect(FileManager.default.contents(atPath: same) == FileManager.default.contents(atPath: setting.source), "the bytes as they are")
+        let jpeg = try #require(try await exported(as: "photo.jpg"))
+        #expect(FormatSniffer.sniff(Array(try Data(contentsOf: URL(fileURLWithPath: jpeg)))) == .supported(.jpeg))
+        #expect(try ImageFile.load(path: jpeg).1.image.psnr(against: ImageFile.load(path: setting.source).1.image) > 30)
+        let named = try #require(try await exported(as: "final.v2"))
+        #expect(named == setting.folder + "/out/final.v2.png")
+        #expect(try await exported(as: "photo.jpg") == nil, "an existing file is never replaced")
+        await setting.client.shutdown()
+        await server.stop()
+    }
+
     @Test func aSourceAndAMaskAreReadOrTheirFaultIsPosted() async throws {
         let server = try await ScriptedServer(replies: [Self.stalled])
         let setting = try Setting(server: server)
