@@ -2,6 +2,10 @@ import Hummingbird
 import HummingbirdCore
 import LocalServer
 import Logging
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `LocalServer`'s edit service over HTTP/1.1, on Hummingbird: the routes, and the connection
 /// limits that only the transport can keep (deadlines on the wire, the number of connections).
@@ -19,7 +23,11 @@ public enum LocalServerHTTP {
             continuation.yield(port)
             continuation.finish()
         }
-        let task = Task { try await app.run() }
+        let task = Task {
+            // A server that never ran (its port taken) ends the wait with its error.
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
@@ -27,6 +35,23 @@ public enum LocalServerHTTP {
             throw CancellationError()
         }
         return RunningLocalServer(port: port, host: configuration.host, apiKey: configuration.apiKey, task: task)
+    }
+
+    /// Why the server could not start, in words, with what to change: the system's reason for
+    /// a socket that could not be bound, not the call that failed and its errno.
+    public static func startFailure(_ error: any Error, port: Int) -> String {
+        switch error {
+        case let error as IOError where error.errnoCode == EADDRINUSE:
+            return "the port is in use (another server listens there); choose another with --port, or 0 for a free one"
+        case let error as IOError where error.errnoCode == EACCES && port < 1024:
+            return "ports below 1024 need privileges; choose one from 1024 with --port"
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        case let error as SocketAddressError.UnknownHost:
+            return "the host \(error.host) is not known; give an address this machine has, such as 127.0.0.1"
+        default:
+            return "\(error)"
+        }
     }
 
     static func application(_ configuration: LocalServerConfiguration,

@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
                           + (key == nil ? "" : "; a key is required"))
             }
         } catch {
-            printError("cannot serve on \(host):\(port): \(error)")
+            printError("cannot serve on \(host):\(port): " + LocalServerHTTP.startFailure(error, port: port))
             throw ExitCode(1)
         }
         printLine("retouch serve: stopped")

@@ -81,6 +81,30 @@ import FoundationNetworking
         #expect(EditLease(slots: slots, budget: handlerBudget) != nil)
     }
 
+    @Test func aPortInUseOrAnUnknownHostIsSaidInWords() async throws {
+        let first = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
+        var taken = LocalServerConfiguration(port: first.port)
+        taken.host = first.host
+        do {
+            let second = try await LocalServerHTTP.start(taken)
+            await second.stop()
+            Issue.record("a second server bound port \(first.port)")
+        } catch {
+            #expect(LocalServerHTTP.startFailure(error, port: first.port)
+                    == "the port is in use (another server listens there); choose another with --port, or 0 for a free one")
+        }
+        await first.stop()
+        var unknown = LocalServerConfiguration(port: 0)
+        unknown.host = "no-such-host.invalid"
+        do {
+            let server = try await LocalServerHTTP.start(unknown)
+            await server.stop()
+            Issue.record("a server started on an unknown host")
+        } catch {
+            #expect(LocalServerHTTP.startFailure(error, port: 0).hasPrefix("the host no-such-host.invalid is not known"), "\(error)")
+        }
+    }
+
     @Test func aTrickledHeadIsCutOffAtTheHeaderTimeout() async throws {
         var configuration = LocalServerConfiguration(port: 0)
         configuration.limits.headerTimeout = .milliseconds(600)
