@@ -18,9 +18,11 @@ public struct PromptBuffer: Equatable, Sendable {
     public var apiLength: Int { text.unicodeScalars.count }
 
     public mutating func insert(_ text: String) {
-        // Pasted text may carry carriage returns: keep line breaks as "\n" and drop other controls.
+        // Pasted text may carry carriage returns: keep line breaks as "\n" and drop other controls
+        // (C0, DEL and C1: never text). Bidirectional marks are kept, as right-to-left text may
+        // need them; the screen draws them as "?".
         let clean = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        let inserted = clean.filter { $0 == "\n" || $0 == "\t" || !$0.unicodeScalars.allSatisfy { $0.value < 0x20 || $0.value == 0x7F } }
+        let inserted = clean.filter { $0 == "\n" || $0 == "\t" || !$0.unicodeScalars.allSatisfy { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) } }
         characters.insert(contentsOf: inserted, at: cursor)
         cursor += inserted.count
     }
