@@ -95,7 +95,7 @@ import Raster
         state.sent = RunSet(number: 0, runs: [RunProgress(Variant(number: 1, request: EditRequest(images: [], prompt: "x")))])
         #expect(Editor.update(&state, .key(key), size: small).isEmpty, "\(key) asks first from \(place)")
         #expect(state.top(ConfirmQuitOverlay.self) != nil, "it asks")
-        #expect(Editor.view(state, size: small).text.contains { $0.contains("Ctrl-Q again") })
+        #expect(Editor.view(state, size: small).text.contains { $0.contains("Ctrl-Q or Ctrl-C again: cancel and quit") }, "both keys that asked")
         #expect(Editor.update(&state, .key(key), size: small) == [.cancelRun(variant: nil), .quit], "a second \(key) cancels and quits from \(place)")
     }
 
