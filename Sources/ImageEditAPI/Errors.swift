@@ -107,7 +107,9 @@ public enum ImageEditError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
-    private static func received(images: Int, partials: Int) -> String {
-        images + partials == 0 ? "" : "; received \(images) image(s) and \(partials) partial image(s) before that"
+    /// "; received 1 image and 2 partial images before that", naming only what did arrive.
+    static func received(images: Int, partials: Int) -> String {
+        let parts = [(images, "image"), (partials, "partial image")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        return parts.isEmpty ? "" : "; received " + parts.joined(separator: " and ") + " before that"
     }
 }

@@ -82,6 +82,9 @@ public struct ResultWriter: Sendable {
     public var folderMode: mode_t
 
     public init(folder: String, stem: String, folderMode: mode_t = 0o777) {
+        // `out/` names files `out/edit-….png`, not `out//edit-….png`.
+        var folder = folder
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         self.folder = folder
         self.stem = stem
         self.folderMode = folderMode

@@ -42,6 +42,13 @@ import ImageEditModel
         #expect(defaults.timeout == 600 && defaults.connectTimeout == 5 && defaults.maxRetries == 2)
     }
 
+    @Test func whatArrivedBeforeAFailureIsCountedInWords() {
+        #expect(ImageEditError.received(images: 0, partials: 0) == "")
+        #expect(ImageEditError.received(images: 0, partials: 1) == "; received 1 partial image before that")
+        #expect(ImageEditError.received(images: 2, partials: 1) == "; received 2 images and 1 partial image before that")
+        #expect(ImageEditError.received(images: 1, partials: 3) == "; received 1 image and 3 partial images before that")
+    }
+
     @Test func aBaseURLNoRequestCouldGoToIsRefusedNamingWhereItWasSet() {
         func problem(flag: String? = nil, environment: [String: String] = [:], config: String? = nil) -> String? {
             do {

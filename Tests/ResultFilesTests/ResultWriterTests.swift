@@ -38,6 +38,13 @@ import Raster
                 "no temporary files are left behind")
     }
 
+    @Test func aFolderGivenWithASlashNamesFilesWithOne() throws {
+        let dir = folder()
+        let written = try ResultWriter(folder: dir + "//", stem: "edit-1").write(png, suffix: nil, sidecar: sidecar)
+        #expect(written == dir + "/edit-1.png")
+        #expect(ResultWriter(folder: "/", stem: "x").folder == "/")
+    }
+
     @Test func anExistingFileIsLeftAlone() throws {
         let dir = folder()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
