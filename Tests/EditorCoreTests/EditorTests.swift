@@ -240,6 +240,11 @@ func type(_ text: String) -> [Message] { text.map { .key(.character($0)) } }
         run(&state, type("sepia and a boat") + [.key(.control("s")), .run(variant: 1, .engine("local; understood: sepia; ignored: boat")),
                                                 .finished(variant: 1, .completed(totalTokens: nil))])
         #expect(state.notice == "Done: 0 images saved · understood: sepia; ignored: boat")
+        // At 80 columns the notice is read whole: the backend and model step aside for it.
+        let status = Editor.view(state, size: Size(columns: 80, rows: 24)).text[23]
+        #expect(status.contains("Done: 0 images saved · understood: sepia; ignored: boat"), "\(status)")
+        #expect(!status.contains("gpt-image"))
+        #expect(Editor.view(state, size: Size(columns: 200, rows: 60)).text[59].contains("gpt-image-1.5"), "with room, both")
     }
 
     /// The session's cost adds each priced run; a run without a price adds nothing.

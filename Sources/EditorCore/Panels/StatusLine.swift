@@ -8,7 +8,13 @@ enum StatusLine {
     static func draw(_ state: EditorState, layout: Layout, on screen: inout Screen) {
         let y = layout.status
         screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: .statusBar)
-        let right = rightText(state)
+        var right = rightText(state)
+        // A notice says what just happened (what a run understood, where a file went): where
+        // it does not fit, the right side gives up the backend and model, shown again once the
+        // notice has gone.
+        if let notice = state.notice, DisplayWidth.of(notice) + DisplayWidth.of(right) + 3 > screen.size.columns {
+            right = rightText(state, naming: false)
+        }
         let rightWidth = DisplayWidth.of(right)
         let room = max(0, screen.size.columns - rightWidth - 3)
         let left = state.notice ?? Keymap.line(Keymap.hints(for: state.keyContexts), width: room)
@@ -16,7 +22,8 @@ enum StatusLine {
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: .statusRight)
     }
 
-    static func rightText(_ state: EditorState) -> String {
+    /// `naming`: with the backend and the model.
+    static func rightText(_ state: EditorState, naming: Bool = true) -> String {
         var parts: [String] = []
         if let set = state.sent, set.isRunning {
             if set.isSet {
@@ -30,7 +37,7 @@ enum StatusLine {
         }
         if state.sessionTokens > 0 { parts.append("\(state.sessionTokens) tokens") }
         if state.sessionCost.picodollars > 0 { parts.append(state.sessionCost.formatted) }
-        return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
+        return (parts + (naming ? [state.backend.label, state.parameters.model] : [])).joined(separator: " · ")
     }
 
     /// "set 2: 2 running, 1 queued 3.4 s": the grid's title and tiles say the rest.
