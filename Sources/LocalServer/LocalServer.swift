@@ -33,6 +33,15 @@ public struct LocalServerConfiguration: Sendable {
         self.log = log
     }
 
+    /// Whether only this machine can reach the server: a loopback address (127.0.0.0/8, ::1)
+    /// or `localhost`. Anything else, 0.0.0.0 above all, is open to the network.
+    public var isLoopbackOnly: Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if name == "localhost" || name == "::1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     /// A server for this process alone (the editor's and `retouch edit --local`'s engine): on
     /// loopback, any free port, and a random key made for this launch, so no other user of the
     /// machine can use it.

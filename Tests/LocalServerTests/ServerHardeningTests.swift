@@ -81,6 +81,15 @@ import FoundationNetworking
         #expect(EditLease(slots: slots, budget: handlerBudget) != nil)
     }
 
+    @Test func onlyLoopbackAddressesCountAsThisMachineAlone() {
+        for host in ["127.0.0.1", "127.1.2.3", "localhost", "LocalHost", "::1", "[::1]"] {
+            #expect(LocalServerConfiguration(host: host).isLoopbackOnly, "\(host)")
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.4", "127.0.0.1.example.com", "127.0.0", "127.0.0.256", "example.com", ""] {
+            #expect(!LocalServerConfiguration(host: host).isLoopbackOnly, "\(host)")
+        }
+    }
+
     @Test func aPortInUseOrAnUnknownHostIsSaidInWords() async throws {
         let first = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
         var taken = LocalServerConfiguration(port: first.port)
