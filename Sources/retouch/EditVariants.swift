@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileAccess
 import Foundation
 import ImageEditAPI
 import ImageEditModel
@@ -134,8 +135,17 @@ extension Edit {
             if file == "-" {
                 return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
             }
-            guard let data = FileManager.default.contents(atPath: file) else { fail("cannot read the prompt file \(file)", code: 2) }
-            guard let text = String(data: data, encoding: .utf8) else { fail("the prompt file \(file) is not UTF-8 text", code: 2) }
+            let bytes: [UInt8]
+            do throws(FileAccessError) {
+                // A prompt is at most 32,000 characters: a megabyte is a wrong file.
+                bytes = try FileReader.readAll(path: file, maxBytes: 1 << 20)
+            } catch {
+                switch error.kind {
+                case .cannotRead(let why): fail("cannot read the prompt file \(file): \(why)", code: 2)
+                case .tooLarge, .streamTooLarge: fail("the prompt file \(file) is over 1 MB: is it the right file?", code: 2)
+                }
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else { fail("the prompt file \(file) is not UTF-8 text", code: 2) }
             return text.trimmingCharacters(in: .newlines)
         }
     }

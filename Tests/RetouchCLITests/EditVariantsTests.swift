@@ -101,6 +101,16 @@ extension EditCommandTests {
         #expect(server.requests.isEmpty, "nothing is sent (nor paid for) when the results could not be kept")
     }
 
+    @Test func aPromptFileThatCannotBeReadSaysWhy() async throws {
+        let folder = try CLI.temporaryFolder()
+        let missing = folder.appendingPathComponent("nope.txt").path
+        let result = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt-file", missing, "--out", folder.path])
+        #expect(result.status == 2)
+        #expect(result.stderr == "retouch: cannot read the prompt file \(missing): no such file or directory\n")
+        let asFolder = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt-file", folder.path, "--out", folder.path])
+        #expect(asFolder.stderr == "retouch: cannot read the prompt file \(folder.path): it is a folder\n")
+    }
+
     @Test func aBaseURLNoRequestCouldGoToIsAUsageError() async throws {
         let folder = try CLI.temporaryFolder()
         let result = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path, "--base-url", "notaurl"])
