@@ -65,6 +65,12 @@ public struct EditService: Sendable {
         return response
     }
 
+    /// Any other method on the edit path: 405, with the one it takes in `Allow`.
+    public func wrongMethod(_ request: ServiceRequest) -> ServiceResponse {
+        HTTPFailure(status: .methodNotAllowed, message: "Use POST for /v1/images/edits.", headers: [(.allow, "POST")])
+            .response(requestID: "req_" + randomHex(24))
+    }
+
     /// `GET /v1/results/NAME`: a result asked for with `response_format=url`, valid for an hour
     /// as OpenAI's are. Like OpenAI's, result URLs are pre-signed: their token stands for the key.
     public func hostedResult(named name: String, for request: ServiceRequest) -> ServiceResponse {

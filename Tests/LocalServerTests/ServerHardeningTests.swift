@@ -81,6 +81,20 @@ import FoundationNetworking
         #expect(EditLease(slots: slots, budget: handlerBudget) != nil)
     }
 
+    @Test func theEditPathTakesPostAlone() async throws {
+        let server = try await LocalServerHTTP.start(LocalServerConfiguration(port: 0))
+        for method in ["GET", "PUT", "DELETE"] {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/v1/images/edits")!)
+            request.httpMethod = method
+            let (body, response) = try await URLSession.shared.data(for: request)
+            let http = response as? HTTPURLResponse
+            #expect(http?.statusCode == 405, "\(method)")
+            #expect(http?.value(forHTTPHeaderField: "Allow") == "POST")
+            #expect(String(decoding: body, as: UTF8.self).contains("Use POST"))
+        }
+        await server.stop()
+    }
+
     @Test func onlyLoopbackAddressesCountAsThisMachineAlone() {
         for host in ["127.0.0.1", "127.1.2.3", "localhost", "LocalHost", "::1", "[::1]"] {
             #expect(LocalServerConfiguration(host: host).isLoopbackOnly, "\(host)")
