@@ -31,7 +31,9 @@ public struct ExportOverlay: OverlayLayer, Equatable {
         let width = min(size.columns - 4, 90)
         let rect = CellRect(x: (size.columns - width) / 2, y: size.rows / 2 - 2, width: width, height: 4)
         screen.fill(rect, style: .plain)
-        screen.box(rect, title: "Export to (Enter saves, Esc cancels; an existing file is never replaced)", focused: true)
+        // The keys from the keymap; short enough to be read whole at 80 columns.
+        let keys = Keymap.hints(for: [.export]).joined(separator: " · ")
+        screen.box(rect, title: "Export to (\(keys) · never replaces a file)", focused: true)
         // The end of a long path stays in view.
         let hidden = max(0, DisplayWidth.of(path.text) - (width - 5))
         screen.put(String(path.text.dropFirst(hidden)), x: rect.x + 2, y: rect.y + 1, limit: width - 4)
