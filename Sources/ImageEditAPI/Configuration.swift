@@ -53,7 +53,7 @@ public struct ClientConfiguration: Equatable, Sendable {
         }
         let (given, source): (String, BaseURLError.Source) = baseURLFlag.map { ($0, .flag) } ?? value("OPENAI_BASE_URL").map { ($0, .environment) }
             ?? configBaseURL.map { ($0, .configFile) } ?? (openAIBaseURL, .builtIn)
-        guard let origin = APIOrigin(given), origin.scheme == "http" || origin.scheme == "https" else {
+        guard let origin = APIOrigin(given), origin.scheme == "http" || origin.scheme == "https", (1...65535).contains(origin.port) else {
             throw BaseURLError(url: given, source: source)
         }
         var base = given
@@ -110,9 +110,8 @@ public struct ClientLimits: Equatable, Sendable {
     public init() {}
 }
 
-/// Scheme, host and port of a URL, read with Foundation's `URL` as AsyncHTTPClient reads it, so
-/// that what is compared is what the connection goes to.
-/// A base URL that is not an http:// or https:// URL with a host, and where it was set.
+/// A base URL that is not an http:// or https:// URL with a host (and a port from 1 to
+/// 65535), and where it was set.
 public struct BaseURLError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Source: Equatable, Sendable {
         case flag, environment, configFile, builtIn
@@ -129,10 +128,12 @@ public struct BaseURLError: Error, Equatable, Sendable, CustomStringConvertible 
         case .builtIn: "the default base URL"
         }
         let given = url.isEmpty ? "empty" : "\"\(URLRedaction.redact(url))\""
-        return "\(name) is \(given): give an http:// or https:// URL with a host, such as \(ClientConfiguration.openAIBaseURL)"
+        return "\(name) is \(given): give an http:// or https:// URL with a host (and a port up to 65535), such as \(ClientConfiguration.openAIBaseURL)"
     }
 }
 
+/// Scheme, host and port of a URL, read with Foundation's `URL` as AsyncHTTPClient reads it, so
+/// that what is compared is what the connection goes to.
 public struct APIOrigin: Equatable, Sendable {
     public var scheme: String
     public var host: String

@@ -82,8 +82,8 @@ public struct Variant: Equatable, Sendable {
     /// A prompt's first line, up to 60 characters: enough to tell variants apart, short enough
     /// for a file's sidecar and a line of output.
     static func start(of prompt: String) -> String {
-        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        if line.allSatisfy(\.isWhitespace) { return "empty prompt" }
+        guard let line = prompt.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+        else { return "empty prompt" }
         return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 

@@ -1,5 +1,8 @@
 import Foundation
 import ImageEditModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An OpenAI-compatible `POST /v1/images/edits` backed by `LocalEngine`: what `retouch serve`
 /// runs, what the editor starts in-process when there is no API key, and what the tests talk to.
@@ -37,9 +40,16 @@ public struct LocalServerConfiguration: Sendable {
     /// or `localhost`. Anything else, 0.0.0.0 above all, is open to the network.
     public var isLoopbackOnly: Bool {
         let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if name == "localhost" || name == "::1" { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+        if name == "localhost" { return true }
+        // The address as the system reads it: 127.1 and 0:0:0:0:0:0:0:1 are loopback too, and
+        // so is an IPv4 loopback address mapped into IPv6 (::ffff:127.0.0.1).
+        var v4 = in_addr()
+        if inet_aton(name, &v4) != 0 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, name, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: v6) { Array($0) }
+        let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+        return bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1 || mapped && bytes[12] == 127
     }
 
     /// A server for this process alone (the editor's and `retouch edit --local`'s engine): on

@@ -18,9 +18,20 @@ public struct ExportName: Equatable, Sendable {
             self.name = name
             format = named
         } else {
-            self.name = name + "." + resultFormat.fileExtension
+            // "v2." ends in the dot it would have had: v2.png, not v2..png.
+            self.name = (name.hasSuffix(".") ? String(name.dropLast()) : name) + "." + resultFormat.fileExtension
             format = resultFormat
         }
+    }
+
+    /// A typed export path as a folder and a file name: a path ending in `/`, or naming a
+    /// folder (`isFolder`), keeps the result's own name inside it; a bare name goes in the
+    /// current folder.
+    public static func place(_ typed: String, resultName: String, isFolder: (String) -> Bool) -> (folder: String, name: String) {
+        if typed.hasSuffix("/") || isFolder(typed) { return (typed, resultName) }
+        guard let slash = typed.lastIndex(of: "/") else { return (".", typed) }
+        let folder = typed[..<slash]
+        return (folder.isEmpty ? "/" : String(folder), String(typed[typed.index(after: slash)...]))
     }
 
     static func format(ofExtension text: String) -> ImageFormat? {

@@ -119,8 +119,8 @@ public struct ResultWriter: Sendable {
         defer { unlink(temporary) }
         for attempt in 1...10_000 {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
-            let imagePath = "\(folder)/\(name).\(ext)"
-            let sidecarPath = "\(folder)/\(name).json"
+            let imagePath = inFolder("\(name).\(ext)")
+            let sidecarPath = inFolder("\(name).json")
             if Self.exists(imagePath) || Self.exists(sidecarPath) { continue }
             let record = sidecar("\(name).\(ext)")
             let encoder = JSONEncoder()
@@ -141,13 +141,13 @@ public struct ResultWriter: Sendable {
             }
             return imagePath
         }
-        throw ResultWriteError(path: "\(folder)/\(base).\(ext)", reason: "no free name left")
+        throw ResultWriteError(path: inFolder("\(base).\(ext)"), reason: "no free name left")
     }
 
     /// Writes `bytes` as exactly `name` in the folder, failing (never replacing) when it exists.
     public func copy(_ bytes: [UInt8], to name: String) throws(ResultWriteError) -> String {
         try ensureFolder()
-        let target = "\(folder)/\(name)"
+        let target = inFolder(name)
         let temporary = try writeTemporary(bytes)
         defer { unlink(temporary) }
         guard link(temporary, target) == 0 else {
@@ -161,6 +161,11 @@ public struct ResultWriter: Sendable {
     public func checkWritable() throws(ResultWriteError) {
         try ensureFolder()
         unlink(try writeTemporary([]))
+    }
+
+    /// The path of `name` in the folder (`/name` in the root, not `//name`).
+    private func inFolder(_ name: String) -> String {
+        folder == "/" ? "/" + name : folder + "/" + name
     }
 
     private static func exists(_ path: String) -> Bool {
@@ -182,7 +187,7 @@ public struct ResultWriter: Sendable {
         var path = ""
         var fd: Int32 = -1
         for _ in 0..<100 {
-            path = "\(folder)/.retouch-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            path = inFolder(".retouch-") + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o666)
             if fd >= 0 || errno != EEXIST { break }
         }

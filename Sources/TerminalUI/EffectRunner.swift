@@ -100,20 +100,23 @@ final class EffectRunner: EffectPerformer, @unchecked Sendable {
         Task.detached {
             do {
                 var bytes = try FileReader.readAll(path: from, maxBytes: 1 << 30)
-                guard case .supported(let own) = FormatSniffer.sniff(bytes) else {
-                    inbox.post(.exportFailed("\(from): not a PNG, JPEG or WebP image"))
-                    return
+                let (folder, typedName) = ExportName.place(to, resultName: FileName.last(of: from)) { path in
+                    var isFolder: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
                 }
-                let folder = (to as NSString).deletingLastPathComponent
-                let target = ExportName(typed: FileName.last(of: to), resultFormat: own)
-                if target.format != own {
-                    var image = try ImageFile.decode(bytes, named: from).image
-                    // JPEG has no alpha: transparent pixels would show whatever colour they hold.
-                    if target.format == .jpeg && image.hasTransparency { image = image.flattened(over: RGBA(255, 255, 255)) }
-                    bytes = try ImageEncoder.encode(image, as: target.format)
+                var name = typedName
+                // A result in a format Retouch does not read (a server's surprise) is copied as it is.
+                if case .supported(let own) = FormatSniffer.sniff(bytes) {
+                    let target = ExportName(typed: typedName, resultFormat: own)
+                    if target.format != own {
+                        var image = try ImageFile.decode(bytes, named: from).image
+                        // JPEG has no alpha: transparent pixels would show whatever colour they hold.
+                        if target.format == .jpeg && image.hasTransparency { image = image.flattened(over: RGBA(255, 255, 255)) }
+                        bytes = try ImageEncoder.encode(image, as: target.format)
+                    }
+                    name = target.name
                 }
-                let writer = ResultWriter(folder: folder.isEmpty ? "." : folder, stem: "")
-                let written = try writer.copy(bytes, to: target.name)
+                let written = try ResultWriter(folder: folder, stem: "").copy(bytes, to: name)
                 inbox.post(.exported(path: written))
             } catch let error as ResultWriteError {
                 inbox.post(.exportFailed(error.description))

@@ -27,7 +27,8 @@ struct Edit: AsyncParsableCommand {
             $XDG_CONFIG_HOME/retouch/config.toml, else https://api.openai.com/v1, which needs \
             OPENAI_API_KEY. OPENAI_ORG_ID, OPENAI_PROJECT_ID, HTTPS_PROXY and NO_PROXY are honoured.
 
-            Exit status: 0 success, 1 results that could not be written (--out not a writable folder, a full disk), 2 usage or pre-flight error, 3 API error (also an error event in \
+            Exit status: 0 success, 1 results that could not be written (--out not a writable \
+            folder, a full disk), 2 usage or pre-flight error, 3 API error (also an error event in \
             the stream), 4 network error or timeout, 5 unexpected answer from the server (bad JSON or \
             base64, a stream that ended early, an answer over a memory limit), 130 interrupted.
             """
@@ -125,6 +126,7 @@ struct Edit: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        if out.isEmpty { throw ValidationError("--out needs a folder (\".\" for this one)") }
         if timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds") }
         if maxRetries < 0 { throw ValidationError("--max-retries must be 0 or more") }
         if savePartials && !stream { throw ValidationError("--save-partials needs --stream") }
@@ -138,24 +140,26 @@ struct Edit: AsyncParsableCommand {
             outputCompression: outputCompression, outputFormat: outputFormat, partialImages: partialImages,
             quality: quality, responseFormat: responseFormat, size: size, stream: stream ? true : nil, user: user)
         let variants = variantsOrExit(base)
+        let config = try ConfigFile.loadOrExit()
+        let prices = try config.priceTableOrExit()
+        // --local sends to its own engine: a base URL set elsewhere is not used, nor checked.
+        var configuration = local ? ClientConfiguration()
+            : try ClientConfiguration.resolveOrExit(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
+                                                    configBaseURL: config.baseURL)
+        configuration.timeout = timeout
+        configuration.maxRetries = maxRetries
         // A folder that cannot take the results is found before the edit is sent and paid for.
         do throws(ResultWriteError) {
             try ResultWriter(folder: out, stem: "").checkWritable()
         } catch {
             fail(error.description, code: 1)
         }
-        let config = try ConfigFile.loadOrExit()
-        let prices = try config.priceTableOrExit()
-        var configuration = try ClientConfiguration.resolveOrExit(baseURLFlag: baseURL, environment: ProcessInfo.processInfo.environment,
-                                                        configBaseURL: config.baseURL)
-        configuration.timeout = timeout
-        configuration.maxRetries = maxRetries
         var localServer: RunningLocalServer?
         if local {
             do {
                 localServer = try await LocalServerHTTP.start(.privateToThisProcess())
             } catch {
-                fail("cannot start the local engine: \(error)", code: 1)
+                fail("cannot start the local engine: " + LocalServerHTTP.startFailure(error, port: 0), code: 1)
             }
             configuration.baseURL = localServer!.baseURL
             configuration.apiKey = localServer!.apiKey

@@ -57,14 +57,15 @@ struct Serve: AsyncParsableCommand {
         let configuration = LocalServerConfiguration(
             host: host, port: port, apiKey: key, latencyMilliseconds: latency, fault: fault.flatMap(Fault.init),
             log: { line in printLine(TerminalText.safe(line)) })
-        if key == nil && !configuration.isLoopbackOnly {
-            printError("warning: \(host) is open to the network and no key is set: anyone who can reach the port can run edits"
-                       + " (set --api-key or RETOUCH_SERVE_API_KEY)")
-        }
         do {
             try await LocalServerHTTP.run(configuration) { boundPort in
-                printLine("retouch serve: listening on http://\(host):\(boundPort)/v1 (\(LocalEngine.summary))"
+                let address = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+                printLine("retouch serve: listening on http://\(address):\(boundPort)/v1 (\(LocalEngine.summary))"
                           + (key == nil ? "" : "; a key is required"))
+                if key == nil && !configuration.isLoopbackOnly {
+                    printError("warning: \(host) is open to the network and no key is set: anyone who can reach the port can run edits"
+                               + " (set --api-key or RETOUCH_SERVE_API_KEY)")
+                }
             }
         } catch {
             printError("cannot serve on \(host):\(port): " + LocalServerHTTP.startFailure(error, port: port))

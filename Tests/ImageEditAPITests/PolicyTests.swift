@@ -58,11 +58,13 @@ import ImageEditModel
                 return error.description
             }
         }
-        let advice = "give an http:// or https:// URL with a host, such as https://api.openai.com/v1"
+        let advice = "give an http:// or https:// URL with a host (and a port up to 65535), such as https://api.openai.com/v1"
         #expect(problem(flag: "notaurl") == "--base-url is \"notaurl\": " + advice)
         #expect(problem(flag: "ftp://host/v1") == "--base-url is \"ftp://host/v1\": " + advice)
         #expect(problem(environment: ["OPENAI_BASE_URL": "localhost:8080"]) == "OPENAI_BASE_URL is \"localhost:8080\": " + advice)
         #expect(problem(config: "") == "base_url in config.toml is empty: " + advice)
+        #expect(problem(flag: "http://127.0.0.1:99999/v1") == "--base-url is \"http://127.0.0.1:99999/v1\": " + advice)
+        #expect(problem(flag: "http://127.0.0.1:0/v1") != nil)
         // Credentials in a URL are never repeated.
         #expect(problem(flag: "http://user:secret@/v1?key=k").map { !$0.contains("secret") && !$0.contains("key=") } == true)
         #expect(problem(flag: "HTTPS://Example.com:8443/v1/") == nil)

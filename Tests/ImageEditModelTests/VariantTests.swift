@@ -19,6 +19,9 @@ import Testing
         let variants = try Variant.expand(base, prompts: ["a small red boat in the morning mist on the lake\nsecond line", "b", long], sweep: nil)
         #expect(variants.map(\.label) == ["a small red boat in the morning mist on the lake", "b", String(long.prefix(59)) + "…"])
         #expect(variants.allSatisfy { $0.swept == nil })
+        // The first line with words; none: said so.
+        let blankFirst = try Variant.expand(base, prompts: ["  \nmake it blue", " \n\t"], sweep: nil)
+        #expect(blankFirst.map(\.label) == ["make it blue", "empty prompt"])
     }
 
     @Test func everySweepableFieldIsSet() throws {

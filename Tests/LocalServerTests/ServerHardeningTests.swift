@@ -96,10 +96,10 @@ import FoundationNetworking
     }
 
     @Test func onlyLoopbackAddressesCountAsThisMachineAlone() {
-        for host in ["127.0.0.1", "127.1.2.3", "localhost", "LocalHost", "::1", "[::1]"] {
+        for host in ["127.0.0.1", "127.1.2.3", "127.1", "localhost", "LocalHost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"] {
             #expect(LocalServerConfiguration(host: host).isLoopbackOnly, "\(host)")
         }
-        for host in ["0.0.0.0", "::", "192.168.1.4", "127.0.0.1.example.com", "127.0.0", "127.0.0.256", "example.com", ""] {
+        for host in ["0.0.0.0", "::", "192.168.1.4", "127.0.0.1.example.com", "127.0.0.256", "example.com", "", "::ffff:10.0.0.1", "::2"] {
             #expect(!LocalServerConfiguration(host: host).isLoopbackOnly, "\(host)")
         }
     }

@@ -195,6 +195,21 @@ import Raster
         #expect(written("final", .webp) == "final.webp as webp")
         #expect(written("notes.txt", .png) == "notes.txt.png as png")
         #expect(written(".png", .jpeg) == ".png as png")
-        #expect(written("v2.", .png) == "v2..png as png")
+        #expect(written("v2.", .png) == "v2.png as png")
+    }
+
+    @Test func aTypedPathIsAFolderAndAName() {
+        let folders: Set<String> = ["/tmp/x", "pictures"]
+        func place(_ typed: String) -> String {
+            let (folder, name) = ExportName.place(typed, resultName: "edit-1.png") { folders.contains($0) }
+            return folder + " | " + name
+        }
+        #expect(place("/tmp/x/") == "/tmp/x/ | edit-1.png")
+        #expect(place("/tmp/x") == "/tmp/x | edit-1.png", "an existing folder")
+        #expect(place("pictures") == "pictures | edit-1.png")
+        #expect(place("./") == "./ | edit-1.png")
+        #expect(place("out/a.jpg") == "out | a.jpg")
+        #expect(place("/a.jpg") == "/ | a.jpg")
+        #expect(place("a.jpg") == ". | a.jpg")
     }
 }

@@ -115,7 +115,13 @@ extension EditCommandTests {
         let folder = try CLI.temporaryFolder()
         let result = try await runAsync(["edit", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path, "--base-url", "notaurl"])
         #expect(result.status == 2)
-        #expect(result.stderr == "retouch: --base-url is \"notaurl\": give an http:// or https:// URL with a host, such as https://api.openai.com/v1\n")
+        #expect(result.stderr == "retouch: --base-url is \"notaurl\": give an http:// or https:// URL with a host (and a port up to 65535), such as https://api.openai.com/v1\n")
+        // --local uses its own engine: a base URL set elsewhere is neither used nor checked.
+        var environment = CLI.cleanEnvironment
+        environment["OPENAI_BASE_URL"] = "localhost:8080"
+        let local = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt", "x", "--out", folder.path],
+                                       environment: environment)
+        #expect(local.status == 0, "\(local.stderr)")
     }
 
     @Test func oneSweepAtATime() async throws {

@@ -248,6 +248,17 @@ import Glibc
         let named = try #require(try await exported(as: "final.v2"))
         #expect(named == setting.folder + "/out/final.v2.png")
         #expect(try await exported(as: "photo.jpg") == nil, "an existing file is never replaced")
+        // A path ending in "/" keeps the result's name inside that folder.
+        #expect(try await exported(as: "inside/") == setting.folder + "/out/inside/lake.png")
+        // JPEG has no alpha: transparency goes onto white.
+        let clear = setting.folder + "/clear.png"
+        try Data(try ImageEncoder.png(RGBAImage(width: 8, height: 8, fill: RGBA(0, 0, 0, 0)))).write(to: URL(fileURLWithPath: clear))
+        setting.runner.perform(.export(from: clear, to: setting.folder + "/out/clear.jpg"))
+        guard case .exported(let flat)? = try await setting.messages(until: { !$0.isEmpty }).first else {
+            Issue.record("the transparent picture was not exported")
+            return
+        }
+        #expect(try ImageFile.load(path: flat).1.image.pixels.prefix(3).allSatisfy { $0 >= 250 })
         await setting.client.shutdown()
         await server.stop()
     }

@@ -10,10 +10,10 @@ enum StatusLine {
         screen.fill(CellRect(x: 0, y: y, width: screen.size.columns, height: 1), style: .statusBar)
         var right = rightText(state)
         // A notice says what just happened (what a run understood, where a file went): where
-        // it does not fit, the right side gives up the backend and model, shown again once the
-        // notice has gone.
+        // it does not fit, the right side keeps only a run's progress; the session's tokens,
+        // cost, backend and model come back once the notice has gone.
         if let notice = state.notice, DisplayWidth.of(notice) + DisplayWidth.of(right) + 3 > screen.size.columns {
-            right = rightText(state, naming: false)
+            right = rightText(state, whole: false)
         }
         let rightWidth = DisplayWidth.of(right)
         let room = max(0, screen.size.columns - rightWidth - 3)
@@ -22,8 +22,8 @@ enum StatusLine {
         screen.put(right, x: max(1, screen.size.columns - rightWidth - 1), y: y, style: .statusRight)
     }
 
-    /// `naming`: with the backend and the model.
-    static func rightText(_ state: EditorState, naming: Bool = true) -> String {
+    /// `whole`: with the session's tokens and cost, the backend and the model, not only a run's progress.
+    static func rightText(_ state: EditorState, whole: Bool = true) -> String {
         var parts: [String] = []
         if let set = state.sent, set.isRunning {
             if set.isSet {
@@ -35,9 +35,10 @@ enum StatusLine {
                 parts.append(ByteCount.format(run.bytes))
             }
         }
+        guard whole else { return parts.joined(separator: " · ") }
         if state.sessionTokens > 0 { parts.append("\(state.sessionTokens) tokens") }
         if state.sessionCost.picodollars > 0 { parts.append(state.sessionCost.formatted) }
-        return (parts + (naming ? [state.backend.label, state.parameters.model] : [])).joined(separator: " · ")
+        return (parts + [state.backend.label, state.parameters.model]).joined(separator: " · ")
     }
 
     /// "set 2: 2 running, 1 queued 3.4 s": the grid's title and tiles say the rest.
