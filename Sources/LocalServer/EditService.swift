@@ -67,8 +67,10 @@ public struct EditService: Sendable {
 
     /// Any other method on the edit path: 405, with the one it takes in `Allow`.
     public func wrongMethod(_ request: ServiceRequest) -> ServiceResponse {
-        HTTPFailure(status: .methodNotAllowed, message: "Use POST for /v1/images/edits.", headers: [(.allow, "POST")])
-            .response(requestID: "req_" + randomHex(24))
+        let requestID = "req_" + randomHex(24)
+        configuration.log("\(request.method.rawValue) \(request.path) 405 \(requestID)")
+        return HTTPFailure(status: .methodNotAllowed, message: "Use POST for \(request.path).", headers: [(.allow, "POST")])
+            .response(requestID: requestID)
     }
 
     /// `GET /v1/results/NAME`: a result asked for with `response_format=url`, valid for an hour

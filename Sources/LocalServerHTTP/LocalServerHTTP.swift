@@ -60,7 +60,7 @@ public enum LocalServerHTTP {
         let service = EditService(configuration: configuration)
         for path in ["/v1/images/edits", "/images/edits"] {
             router.post(RouterPath(path)) { request, _ in Response(try await service.edit(ServiceRequest(request))) }
-            for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
+            for method in [HTTPRequest.Method.get, .head, .options, .put, .delete, .patch] {
                 router.on(RouterPath(path), method: method) { request, _ in Response(service.wrongMethod(ServiceRequest(request))) }
             }
         }

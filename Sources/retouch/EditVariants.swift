@@ -132,20 +132,21 @@ extension Edit {
     /// The prompts of --prompt, then of --prompt-file, in the order given.
     func readPrompts() -> [String] {
         prompts + promptFiles.map { file in
-            if file == "-" {
-                return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
-            }
+            // Standard input (-) and a file alike: at most a megabyte (a prompt is at most 32,000
+            // characters, so more is a wrong file), and UTF-8.
+            let name = file == "-" ? "standard input" : "the prompt file \(file)"
             let bytes: [UInt8]
             do throws(FileAccessError) {
-                // A prompt is at most 32,000 characters: a megabyte is a wrong file.
-                bytes = try FileReader.readAll(path: file, maxBytes: 1 << 20)
+                bytes = file == "-" ? try FileReader.readStream(STDIN_FILENO, named: name, maxBytes: 1 << 20)
+                    : try FileReader.readAll(path: file, maxBytes: 1 << 20)
             } catch {
                 switch error.kind {
-                case .cannotRead(let why): fail("cannot read the prompt file \(file): \(why)", code: 2)
-                case .tooLarge, .streamTooLarge: fail("the prompt file \(file) is over 1 MB: is it the right file?", code: 2)
+                case .cannotRead(let why):
+                    fail("cannot read \(name): \(why)" + (why == "not a regular file" ? " (for a pipe, give --prompt-file - and pipe it in)" : ""), code: 2)
+                case .tooLarge, .streamTooLarge: fail("\(name) is over 1 MB: is it the right file?", code: 2)
                 }
             }
-            guard let text = String(validating: bytes, as: UTF8.self) else { fail("the prompt file \(file) is not UTF-8 text", code: 2) }
+            guard let text = String(validating: bytes, as: UTF8.self) else { fail("\(name) is not UTF-8 text", code: 2) }
             return text.trimmingCharacters(in: .newlines)
         }
     }

@@ -109,6 +109,9 @@ extension EditCommandTests {
         #expect(result.stderr == "retouch: cannot read the prompt file \(missing): no such file or directory\n")
         let asFolder = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt-file", folder.path, "--out", folder.path])
         #expect(asFolder.stderr == "retouch: cannot read the prompt file \(folder.path): it is a folder\n")
+        let notText = try await runAsync(["edit", "--local", "--image", try source(in: folder), "--prompt-file", "-", "--out", folder.path],
+                                         stdin: "caf\u{E9}")
+        #expect(notText.status == 0, "valid UTF-8 from standard input is a prompt: \(notText.stderr)")
     }
 
     @Test func aBaseURLNoRequestCouldGoToIsAUsageError() async throws {
