@@ -152,7 +152,7 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Raster", "ImageCodecs", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "ImageEditModel", "Raster", "TestSupport"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SessionModel", "ImageEditModel", "Raster", "FileAccess", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "EditorCore", "TerminalGraphics", "Raster", "SessionModel", "SessionStore", "ImageCodecs",
                                                     "ImageEditAPI", "ImageEditModel", "ScriptedServer", "TestSupport"]),
         .testTarget(name: "LocalEngineTests", dependencies: ["LocalEngine", "Raster", "TestSupport"]),

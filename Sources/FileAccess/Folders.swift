@@ -40,17 +40,27 @@ public enum Folders {
     }
 }
 
+/// Where Retouch keeps its files, from the environment as the XDG base directories say: a
+/// variable that is unset or empty is as if not there.
 extension Folders {
     /// The home folder `~` stands for: `$HOME` as a shell takes it, the account's own home
     /// only when it is unset or empty (`NSHomeDirectory` reads the account database, and
     /// would send a `HOME=…` run's data to the real home).
     public static func home(environment: [String: String]) -> String {
-        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        set("HOME", in: environment) ?? NSHomeDirectory()
     }
 
     /// Retouch's own data folder: `$XDG_DATA_HOME/retouch`, by default `~/.local/share/retouch`.
     public static func dataFolder(environment: [String: String]) -> String {
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home(environment: environment) + "/.local/share"
-        return dataHome + "/retouch"
+        (set("XDG_DATA_HOME", in: environment) ?? home(environment: environment) + "/.local/share") + "/retouch"
+    }
+
+    /// Retouch's configuration folder: `$XDG_CONFIG_HOME/retouch`, by default `~/.config/retouch`.
+    public static func configFolder(environment: [String: String]) -> String {
+        (set("XDG_CONFIG_HOME", in: environment) ?? home(environment: environment) + "/.config") + "/retouch"
+    }
+
+    private static func set(_ name: String, in environment: [String: String]) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

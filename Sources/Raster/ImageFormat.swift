@@ -18,6 +18,16 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The format a file name's extension says (any case): `png`, `jpg` or `jpeg`, `webp`.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "png": self = .png
+        case "jpg", "jpeg": self = .jpeg
+        case "webp": self = .webp
+        default: return nil
+        }
+    }
+
     public var displayName: String {
         switch self {
         case .png: "PNG"

@@ -13,7 +13,7 @@ public struct ExportName: Equatable, Sendable {
 
     public init(typed name: String, resultFormat: ImageFormat) {
         let dot = name.lastIndex(of: ".")
-        let named = dot.flatMap { Self.format(ofExtension: String(name[name.index(after: $0)...])) }
+        let named = dot.flatMap { ImageFormat(fileExtension: String(name[name.index(after: $0)...])) }
         if let named {
             self.name = name
             format = named
@@ -32,14 +32,5 @@ public struct ExportName: Equatable, Sendable {
         guard let slash = typed.lastIndex(of: "/") else { return (".", typed) }
         let folder = typed[..<slash]
         return (folder.isEmpty ? "/" : String(folder), String(typed[typed.index(after: slash)...]))
-    }
-
-    static func format(ofExtension text: String) -> ImageFormat? {
-        switch text.lowercased() {
-        case "png": .png
-        case "jpg", "jpeg": .jpeg
-        case "webp": .webp
-        default: nil
-        }
     }
 }

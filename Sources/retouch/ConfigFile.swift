@@ -7,8 +7,7 @@ extension ConfigFile {
     /// Reads `$XDG_CONFIG_HOME/retouch/config.toml` (default `~/.config/retouch/config.toml`);
     /// a missing or unreadable file is an empty configuration.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigFileError) -> ConfigFile {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Folders.home(environment: environment) + "/.config"
-        let path = base + "/retouch/config.toml"
+        let path = Folders.configFolder(environment: environment) + "/config.toml"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ConfigFile() }
         return try ConfigFile(text: text, path: path)
     }

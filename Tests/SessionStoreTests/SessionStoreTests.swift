@@ -1,3 +1,4 @@
+import FileAccess
 import ImageEditModel
 import Testing
 @testable import SessionStore
@@ -70,6 +71,9 @@ func newRun(_ session: String, prompt: String, at started: Double, pid: Int32 = 
         // Unset or empty, each falls back: XDG_DATA_HOME to ~/.local/share, HOME to the account's home.
         #expect(SessionStore.defaultPath(environment: ["HOME": "/tmp/someone", "XDG_DATA_HOME": ""]) == "/tmp/someone/.local/share/retouch/sessions.sqlite")
         #expect(SessionStore.defaultPath(environment: ["HOME": ""]) == NSHomeDirectory() + "/.local/share/retouch/sessions.sqlite")
+        // The config file's folder by the same rules.
+        #expect(Folders.configFolder(environment: ["HOME": "/tmp/someone"]) == "/tmp/someone/.config/retouch")
+        #expect(Folders.configFolder(environment: ["HOME": "/tmp/someone", "XDG_CONFIG_HOME": "/tmp/c"]) == "/tmp/c/retouch")
     }
 
     @Test func aDraftComesBackAsItWasSaved() throws {

@@ -52,6 +52,11 @@ extension Keymap {
         bindings(in: context).first { $0.action == action }?.keys.first?.label
     }
 
+    /// Every key bound to `action` in `context` ("y or Enter"), as the help writes them.
+    public static func keys(for action: Action, in context: KeyContext) -> String {
+        bindings(in: context).first { $0.action == action }?.keysLabel ?? ""
+    }
+
     /// The status line's hints for a chain of contexts, the first context's first.
     public static func hints(for contexts: [KeyContext]) -> [String] {
         var seen: Set<String> = []

@@ -84,14 +84,11 @@ public struct ConfirmQuitOverlay: OverlayLayer, Equatable {
     public func draw(_ editor: EditorState, size: Size, on screen: inout Screen) {
         let running = editor.isRunning
         // The keys as the keymap binds them: this context's, and quitting's own, pressed again.
-        func keys(_ action: Action, in context: KeyContext) -> String {
-            Keymap.bindings(in: context).first { $0.action == action }?.keysLabel ?? ""
-        }
-        let quit = "\(keys(.confirm, in: .confirm)), or \(keys(.quit, in: .always)) again: \(running ? "cancel and quit" : "quit")"
+        let quit = "\(Keymap.keys(for: .confirm, in: .confirm)), or \(Keymap.keys(for: .quit, in: .always)) again: \(running ? "cancel and quit" : "quit")"
         TextPanel(title: running ? "An edit is running" : "The edit has finished",
                   lines: [(running ? "Quitting cancels it; what has arrived is kept." : "Everything that arrived is saved.", .plain),
                           (quit, .plain)],
-                  footer: "\(keys(.close, in: .confirm)): keep editing",
+                  footer: "\(Keymap.keys(for: .close, in: .confirm)): keep editing",
                   width: min(size.columns - 4, 64)).draw(offset: 0, size: size, on: &screen)
     }
 }
